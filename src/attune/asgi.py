@@ -1,0 +1,8 @@
+"""ASGI entry point. Servers start in production mode unless ATTUNE_ENV says otherwise."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.settings")
+application = get_asgi_application()

@@ -1,0 +1,364 @@
+"""Who may see and do what: the one place object-level access is decided.
+
+A viewer's *relations* to an object are computed from their memberships and records:
+
+  manager    director of the program, or administrator of its organization
+  primary    the child's primary caregiver
+  group      a caregiver of the child's group (home room; floaters cover the whole program)
+  colleague  a caregiver of the same program (for caregiver records)
+  self       the caregiver record is the viewer's own
+  family     a guardian of the child's family
+  support    a T/TA specialist or trainer supporting the program (aggregates only)
+  state      the administrator of the program's state/territory/Tribe (aggregates only)
+
+Each action is allowed for a set of relations (POLICY). Views ask through `require_*`:
+no relation at all -> 404 (the object's existence is not revealed); a relation that does not
+carry the action -> 403. Views never improvise checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from attune.programs.models import (
+    Caregiver,
+    Child,
+    Family,
+    Membership,
+    Program,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from attune.accounts.models import User
+
+
+class Rel(StrEnum):
+    MANAGER = "manager"
+    PRIMARY = "primary"
+    GROUP = "group"
+    COLLEAGUE = "colleague"
+    SELF = "self"
+    FAMILY = "family"
+    SUPPORT = "support"
+    STATE = "state"
+
+
+# What each relation may do. Aggregate-only relations (support, state) never appear on an
+# action that shows a child, family or caregiver by name.
+POLICY: dict[str, frozenset[Rel]] = {
+    # program-level
+    "program.dashboard": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),
+    "program.overview": frozenset({Rel.MANAGER, Rel.SUPPORT, Rel.STATE}),
+    "program.children": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),
+    "program.caregivers": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),
+    "program.families": frozenset({Rel.MANAGER}),
+    "program.manage": frozenset({Rel.MANAGER}),  # create records, import, export, waitlist
+    # child-level
+    "child.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
+    "child.view_full": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
+    "child.edit": frozenset({Rel.MANAGER}),
+    "child.audit": frozenset({Rel.MANAGER}),
+    # family-level
+    "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
+    "family.edit": frozenset({Rel.MANAGER}),
+    # caregiver-level
+    "caregiver.view": frozenset({Rel.MANAGER, Rel.SELF}),
+    "caregiver.edit": frozenset({Rel.MANAGER}),
+}
+
+STAFF_RELATIONS = frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Everything access decisions need about one signed-in person, loaded once per request."""
+
+    user_id: int | None
+    state_jurisdiction_ids: frozenset[int] = frozenset()
+    admin_organization_ids: frozenset[int] = frozenset()
+    director_program_ids: frozenset[int] = frozenset()
+    support_program_ids: frozenset[int] = frozenset()
+    caregiver: Caregiver | None = None
+    family_id: int | None = None
+    managed_program_ids: frozenset[int] = field(default=frozenset())
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def roles(self) -> list[str]:
+        """Role names for navigation and the home page, most powerful first."""
+        out = []
+        if self.admin_organization_ids:
+            out.append("org_admin")
+        if self.director_program_ids:
+            out.append("director")
+        if self.caregiver is not None:
+            out.append("caregiver")
+        if self.support_program_ids:
+            out.append("support")
+        if self.state_jurisdiction_ids:
+            out.append("state_admin")
+        if self.family_id is not None:
+            out.append("family")
+        return out
+
+
+ANONYMOUS = Viewer(user_id=None)
+
+
+def viewer_for(user: User | AnonymousUser) -> Viewer:
+    if not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_attune_viewer", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    state: set[int] = set()
+    orgs: set[int] = set()
+    directs: set[int] = set()
+    support: set[int] = set()
+    for role, jurisdiction_id, organization_id, program_id in Membership.objects.filter(
+        user_id=user.pk
+    ).values_list("role", "jurisdiction_id", "organization_id", "program_id"):
+        if role == Membership.Role.STATE_ADMIN:
+            state.add(jurisdiction_id)
+        elif role == Membership.Role.ORG_ADMIN:
+            orgs.add(organization_id)
+        elif role == Membership.Role.DIRECTOR:
+            directs.add(program_id)
+        else:
+            support.add(program_id)
+    managed = set(directs)
+    if orgs:
+        managed |= set(Program.objects.filter(organization_id__in=orgs).values_list("id", flat=True))
+    caregiver = Caregiver.objects.filter(user_id=user.pk).first()
+    family_id = (
+        Family.objects.filter(guardians__user_id=user.pk).values_list("id", flat=True).first()
+    )
+    viewer = Viewer(
+        user_id=user.pk,
+        state_jurisdiction_ids=frozenset(state),
+        admin_organization_ids=frozenset(orgs),
+        director_program_ids=frozenset(directs),
+        support_program_ids=frozenset(support),
+        caregiver=caregiver,
+        family_id=family_id,
+        managed_program_ids=frozenset(managed),
+    )
+    user._attune_viewer = viewer  # type: ignore[union-attr]
+    return viewer
+
+
+def _caregiver_covers_program(caregiver: Caregiver) -> bool:
+    return caregiver.role in (Caregiver.Role.FLOATER, Caregiver.Role.DIRECTOR)
+
+
+# -- relations -------------------------------------------------------------------------------
+
+
+def program_relations(viewer: Viewer, program: Program) -> frozenset[Rel]:
+    rels: set[Rel] = set()
+    if program.pk in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    cg = viewer.caregiver
+    if cg is not None and cg.program_id == program.pk:
+        rels.add(Rel.COLLEAGUE)
+    if program.pk in viewer.support_program_ids:
+        rels.add(Rel.SUPPORT)
+    if program.jurisdiction_id in viewer.state_jurisdiction_ids:
+        rels.add(Rel.STATE)
+    if viewer.family_id is not None and Child.objects.filter(
+        program=program, family_id=viewer.family_id
+    ).exists():
+        rels.add(Rel.FAMILY)
+    return frozenset(rels)
+
+
+def child_relations(viewer: Viewer, child: Child) -> frozenset[Rel]:
+    rels: set[Rel] = set()
+    if child.program_id in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    cg = viewer.caregiver
+    if cg is not None and cg.program_id == child.program_id:
+        if child.primary_caregiver_id == cg.pk:
+            rels.add(Rel.PRIMARY)
+        if _caregiver_covers_program(cg) or (cg.room_id and cg.room_id == child.room_id):
+            rels.add(Rel.GROUP)
+    if viewer.family_id is not None and child.family_id == viewer.family_id:
+        rels.add(Rel.FAMILY)
+    if child.program_id in viewer.support_program_ids:
+        rels.add(Rel.SUPPORT)
+    if viewer.state_jurisdiction_ids and child.program.jurisdiction_id in (
+        viewer.state_jurisdiction_ids
+    ):
+        rels.add(Rel.STATE)
+    return frozenset(rels)
+
+
+def family_relations(viewer: Viewer, family: Family) -> frozenset[Rel]:
+    rels: set[Rel] = set()
+    if viewer.family_id == family.pk:
+        rels.add(Rel.FAMILY)
+    if family.organization_id in viewer.admin_organization_ids or (
+        viewer.director_program_ids
+        and family.children.filter(program_id__in=viewer.director_program_ids).exists()
+    ):
+        rels.add(Rel.MANAGER)
+    cg = viewer.caregiver
+    if cg is not None:
+        children = family.children.filter(program_id=cg.program_id)
+        if children.filter(primary_caregiver=cg).exists():
+            rels.add(Rel.PRIMARY)
+        elif _caregiver_covers_program(cg) or children.filter(room_id=cg.room_id).exists():
+            rels.add(Rel.GROUP)
+    return frozenset(rels)
+
+
+def caregiver_relations(viewer: Viewer, caregiver: Caregiver) -> frozenset[Rel]:
+    rels: set[Rel] = set()
+    if caregiver.program_id in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    cg = viewer.caregiver
+    if cg is not None:
+        if cg.pk == caregiver.pk:
+            rels.add(Rel.SELF)
+        elif cg.program_id == caregiver.program_id:
+            rels.add(Rel.COLLEAGUE)
+    if caregiver.program_id in viewer.support_program_ids:
+        rels.add(Rel.SUPPORT)
+    return frozenset(rels)
+
+
+def allows(action: str, relations: frozenset[Rel]) -> bool:
+    return bool(POLICY[action] & relations)
+
+
+def can(viewer: Viewer, action: str, obj: Program | Child | Family | Caregiver) -> bool:
+    return allows(action, relations(viewer, obj))
+
+
+def relations(viewer: Viewer, obj: Program | Child | Family | Caregiver) -> frozenset[Rel]:
+    if viewer.is_anonymous:
+        return frozenset()
+    if isinstance(obj, Program):
+        return program_relations(viewer, obj)
+    if isinstance(obj, Child):
+        return child_relations(viewer, obj)
+    if isinstance(obj, Family):
+        return family_relations(viewer, obj)
+    return caregiver_relations(viewer, obj)
+
+
+def _decide(action: str, rels: frozenset[Rel]) -> None:
+    if not rels:
+        raise Http404
+    if not allows(action, rels):
+        raise PermissionDenied
+
+
+# -- what views call -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Granted:
+    """An object the viewer may act on, with the relations that granted it."""
+
+    obj: Any
+    relations: frozenset[Rel]
+
+    def allows(self, action: str) -> bool:
+        return allows(action, self.relations)
+
+
+def require_program(viewer: Viewer, pk: int, action: str) -> Granted:
+    program = Program.objects.filter(pk=pk).select_related("organization", "jurisdiction").first()
+    if program is None:
+        raise Http404
+    rels = program_relations(viewer, program)
+    _decide(action, rels)
+    return Granted(program, rels)
+
+
+def require_child(viewer: Viewer, pk: int, action: str) -> Granted:
+    child = (
+        Child.objects.filter(pk=pk)
+        .select_related("program", "program__jurisdiction", "family", "room", "primary_caregiver")
+        .first()
+    )
+    if child is None:
+        raise Http404
+    rels = child_relations(viewer, child)
+    _decide(action, rels)
+    return Granted(child, rels)
+
+
+def require_family(viewer: Viewer, pk: int, action: str) -> Granted:
+    family = Family.objects.filter(pk=pk).select_related("organization").first()
+    if family is None:
+        raise Http404
+    rels = family_relations(viewer, family)
+    _decide(action, rels)
+    return Granted(family, rels)
+
+
+def require_caregiver(viewer: Viewer, pk: int, action: str) -> Granted:
+    caregiver = Caregiver.objects.filter(pk=pk).select_related("program", "room").first()
+    if caregiver is None:
+        raise Http404
+    rels = caregiver_relations(viewer, caregiver)
+    _decide(action, rels)
+    return Granted(caregiver, rels)
+
+
+def visible_children(viewer: Viewer, program: Program) -> QuerySet[Child]:
+    """Children of the program the viewer may see at least by name (child.view)."""
+    qs = Child.objects.filter(program=program)
+    if program.pk in viewer.managed_program_ids:
+        return qs
+    cg = viewer.caregiver
+    condition = Q(pk__in=[])
+    if cg is not None and cg.program_id == program.pk:
+        if _caregiver_covers_program(cg):
+            return qs
+        condition |= Q(primary_caregiver=cg)
+        if cg.room_id:
+            condition |= Q(room_id=cg.room_id)
+    if viewer.family_id is not None:
+        condition |= Q(family_id=viewer.family_id)
+    return qs.filter(condition)
+
+
+def family_children(viewer: Viewer) -> QuerySet[Child]:
+    if viewer.family_id is None:
+        return Child.objects.none()
+    return Child.objects.filter(family_id=viewer.family_id).select_related("program", "room")
+
+
+def home_programs(viewer: Viewer) -> QuerySet[Program]:
+    """Programs whose dashboard the viewer may open, for navigation."""
+    ids = set(viewer.managed_program_ids)
+    if viewer.caregiver is not None:
+        ids.add(viewer.caregiver.program_id)
+    return Program.objects.filter(pk__in=ids).order_by("name")
+
+
+def overview_programs(viewer: Viewer) -> QuerySet[Program]:
+    """Programs the viewer may see in aggregate (support, state, managers)."""
+    return Program.objects.filter(
+        Q(pk__in=viewer.support_program_ids | viewer.managed_program_ids)
+        | Q(jurisdiction_id__in=viewer.state_jurisdiction_ids)
+    ).order_by("name")
+
+
+def is_staff_view(rels: frozenset[Rel]) -> bool:
+    """A view by program staff (as opposed to the child's own family): audited when full."""
+    return bool(rels & STAFF_RELATIONS)

@@ -1,0 +1,569 @@
+"""Program records: who runs care, where, for which children, with which caregivers.
+
+Writes go through attune.programs.services (which audit); reads that depend on the viewer go
+through attune.lib.access.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attune.lib import languages, schedules
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as America/Chicago."),
+            params={"value": value},
+        )
+
+
+def validate_languages(value: object) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Languages must be a list of language codes."))
+    for code in value:
+        try:
+            languages.normalize(str(code))
+        except languages.UnknownLanguage as exc:
+            raise ValidationError(
+                _("Unknown language code “%(value)s”."), params={"value": exc.value}
+            ) from None
+
+
+def validate_language_code(value: str) -> None:
+    try:
+        code = languages.normalize(value)
+    except languages.UnknownLanguage:
+        code = None
+    if code != value:
+        raise ValidationError(
+            _("Unknown language code “%(value)s”; use an ISO 639 code such as es or vi."),
+            params={"value": value},
+        )
+
+
+def validate_schedule(value: object) -> None:
+    try:
+        schedules.validate(value)
+    except schedules.ScheduleError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def default_open_days() -> list[str]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+class RuleSet(models.TextChoices):
+    """Built-in licensing rule sets (planner data files, issue #4); the citation is in each file."""
+
+    CFOC_CENTER = "cfoc-center", _("Caring for Our Children: centers")
+    CFOC_FCC_SMALL = "cfoc-fcc-small", _("Caring for Our Children: small family child care home")
+    EHS_CENTER = "ehs-center", _("Early Head Start: center (45 CFR 1302.21)")
+    PITC = "pitc", _("PITC recommended small groups")
+    NAEYC_2008 = "naeyc-2008", _("NAEYC ratios within group size (2008)")
+
+
+class Jurisdiction(models.Model):
+    """A US state, territory or Tribal CCDF lead agency: the unit a state administrator oversees."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        TERRITORY = "territory", _("Territory")
+        TRIBE = "tribe", _("Tribe")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STATE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state, territory or Tribe")
+        verbose_name_plural = _("states, territories and Tribes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """An operator running one or more programs (sites)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    """One licensed site: a center or a family child care home."""
+
+    class Kind(models.TextChoices):
+        CENTER = "center", _("Center")
+        FCC_HOME = "fcc_home", _("Family child care home")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CENTER)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    license_number = models.CharField(_("license number"), max_length=60, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="America/Los_Angeles", validators=[validate_timezone]
+    )
+    opens_at = models.TimeField(_("opens at"), default=time(7, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(18, 0))
+    open_days = models.JSONField(_("open days"), default=default_open_days)
+    rule_set = models.CharField(
+        _("licensing rule set"), max_length=64, choices=RuleSet.choices, default=RuleSet.CFOC_CENTER
+    )
+    nap_check_minutes = models.PositiveSmallIntegerField(
+        _("nap-check interval (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("How often a sleeping infant must be checked by sight (CFOC 3.1.4.1)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="program_hours_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
+        bad = [d for d in self.open_days or [] if d not in schedules.DAYS]
+        if bad:
+            raise ValidationError({"open_days": _("Unknown day: %(day)s") % {"day": bad[0]}})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_now(self) -> timezone.datetime:
+        return timezone.now().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.local_now().date()
+
+
+class Room(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("Most children the room is licensed for at one time."),
+    )
+
+    class Meta:
+        ordering = ["program", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="room_name_unique_in_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Family(models.Model):
+    """A household. Siblings share a family; guardians are its adults."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="families"
+    )
+    code = models.CharField(
+        _("family code"),
+        max_length=40,
+        help_text=_("Your own reference for the family, used to match rows on import."),
+    )
+    name = models.CharField(_("family name"), max_length=200)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        default="en",
+        validators=[validate_language_code],
+        help_text=_("Language for reports and messages to the family (ISO 639 code)."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="family_code_unique_in_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guardian(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        PARENT = "parent", _("Parent")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        FOSTER_PARENT = "foster_parent", _("Foster parent")
+        LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+        OTHER = "other", _("Other relative or adult")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    relationship = models.CharField(
+        _("relationship to the child"), max_length=20, choices=Relationship.choices
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_primary_contact = models.BooleanField(_("primary contact"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian",
+    )
+
+    class Meta:
+        ordering = ["-is_primary_contact", "last_name", "first_name"]
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Caregiver(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead caregiver")
+        ASSISTANT = "assistant", _("Assistant caregiver")
+        FLOATER = "floater", _("Floater")
+        DIRECTOR = "director", _("Director")
+
+    class Credential(models.TextChoices):
+        CDA = "cda", _("CDA (Child Development Associate)")
+        IT_CERTIFICATE = "it_certificate", _("Infant/toddler certificate")
+        ASSOCIATE = "associate", _("Associate degree")
+        BACHELOR = "bachelor", _("Bachelor's degree")
+        MASTER = "master", _("Master's degree")
+        DOCTORATE = "doctorate", _("Doctorate")
+        STATE_PERMIT = "state_permit", _("State teaching permit")
+        PITC = "pitc", _("PITC certified")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="caregivers")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.LEAD)
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caregivers",
+        verbose_name=_("home room"),
+    )
+    languages = models.JSONField(_("languages"), default=list, validators=[validate_languages])
+    shifts = models.JSONField(
+        _("weekly shifts"), default=dict, blank=True, validators=[validate_schedule]
+    )
+    hire_date = models.DateField(_("hire date"))
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    credentials = models.JSONField(_("credentials"), default=list, blank=True)
+    ifsp_trained = models.BooleanField(
+        _("IFSP / inclusion training"),
+        default=False,
+        help_text=_("Trained to support children with an Individualized Family Service Plan."),
+    )
+    max_primary = models.PositiveSmallIntegerField(
+        _("most primary children"),
+        default=4,
+        validators=[MinValueValidator(0), MaxValueValidator(12)],
+        help_text=_("Head Start allows at most 4 per teacher (45 CFR 1302.21(b)(2))."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caregiver",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("caregiver")
+        verbose_name_plural = _("caregivers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("hire_date")),
+                name="caregiver_end_after_hire",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def is_active(self, on: date) -> bool:
+        return self.hire_date <= on and (self.end_date is None or on <= self.end_date)
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def enrolled_on(self, day: date) -> ChildQuerySet:
+        return self.filter(enrollment_start__lte=day).filter(
+            Q(enrollment_end__isnull=True) | Q(enrollment_end__gte=day)
+        )
+
+
+class Child(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="children")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    enrollment_start = models.DateField(_("enrollment start"))
+    enrollment_end = models.DateField(_("enrollment end"), null=True, blank=True)
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("room"),
+    )
+    primary_caregiver = models.ForeignKey(
+        Caregiver,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_children",
+        verbose_name=_("primary caregiver"),
+    )
+    schedule = models.JSONField(
+        _("weekly attendance"), default=dict, blank=True, validators=[validate_schedule]
+    )
+    home_languages = models.JSONField(
+        _("home languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    cultural_practices = models.TextField(
+        _("family's cultural practices"),
+        blank=True,
+        help_text=_("Home practices and values the family wants reflected in care."),
+    )
+    has_ifsp = models.BooleanField(
+        _("has an IFSP"),
+        default=False,
+        help_text=_("Individualized Family Service Plan under IDEA Part C."),
+    )
+    ifsp_coordinator_name = models.CharField(
+        _("IFSP service coordinator"), max_length=200, blank=True
+    )
+    ifsp_coordinator_phone = models.CharField(_("coordinator phone"), max_length=40, blank=True)
+    ifsp_coordinator_email = models.EmailField(_("coordinator email"), blank=True)
+    allergies = models.TextField(_("allergies"), blank=True)
+    medical_notes = models.TextField(_("medical notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enrollment_end__isnull=True)
+                | Q(enrollment_end__gte=models.F("enrollment_start")),
+                name="child_enrollment_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrollment_start__gte=models.F("birth_date")),
+                name="child_enrolled_after_birth",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_first_name} {self.last_name}"
+
+    @property
+    def display_first_name(self) -> str:
+        return self.preferred_name or self.first_name
+
+    def age_in_months(self, on: date) -> int:
+        months = (on.year - self.birth_date.year) * 12 + on.month - self.birth_date.month
+        if on.day < self.birth_date.day:
+            months -= 1
+        return months
+
+    def age_in_weeks(self, on: date) -> int:
+        return (on - self.birth_date).days // 7
+
+    def is_enrolled(self, on: date) -> bool:
+        return self.enrollment_start <= on and (
+            self.enrollment_end is None or on <= self.enrollment_end
+        )
+
+
+class EnrollmentEvent(models.Model):
+    """The enrollment history of a child: written by services, never edited."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        ROOM_CHANGED = "room_changed", _("Moved to another room")
+        PRIMARY_CHANGED = "primary_changed", _("Primary caregiver changed")
+        SCHEDULE_CHANGED = "schedule_changed", _("Schedule changed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REENROLLED = "reenrolled", _("Re-enrolled")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrollment_events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    effective = models.DateField(_("effective"))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-effective", "-recorded_at"]
+        verbose_name = _("enrollment event")
+        verbose_name_plural = _("enrollment events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective}"
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered a place")
+        ENROLLED = "enrolled", _("Enrolled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="waitlist")
+    child_first_name = models.CharField(_("child's first name"), max_length=100)
+    child_last_name = models.CharField(_("child's last name"), max_length=100)
+    birth_date = models.DateField(
+        _("birth date or due date"), help_text=_("The expected date for a baby not yet born.")
+    )
+    guardian_name = models.CharField(_("guardian"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, default="en", validators=[validate_language_code]
+    )
+    home_languages = models.JSONField(
+        _("home languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    desired_start = models.DateField(_("desired start"))
+    desired_schedule = models.JSONField(
+        _("desired weekly schedule"), default=dict, blank=True, validators=[validate_schedule]
+    )
+    has_ifsp = models.BooleanField(_("has an IFSP"), default=False)
+    sibling = models.ForeignKey(
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sibling enrolled"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    added_on = models.DateField(_("added on"), default=date.today)
+
+    class Meta:
+        ordering = ["status", "added_on"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+
+    def __str__(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+
+class Membership(models.Model):
+    """A staff or oversight role. Caregivers and family members get theirs from their records."""
+
+    class Role(models.TextChoices):
+        STATE_ADMIN = "state_admin", _("State/territory administrator")
+        ORG_ADMIN = "org_admin", _("Organization administrator")
+        DIRECTOR = "director", _("Program director")
+        SPECIALIST = "specialist", _("T/TA specialist")
+        TRAINER = "trainer", _("Trainer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # Each role is scoped to exactly the kind of thing it oversees.
+            models.CheckConstraint(
+                condition=(
+                    Q(role="state_admin", jurisdiction__isnull=False, organization__isnull=True,
+                      program__isnull=True)
+                    | Q(role="org_admin", organization__isnull=False, jurisdiction__isnull=True,
+                        program__isnull=True)
+                    | Q(role__in=["director", "specialist", "trainer"], program__isnull=False,
+                        jurisdiction__isnull=True, organization__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        scope = self.program or self.organization or self.jurisdiction
+        return f"{self.get_role_display()}: {scope}"

@@ -1,0 +1,275 @@
+"""Every write to program records. Keyword-only, atomic, audited (auditlog signals + acting_as).
+
+Views and imports validate input first (forms, attune.programs.imports); services re-check the
+model's own rules with full_clean so no path can store what a form would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from attune.lib import schedules
+from attune.lib.audit import acting_as, record_view
+from attune.programs.models import (
+    Caregiver,
+    Child,
+    EnrollmentEvent,
+    Family,
+    Guardian,
+    Membership,
+    Program,
+    Room,
+    WaitlistEntry,
+)
+
+if TYPE_CHECKING:
+    from attune.accounts.models import User
+
+CHILD_FIELDS = (
+    "first_name", "last_name", "preferred_name", "birth_date", "enrollment_start",
+    "enrollment_end", "room", "primary_caregiver", "schedule", "home_languages",
+    "cultural_practices", "has_ifsp", "ifsp_coordinator_name", "ifsp_coordinator_phone",
+    "ifsp_coordinator_email", "allergies", "medical_notes", "family",
+)  # fmt: skip
+FAMILY_FIELDS = ("code", "name", "preferred_language", "address", "notes")
+GUARDIAN_FIELDS = (
+    "first_name", "last_name", "relationship", "phone", "email", "is_primary_contact",
+)  # fmt: skip
+CAREGIVER_FIELDS = (
+    "first_name", "last_name", "email", "phone", "role", "room", "languages", "shifts",
+    "hire_date", "end_date", "credentials", "ifsp_trained", "max_primary",
+)  # fmt: skip
+WAITLIST_FIELDS = (
+    "child_first_name", "child_last_name", "birth_date", "guardian_name", "phone", "email",
+    "preferred_language", "home_languages", "desired_start", "desired_schedule", "has_ifsp",
+    "sibling", "notes", "status",
+)  # fmt: skip
+
+
+def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"not a field of {type(instance).__name__}: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+# -- children --------------------------------------------------------------------------------
+
+
+def _child_events(before: Child | None, after: Child, actor: User | None) -> list[EnrollmentEvent]:
+    events: list[EnrollmentEvent] = []
+
+    def add(kind: str, effective: date, detail: str) -> None:
+        events.append(
+            EnrollmentEvent(
+                child=after, kind=kind, effective=effective, detail=detail, recorded_by=actor
+            )
+        )
+
+    if before is None:
+        room = after.room.name if after.room else _("no room yet")
+        add(EnrollmentEvent.Kind.ENROLLED, after.enrollment_start, room)
+        return events
+    today = after.program.today()
+    if before.room_id != after.room_id:
+        add(
+            EnrollmentEvent.Kind.ROOM_CHANGED,
+            today,
+            f"{before.room or '—'} → {after.room or '—'}",
+        )
+    if before.primary_caregiver_id != after.primary_caregiver_id:
+        add(
+            EnrollmentEvent.Kind.PRIMARY_CHANGED,
+            today,
+            f"{before.primary_caregiver or '—'} → {after.primary_caregiver or '—'}",
+        )
+    if before.schedule != after.schedule:
+        add(
+            EnrollmentEvent.Kind.SCHEDULE_CHANGED,
+            today,
+            f"{schedules.to_text(before.schedule) or '—'} → {schedules.to_text(after.schedule) or '—'}",
+        )
+    if before.enrollment_end != after.enrollment_end:
+        if after.enrollment_end is not None:
+            add(EnrollmentEvent.Kind.WITHDRAWN, after.enrollment_end, "")
+        else:
+            add(EnrollmentEvent.Kind.REENROLLED, today, "")
+    return events
+
+
+@transaction.atomic
+def create_child(*, actor: User | None, program: Program, data: Mapping[str, Any]) -> Child:
+    child = Child(program=program)
+    _assign(child, data, CHILD_FIELDS)
+    child.schedule = schedules.validate(child.schedule)
+    child.full_clean()
+    with acting_as(actor):
+        child.save()
+        EnrollmentEvent.objects.bulk_create(_child_events(None, child, actor))
+    return child
+
+
+@transaction.atomic
+def update_child(*, actor: User | None, child: Child, data: Mapping[str, Any]) -> Child:
+    before = Child.objects.get(pk=child.pk)
+    _assign(child, data, CHILD_FIELDS)
+    child.schedule = schedules.validate(child.schedule)
+    child.full_clean()
+    with acting_as(actor):
+        child.save()
+        EnrollmentEvent.objects.bulk_create(_child_events(before, child, actor))
+    return child
+
+
+@transaction.atomic
+def delete_child(*, actor: User | None, child: Child) -> None:
+    """Erase a child's record (a family's request to remove their data). The audit entry stays."""
+    with acting_as(actor):
+        WaitlistEntry.objects.filter(sibling=child).update(sibling=None)
+        child.delete()
+
+
+def view_child_record(*, actor: User, child: Child) -> None:
+    """Record that staff opened the child's full record."""
+    record_view(actor=actor, instance=child)
+
+
+# -- families --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_family(
+    *,
+    actor: User | None,
+    organization_id: int,
+    data: Mapping[str, Any],
+    guardians: list[Mapping[str, Any]] | None = None,
+) -> Family:
+    family = Family(organization_id=organization_id)
+    _assign(family, data, FAMILY_FIELDS)
+    family.full_clean()
+    with acting_as(actor):
+        family.save()
+        for guardian_data in guardians or []:
+            guardian = Guardian(family=family)
+            _assign(guardian, guardian_data, GUARDIAN_FIELDS)
+            guardian.full_clean()
+            guardian.save()
+    return family
+
+
+@transaction.atomic
+def update_family(*, actor: User | None, family: Family, data: Mapping[str, Any]) -> Family:
+    _assign(family, data, FAMILY_FIELDS)
+    family.full_clean()
+    with acting_as(actor):
+        family.save()
+    return family
+
+
+@transaction.atomic
+def save_guardian(
+    *, actor: User | None, family: Family, guardian: Guardian | None, data: Mapping[str, Any]
+) -> Guardian:
+    guardian = guardian or Guardian(family=family)
+    if guardian.family_id != family.pk:
+        raise ValueError("guardian belongs to another family")
+    _assign(guardian, data, GUARDIAN_FIELDS)
+    guardian.full_clean()
+    with acting_as(actor):
+        if guardian.is_primary_contact:
+            for other in family.guardians.filter(is_primary_contact=True).exclude(pk=guardian.pk):
+                other.is_primary_contact = False
+                other.save(update_fields=["is_primary_contact"])
+        guardian.save()
+    return guardian
+
+
+@transaction.atomic
+def delete_guardian(*, actor: User | None, guardian: Guardian) -> None:
+    with acting_as(actor):
+        guardian.delete()
+
+
+# -- caregivers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_caregiver(
+    *, actor: User | None, program: Program, data: Mapping[str, Any]
+) -> Caregiver:
+    caregiver = Caregiver(program=program)
+    _assign(caregiver, data, CAREGIVER_FIELDS)
+    caregiver.shifts = schedules.validate(caregiver.shifts)
+    caregiver.full_clean()
+    with acting_as(actor):
+        caregiver.save()
+    return caregiver
+
+
+@transaction.atomic
+def update_caregiver(
+    *, actor: User | None, caregiver: Caregiver, data: Mapping[str, Any]
+) -> Caregiver:
+    _assign(caregiver, data, CAREGIVER_FIELDS)
+    caregiver.shifts = schedules.validate(caregiver.shifts)
+    caregiver.full_clean()
+    with acting_as(actor):
+        caregiver.save()
+    return caregiver
+
+
+# -- rooms, waitlist, memberships ------------------------------------------------------------
+
+
+@transaction.atomic
+def create_room(*, actor: User | None, program: Program, name: str, capacity: int) -> Room:
+    room = Room(program=program, name=name, capacity=capacity)
+    room.full_clean()
+    with acting_as(actor):
+        room.save()
+    return room
+
+
+@transaction.atomic
+def save_waitlist_entry(
+    *,
+    actor: User | None,
+    program: Program,
+    entry: WaitlistEntry | None,
+    data: Mapping[str, Any],
+) -> WaitlistEntry:
+    entry = entry or WaitlistEntry(program=program)
+    _assign(entry, data, WAITLIST_FIELDS)
+    entry.desired_schedule = schedules.validate(entry.desired_schedule)
+    entry.full_clean()
+    with acting_as(actor):
+        entry.save()
+    return entry
+
+
+@transaction.atomic
+def grant_membership(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    program: Program | None = None,
+    organization_id: int | None = None,
+    jurisdiction_id: int | None = None,
+) -> Membership:
+    with acting_as(actor):
+        membership, _created = Membership.objects.get_or_create(
+            user=user,
+            role=role,
+            program=program,
+            organization_id=organization_id,
+            jurisdiction_id=jurisdiction_id,
+        )
+    return membership

@@ -1,0 +1,8 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("attune.accounts.urls")),
+    path("", include("attune.programs.urls")),
+]
