@@ -344,6 +344,10 @@ class Caregiver(models.Model):
     def is_active(self, on: date) -> bool:
         return self.hire_date <= on and (self.end_date is None or on <= self.end_date)
 
+    def credential_labels(self) -> list[str]:
+        labels = dict(self.Credential.choices)
+        return [str(labels.get(code, code)) for code in self.credentials]
+
 
 class ChildQuerySet(models.QuerySet["Child"]):
     def enrolled_on(self, day: date) -> ChildQuerySet:
@@ -567,3 +571,43 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.program or self.organization or self.jurisdiction
         return f"{self.get_role_display()}: {scope}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV between its dry-run preview and its (all-or-nothing) import."""
+
+    class Kind(models.TextChoices):
+        CHILDREN = "children", _("Children")
+        FAMILIES = "families", _("Families and guardians")
+        CAREGIVERS = "caregivers", _("Caregivers")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not imported")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=32)
+    content = models.TextField(
+        _("content"), blank=True, help_text=_("Emptied once imported or discarded.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
