@@ -62,9 +62,12 @@ setup: $(UV) ## bootstrap uv, install the locked dependencies, compile translati
 # Run the development server
 # ---------------------------------------------------------------------------
 
+# The data directory is created first: SQLite cannot create its file in a missing
+# directory (var/ does not exist on a fresh checkout).
 run: export ATTUNE_ENV := development
 run: setup ## set up, migrate, load demo data, serve on 127.0.0.1:8000
 	$(call banner,"Migrating the database")
+	mkdir -p "$${ATTUNE_DATA_DIR:-var}"
 	$(BIN)/python manage.py migrate
 	$(call banner,"Loading the demo data")
 	$(BIN)/python manage.py load_demo
