@@ -17,17 +17,19 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Lets typed generics like forms.ModelForm[Child] work at run time (django-stubs).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
 ENV = os.environ.get("ATTUNE_ENV", "production")
 if ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(
-        f"ATTUNE_ENV must be development, test or production, not {ENV!r}."
-    )
+    raise ImproperlyConfigured(f"ATTUNE_ENV must be development, test or production, not {ENV!r}.")
 PRODUCTION = ENV == "production"
 
 
@@ -79,17 +81,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attune.lib.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files straight from the app server, compressed and cache-busted. In development
+    # runserver serves them, in tests the live server does.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "attune.urls"
 WSGI_APPLICATION = "attune.wsgi.application"
@@ -198,6 +205,7 @@ if PRODUCTION:
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True  # "Robins → Finches", not "1 → 2"
 
 # Logs never carry child names: only ids, paths and status codes.
 LOGGING = {

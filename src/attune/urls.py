@@ -1,5 +1,6 @@
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from attune.accounts.views import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

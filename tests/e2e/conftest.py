@@ -26,11 +26,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-# Playwright's sync API runs an event loop in the test thread, so Django would refuse
-# database access from it (SynchronousOnlyOperation) — pytest-django's live_server and
-# the ORM calls in the tests need this.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 E2E_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = E2E_DIR.parent.parent / "test-results"
 
@@ -71,12 +66,23 @@ def browser() -> Iterator[Browser]:
             "(scripts/ensure-chromium does it); do not run 'playwright install'.",
             pytrace=False,
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in the test thread, so Django would refuse
+    # database access from it (SynchronousOnlyOperation): the ORM calls of browser tests
+    # need this. Set only while a browser runs, so other tests keep Django's guard.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _page_for_test(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:

@@ -29,8 +29,10 @@ from django.http import Http404
 from attune.programs.models import (
     Caregiver,
     Child,
+    ChildQuerySet,
     Family,
     Membership,
+    Organization,
     Program,
 )
 
@@ -61,6 +63,7 @@ POLICY: dict[str, frozenset[Rel]] = {
     "program.caregivers": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),
     "program.families": frozenset({Rel.MANAGER}),
     "program.manage": frozenset({Rel.MANAGER}),  # create records, import, export, waitlist
+    "organization.view": frozenset({Rel.MANAGER}),
     # child-level
     "child.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
     "child.view_full": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
@@ -139,7 +142,9 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
             support.add(program_id)
     managed = set(directs)
     if orgs:
-        managed |= set(Program.objects.filter(organization_id__in=orgs).values_list("id", flat=True))
+        managed |= set(
+            Program.objects.filter(organization_id__in=orgs).values_list("id", flat=True)
+        )
     caregiver = Caregiver.objects.filter(user_id=user.pk).first()
     family_id = (
         Family.objects.filter(guardians__user_id=user.pk).values_list("id", flat=True).first()
@@ -154,7 +159,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         family_id=family_id,
         managed_program_ids=frozenset(managed),
     )
-    user._attune_viewer = viewer  # type: ignore[union-attr]
+    setattr(user, "_attune_viewer", viewer)  # noqa: B010 (a per-request cache on the user)
     return viewer
 
 
@@ -176,9 +181,10 @@ def program_relations(viewer: Viewer, program: Program) -> frozenset[Rel]:
         rels.add(Rel.SUPPORT)
     if program.jurisdiction_id in viewer.state_jurisdiction_ids:
         rels.add(Rel.STATE)
-    if viewer.family_id is not None and Child.objects.filter(
-        program=program, family_id=viewer.family_id
-    ).exists():
+    if (
+        viewer.family_id is not None
+        and Child.objects.filter(program=program, family_id=viewer.family_id).exists()
+    ):
         rels.add(Rel.FAMILY)
     return frozenset(rels)
 
@@ -218,7 +224,9 @@ def family_relations(viewer: Viewer, family: Family) -> frozenset[Rel]:
         children = family.children.filter(program_id=cg.program_id)
         if children.filter(primary_caregiver=cg).exists():
             rels.add(Rel.PRIMARY)
-        elif _caregiver_covers_program(cg) or children.filter(room_id=cg.room_id).exists():
+        elif _caregiver_covers_program(cg) or (
+            cg.room_id is not None and children.filter(room_id=cg.room_id).exists()
+        ):
             rels.add(Rel.GROUP)
     return frozenset(rels)
 
@@ -236,6 +244,12 @@ def caregiver_relations(viewer: Viewer, caregiver: Caregiver) -> frozenset[Rel]:
     if caregiver.program_id in viewer.support_program_ids:
         rels.add(Rel.SUPPORT)
     return frozenset(rels)
+
+
+def organization_relations(viewer: Viewer, organization: Organization) -> frozenset[Rel]:
+    if organization.pk in viewer.admin_organization_ids:
+        return frozenset({Rel.MANAGER})
+    return frozenset()
 
 
 def allows(action: str, relations: frozenset[Rel]) -> bool:
@@ -288,6 +302,15 @@ def require_program(viewer: Viewer, pk: int, action: str) -> Granted:
     return Granted(program, rels)
 
 
+def require_organization(viewer: Viewer, pk: int, action: str) -> Granted:
+    organization = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    rels = organization_relations(viewer, organization)
+    _decide(action, rels)
+    return Granted(organization, rels)
+
+
 def require_child(viewer: Viewer, pk: int, action: str) -> Granted:
     child = (
         Child.objects.filter(pk=pk)
@@ -319,7 +342,7 @@ def require_caregiver(viewer: Viewer, pk: int, action: str) -> Granted:
     return Granted(caregiver, rels)
 
 
-def visible_children(viewer: Viewer, program: Program) -> QuerySet[Child]:
+def visible_children(viewer: Viewer, program: Program) -> ChildQuerySet:
     """Children of the program the viewer may see at least by name (child.view)."""
     qs = Child.objects.filter(program=program)
     if program.pk in viewer.managed_program_ids:

@@ -82,8 +82,9 @@ def entries_for(objects: Iterable[Model]) -> QuerySet[LogEntry]:
         by_model.setdefault(type(obj), []).append(obj.pk)
     for model, pks in by_model.items():
         condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
-    return (
+    entries: QuerySet[LogEntry] = (
         LogEntry.objects.filter(condition)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+    return entries

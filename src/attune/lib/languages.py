@@ -14,20 +14,36 @@ from functools import cache
 import pycountry
 from django.utils import translation
 
+
 class UnknownLanguage(ValueError):
     def __init__(self, value: str) -> None:
         self.value = value
         super().__init__(f"unknown language code {value!r}")
 
 
+# Names families and intake forms in the US use that ISO 639 spells differently.
+ALIASES = {
+    "haitian creole": "ht",
+    "mandarin": "zh",
+    "cantonese": "yue",
+    "farsi": "fa",
+    "filipino": "fil",
+    "cape verdean creole": "kea",
+    "asl": "ase",
+    "american sign language": "ase",
+}
+
+
 @cache
 def _index() -> dict[str, str]:
     """Every accepted spelling (lower-case) -> normalised code. Built once, ~8,000 languages."""
-    index: dict[str, str] = {}
+    index: dict[str, str] = dict(ALIASES)
     for lang in pycountry.languages:
         code = getattr(lang, "alpha_2", None) or lang.alpha_3
         index.setdefault(lang.alpha_3.lower(), code)
         index.setdefault(lang.name.lower(), code)
+        if common := getattr(lang, "common_name", None):
+            index.setdefault(common.lower(), code)
         if alpha_2 := getattr(lang, "alpha_2", None):
             index[alpha_2.lower()] = code
         if bib := getattr(lang, "bibliographic", None):

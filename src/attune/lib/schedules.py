@@ -8,6 +8,7 @@ People type them as text: ``mon-fri 08:00-16:30; sat 09:00-12:00`` or
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from datetime import time
@@ -54,7 +55,8 @@ def _day(value: str) -> str:
     key = value.strip().lower().rstrip(".")
     if key not in _DAY_ALIASES:
         raise ScheduleError(
-            _("“%(value)s” is not a day; use mon, tue, wed, thu, fri, sat or sun") % {"value": value}
+            _("“%(value)s” is not a day; use mon, tue, wed, thu, fri, sat or sun")
+            % {"value": value}
         )
     return _DAY_ALIASES[key]
 
@@ -85,7 +87,7 @@ def _normal_spans(day: str, spans: list[tuple[int, int]]) -> list[list[str]]:
                 _("on %(day)s the end %(end)s is not after the start %(start)s")
                 % {"day": day_name(day), "start": _hhmm(start), "end": _hhmm(end)}
             )
-    for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
+    for (s1, e1), (s2, e2) in itertools.pairwise(spans):
         if s2 < e1:
             raise ScheduleError(
                 _("on %(day)s the times %(a)s and %(b)s overlap")
@@ -159,8 +161,11 @@ def to_text(schedule: Mapping[str, list[list[str]]]) -> str:
 
     for day in DAYS:
         spans = schedule.get(day)
-        if spans and run and schedule[run[-1]] == spans and DAYS.index(run[-1]) + 1 == DAYS.index(
-            day
+        if (
+            spans
+            and run
+            and schedule[run[-1]] == spans
+            and DAYS.index(run[-1]) + 1 == DAYS.index(day)
         ):
             run.append(day)
             continue
@@ -183,9 +188,7 @@ def is_present(schedule: Mapping[str, list[list[str]]], day: str, at: time) -> b
 
 
 def minutes_per_week(schedule: Mapping[str, list[list[str]]]) -> int:
-    return sum(
-        _minutes(e) - _minutes(s) for spans in schedule.values() for s, e in spans
-    )
+    return sum(_minutes(e) - _minutes(s) for spans in schedule.values() for s, e in spans)
 
 
 def outside_hours(
@@ -197,7 +200,9 @@ def outside_hours(
             return _("the program is closed on %(day)s") % {"day": day_name(day)}
         for start, end in spans:
             if time.fromisoformat(start) < opens or time.fromisoformat(end) > closes:
-                return _("%(span)s on %(day)s is outside the program's hours %(opens)s-%(closes)s") % {
+                return _(
+                    "%(span)s on %(day)s is outside the program's hours %(opens)s-%(closes)s"
+                ) % {
                     "span": f"{start}-{end}",
                     "day": day_name(day),
                     "opens": opens.strftime("%H:%M"),

@@ -7,7 +7,7 @@ through attune.lib.access.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -166,7 +166,7 @@ class Program(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
-    def local_now(self) -> timezone.datetime:
+    def local_now(self) -> datetime:
         return timezone.now().astimezone(self.tz)
 
     def today(self) -> date:

@@ -21,7 +21,9 @@ from attune.programs.models import (
     EnrollmentEvent,
     Family,
     Guardian,
+    Jurisdiction,
     Membership,
+    Organization,
     Program,
     Room,
     WaitlistEntry,
@@ -43,6 +45,10 @@ GUARDIAN_FIELDS = (
 CAREGIVER_FIELDS = (
     "first_name", "last_name", "email", "phone", "role", "room", "languages", "shifts",
     "hire_date", "end_date", "credentials", "ifsp_trained", "max_primary",
+)  # fmt: skip
+PROGRAM_FIELDS = (
+    "name", "kind", "address", "license_number", "timezone", "opens_at", "closes_at",
+    "open_days", "rule_set", "nap_check_minutes",
 )  # fmt: skip
 WAITLIST_FIELDS = (
     "child_first_name", "child_last_name", "birth_date", "guardian_name", "phone", "email",
@@ -201,9 +207,7 @@ def delete_guardian(*, actor: User | None, guardian: Guardian) -> None:
 
 
 @transaction.atomic
-def create_caregiver(
-    *, actor: User | None, program: Program, data: Mapping[str, Any]
-) -> Caregiver:
+def create_caregiver(*, actor: User | None, program: Program, data: Mapping[str, Any]) -> Caregiver:
     caregiver = Caregiver(program=program)
     _assign(caregiver, data, CAREGIVER_FIELDS)
     caregiver.shifts = schedules.validate(caregiver.shifts)
@@ -223,6 +227,49 @@ def update_caregiver(
     with acting_as(actor):
         caregiver.save()
     return caregiver
+
+
+# -- jurisdictions, organizations, programs --------------------------------------------------
+
+
+@transaction.atomic
+def get_or_create_jurisdiction(
+    *, actor: User | None, code: str, name: str, kind: str = Jurisdiction.Kind.STATE
+) -> Jurisdiction:
+    """The jurisdiction with this code, created (with `name` and `kind`) when it is missing."""
+    existing = Jurisdiction.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    jurisdiction = Jurisdiction(code=code, name=name, kind=kind)
+    jurisdiction.full_clean()
+    with acting_as(actor):
+        jurisdiction.save()
+    return jurisdiction
+
+
+@transaction.atomic
+def create_organization(*, actor: User | None, name: str) -> Organization:
+    organization = Organization(name=name)
+    organization.full_clean()
+    with acting_as(actor):
+        organization.save()
+    return organization
+
+
+@transaction.atomic
+def create_program(
+    *,
+    actor: User | None,
+    organization: Organization,
+    jurisdiction: Jurisdiction,
+    data: Mapping[str, Any],
+) -> Program:
+    program = Program(organization=organization, jurisdiction=jurisdiction)
+    _assign(program, data, PROGRAM_FIELDS)
+    program.full_clean()
+    with acting_as(actor):
+        program.save()
+    return program
 
 
 # -- rooms, waitlist, memberships ------------------------------------------------------------
@@ -264,12 +311,27 @@ def grant_membership(
     organization_id: int | None = None,
     jurisdiction_id: int | None = None,
 ) -> Membership:
+    scope: dict[str, Any] = {
+        "program": program,
+        "organization_id": organization_id,
+        "jurisdiction_id": jurisdiction_id,
+    }
     with acting_as(actor):
-        membership, _created = Membership.objects.get_or_create(
-            user=user,
-            role=role,
-            program=program,
-            organization_id=organization_id,
-            jurisdiction_id=jurisdiction_id,
-        )
+        membership, _created = Membership.objects.get_or_create(user=user, role=role, **scope)
     return membership
+
+
+@transaction.atomic
+def link_caregiver_user(*, actor: User | None, caregiver: Caregiver, user: User | None) -> None:
+    """Give a caregiver their sign-in (or take it away with user=None)."""
+    caregiver.user = user
+    with acting_as(actor):
+        caregiver.save(update_fields=["user"])
+
+
+@transaction.atomic
+def link_guardian_user(*, actor: User | None, guardian: Guardian, user: User | None) -> None:
+    """Give a guardian their family sign-in (or take it away with user=None)."""
+    guardian.user = user
+    with acting_as(actor):
+        guardian.save(update_fields=["user"])

@@ -1,0 +1,62 @@
+"""Template filters for program records: languages, schedules and ages, in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from attune.lib import languages, schedules
+
+register = template.Library()
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return languages.name(code)
+
+
+@register.filter
+def language_names(codes: list[str]) -> str:
+    return languages.names(codes) if codes else "—"
+
+
+@register.filter
+def schedule_text(schedule: dict[str, list[list[str]]]) -> str:
+    return schedules.to_text(schedule) if schedule else "—"
+
+
+@register.filter
+def hours_per_week(schedule: dict[str, list[list[str]]]) -> str:
+    minutes = schedules.minutes_per_week(schedule or {})
+    hours = minutes / 60
+    return f"{hours:.1f}".rstrip("0").rstrip(".")
+
+
+@register.simple_tag
+def age(birth_date: date, on: date) -> str:
+    """'7 weeks', '5 months', '2 years 3 months': how caregivers talk about young children."""
+    days = (on - birth_date).days
+    if days < 0:
+        return _("not born yet")
+    if days < 12 * 7:
+        weeks = days // 7
+        return ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks}
+    months = (on.year - birth_date.year) * 12 + on.month - birth_date.month
+    if on.day < birth_date.day:
+        months -= 1
+    if months < 24:
+        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    years, rest = divmod(months, 12)
+    text = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    if rest:
+        text += " " + ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest}
+    return text
+
+
+@register.filter
+def day_spans(schedule: dict[str, list[list[str]]], day: str) -> str:
+    spans = (schedule or {}).get(day, [])
+    return ", ".join(f"{s}–{e}" for s, e in spans)

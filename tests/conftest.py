@@ -1,0 +1,230 @@
+"""Shared test world: two programs, their people, and one persona per role.
+
+Built through the services, as real use would build it, so every fixture write is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from attune.accounts.models import User
+from attune.lib import schedules
+from attune.programs import services
+from attune.programs.models import (
+    Caregiver,
+    Child,
+    Family,
+    Guardian,
+    Jurisdiction,
+    Membership,
+    Organization,
+    Program,
+    Room,
+)
+
+PASSWORD = "correct-horse-battery"
+FULL_TIME = schedules.parse_text("mon-fri 08:00-16:30")
+PART_TIME = schedules.parse_text("mon,wed,fri 08:00-12:30")
+SHIFT = schedules.parse_text("mon-fri 07:30-16:00")
+
+# The personas of the permission matrix. "anonymous" has no user.
+PERSONAS = (
+    "director",
+    "org_admin",
+    "caregiver",
+    "other_director",
+    "family",
+    "other_family",
+    "specialist",
+    "trainer",
+    "state_admin",
+    "outsider",
+    "anonymous",
+)
+
+
+@dataclass
+class World:
+    jurisdiction: Jurisdiction
+    organization: Organization
+    program: Program
+    other_program: Program
+    room: Room
+    other_room: Room
+    caregiver: Caregiver  # the caregiver persona's record: lead of `room`, primary of `child`
+    colleague: Caregiver  # another lead in `room`, primary of `group_child`
+    family: Family
+    other_family: Family
+    guardian: Guardian
+    child: Child  # the family persona's child; primary caregiver = caregiver persona
+    group_child: Child  # same room, other primary, other family
+    other_room_child: Child  # room the caregiver persona does not work in
+    other_program_child: Child
+    users: dict[str, User] = field(default_factory=dict)
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(self.users[persona])
+        return client
+
+
+def make_user(username: str, **extra: Any) -> User:
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+def child_data(family: Family, room: Room | None, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "first_name": "Ana",
+        "last_name": "Lopez",
+        "birth_date": date(2025, 3, 14),
+        "enrollment_start": date(2025, 9, 1),
+        "family": family,
+        "room": room,
+        "schedule": FULL_TIME,
+        "home_languages": ["es", "en"],
+    }
+    data.update(overrides)
+    return data
+
+
+def caregiver_data(room: Room | None, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "first_name": "Maria",
+        "last_name": "Garcia",
+        "role": Caregiver.Role.LEAD,
+        "room": room,
+        "languages": ["es", "en"],
+        "shifts": SHIFT,
+        "hire_date": date(2020, 8, 1),
+        "ifsp_trained": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def build_world() -> World:
+    oregon = Jurisdiction.objects.create(code="OR", name="Oregon")
+    washington = Jurisdiction.objects.create(code="WA", name="Washington")
+    org = Organization.objects.create(name="Sunrise Early Learning")
+    other_org = Organization.objects.create(name="Cascade Kids")
+    program = Program.objects.create(
+        organization=org, jurisdiction=oregon, name="Maple Street", opens_at=time(7, 0),
+        closes_at=time(18, 0),
+    )  # fmt: skip
+    other_program = Program.objects.create(
+        organization=other_org, jurisdiction=washington, name="Cascade Center"
+    )
+    room = services.create_room(actor=None, program=program, name="Robins", capacity=8)
+    other_room = services.create_room(actor=None, program=program, name="Finches", capacity=12)
+    b_room = services.create_room(actor=None, program=other_program, name="Otters", capacity=8)
+
+    caregiver = services.create_caregiver(actor=None, program=program, data=caregiver_data(room))
+    colleague = services.create_caregiver(
+        actor=None,
+        program=program,
+        data=caregiver_data(room, first_name="Linh", last_name="Tran", languages=["vi", "en"]),
+    )
+    services.create_caregiver(
+        actor=None,
+        program=program,
+        data=caregiver_data(other_room, first_name="Hodan", last_name="Ali", languages=["so"]),
+    )
+
+    family = services.create_family(
+        actor=None,
+        organization_id=org.pk,
+        data={"code": "F-1", "name": "Lopez", "preferred_language": "es"},
+        guardians=[
+            {"first_name": "Rosa", "last_name": "Lopez", "relationship": "mother",
+             "phone": "555-0101", "email": "rosa@example.org", "is_primary_contact": True},
+        ],
+    )  # fmt: skip
+    other_family = services.create_family(
+        actor=None,
+        organization_id=org.pk,
+        data={"code": "F-2", "name": "Nguyen", "preferred_language": "vi"},
+        guardians=[
+            {"first_name": "Bao", "last_name": "Nguyen", "relationship": "father",
+             "phone": "555-0102"},
+        ],
+    )  # fmt: skip
+    b_family = services.create_family(
+        actor=None,
+        organization_id=other_org.pk,
+        data={"code": "F-1", "name": "Smith", "preferred_language": "en"},
+    )
+    child = services.create_child(
+        actor=None,
+        program=program,
+        data=child_data(
+            family, room, primary_caregiver=caregiver, allergies="peanuts",
+            medical_notes="Asthma inhaler in the office", has_ifsp=True,
+            ifsp_coordinator_name="Dana Cole",
+        ),
+    )  # fmt: skip
+    group_child = services.create_child(
+        actor=None,
+        program=program,
+        data=child_data(
+            other_family, room, first_name="Minh", last_name="Nguyen",
+            primary_caregiver=colleague, home_languages=["vi"], schedule=PART_TIME,
+        ),
+    )  # fmt: skip
+    other_room_child = services.create_child(
+        actor=None,
+        program=program,
+        data=child_data(
+            other_family, other_room, first_name="Lan", last_name="Nguyen",
+            birth_date=date(2024, 2, 1), enrollment_start=date(2024, 9, 1),
+        ),
+    )  # fmt: skip
+    other_program_child = services.create_child(
+        actor=None,
+        program=other_program,
+        data=child_data(b_family, b_room, first_name="Sam", last_name="Smith"),
+    )
+
+    world = World(
+        jurisdiction=oregon, organization=org, program=program, other_program=other_program,
+        room=room, other_room=other_room, caregiver=caregiver, colleague=colleague,
+        family=family, other_family=other_family, guardian=family.guardians.get(),
+        child=child, group_child=group_child, other_room_child=other_room_child,
+        other_program_child=other_program_child,
+    )  # fmt: skip
+    users = world.users
+    for name in PERSONAS[:-1]:
+        users[name] = make_user(name)
+    services.grant_membership(actor=None, user=users["director"], role="director", program=program)
+    services.grant_membership(
+        actor=None, user=users["org_admin"], role="org_admin", organization_id=org.pk
+    )
+    services.grant_membership(
+        actor=None, user=users["other_director"], role="director", program=other_program
+    )
+    services.grant_membership(
+        actor=None, user=users["specialist"], role="specialist", program=program
+    )
+    services.grant_membership(actor=None, user=users["trainer"], role="trainer", program=program)
+    services.grant_membership(
+        actor=None, user=users["state_admin"], role="state_admin", jurisdiction_id=oregon.pk
+    )
+    services.link_caregiver_user(actor=None, caregiver=caregiver, user=users["caregiver"])
+    services.link_guardian_user(actor=None, guardian=world.guardian, user=users["family"])
+    services.link_guardian_user(
+        actor=None, guardian=other_family.guardians.get(), user=users["other_family"]
+    )
+    assert Membership.objects.count() == 6
+    return world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()

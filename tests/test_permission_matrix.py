@@ -1,0 +1,274 @@
+"""Every page and action × every persona → the expected status.
+
+Rules of the matrix (attune.lib.access):
+- anonymous → 302 to sign-in;
+- no relation to the object → 404 (its existence is not revealed, e.g. a family guessing
+  another child's URL);
+- a relation that does not carry the action → 403 (a specialist on a child page);
+- allowed → 200 (or the form's 400 / the action's 302 for POSTs).
+
+`test_every_url_has_a_matrix_row` fails when a URL is added without a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from attune.programs import services
+from attune.programs.models import Child, ImportBatch, WaitlistEntry
+from tests.conftest import PERSONAS, World
+
+
+def statuses(default: int, **overrides: int) -> dict[str, int]:
+    table = {persona: default for persona in PERSONAS}
+    table["anonymous"] = 302
+    table.update(overrides)
+    return table
+
+
+# Program pages for managers only (create records, waitlist, import, export).
+MANAGE = statuses(
+    404, director=200, org_admin=200, caregiver=403, family=403, other_family=403,
+    specialist=403, trainer=403, state_admin=403,
+)  # fmt: skip
+# Program pages for the program's staff.
+STAFF = {**MANAGE, "caregiver": 200}
+# Aggregate figures: managers and the T/TA and state roles, never caregivers or families.
+OVERVIEW = {**MANAGE, "specialist": 200, "trainer": 200, "state_admin": 200}
+# The family persona's child: primary caregiver and family see it; support roles get 403.
+CHILD = statuses(
+    404, director=200, org_admin=200, caregiver=200, family=200, specialist=403, trainer=403,
+    state_admin=403,
+)  # fmt: skip
+CHILD_MANAGE = {**CHILD, "caregiver": 403, "family": 403}
+CAREGIVER_RECORD = statuses(
+    404, director=200, org_admin=200, caregiver=200, specialist=403, trainer=403
+)
+FAMILY = statuses(404, director=200, org_admin=200, caregiver=200, family=200)
+FAMILY_MANAGE = {**FAMILY, "caregiver": 403, "family": 403}
+
+
+def form_errors(table: dict[str, int]) -> dict[str, int]:
+    """An empty POST: the managers get the form back with its errors (400)."""
+    return {**table, "director": 400, "org_admin": 400}
+
+
+def nothing(w: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: Callable[[World], dict[str, Any]]
+    expected: dict[str, int]
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] | None = None
+    label: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.name}{self.label}"
+
+
+def program(w: World) -> dict[str, Any]:
+    return {"program_id": w.program.pk}
+
+
+def child(w: World) -> dict[str, Any]:
+    return {"child_id": w.child.pk}
+
+
+def family(w: World) -> dict[str, Any]:
+    return {"family_id": w.family.pk}
+
+
+def guardian(w: World) -> dict[str, Any]:
+    return {"family_id": w.family.pk, "guardian_id": w.guardian.pk}
+
+
+def waitlist_entry(w: World) -> dict[str, Any]:
+    entry = services.save_waitlist_entry(
+        actor=None,
+        program=w.program,
+        entry=None,
+        data={
+            "child_first_name": "Noor", "child_last_name": "Haddad",
+            "birth_date": w.program.today(), "guardian_name": "Layla Haddad",
+            "phone": "555-0199", "desired_start": w.program.today(),
+        },
+    )  # fmt: skip
+    return {"program_id": w.program.pk, "entry_id": entry.pk}
+
+
+def import_batch(w: World) -> dict[str, Any]:
+    batch = ImportBatch.objects.create(
+        program=w.program, kind="children", filename="children.csv", encoding="utf-8",
+        content="first_name,last_name\n", row_count=0,
+    )  # fmt: skip
+    return {"batch_id": batch.pk}
+
+
+MATRIX: list[Row] = [
+    Row("home", lambda w: {}, statuses(302, outsider=200)),
+    Row("family_home", lambda w: {}, statuses(403, family=200, other_family=200)),
+    Row("support_home", lambda w: {}, statuses(403, specialist=200, trainer=200)),
+    Row("state_home", lambda w: {}, statuses(403, state_admin=200)),
+    Row(
+        "organization_home",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=200),
+    ),
+    Row("program_dashboard", program, STAFF),
+    Row("program_overview", program, OVERVIEW),
+    Row("child_list", program, STAFF),
+    Row("child_create", program, MANAGE),
+    Row("child_create", program, form_errors(MANAGE), "post", nothing),
+    Row("caregiver_list", program, STAFF),
+    Row("caregiver_create", program, MANAGE),
+    Row("caregiver_create", program, form_errors(MANAGE), "post", nothing),
+    Row("family_list", program, MANAGE),
+    Row("family_create", program, MANAGE),
+    Row("family_create", program, form_errors(MANAGE), "post", nothing),
+    Row("waitlist", program, MANAGE),
+    Row("waitlist_create", program, MANAGE),
+    Row("waitlist_edit", waitlist_entry, MANAGE),
+    Row("waitlist_edit", waitlist_entry, form_errors(MANAGE), "post", nothing),
+    Row("import_upload", program, MANAGE),
+    Row("import_upload", program, form_errors(MANAGE), "post", nothing),
+    Row("import_example", lambda w: {"program_id": w.program.pk, "kind": "children"}, MANAGE),
+    Row("import_preview", import_batch, MANAGE),
+    Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "children"}, MANAGE),
+    Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "families"}, MANAGE),
+    Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "caregivers"}, MANAGE),
+    Row("child_detail", child, CHILD),
+    Row(
+        "child_detail",
+        lambda w: {"child_id": w.group_child.pk},
+        {**CHILD, "family": 404, "other_family": 200},
+        label="[same room, other primary]",
+    ),
+    Row(
+        "child_detail",
+        lambda w: {"child_id": w.other_room_child.pk},
+        {**CHILD, "caregiver": 404, "family": 404, "other_family": 200},
+        label="[other room]",
+    ),
+    Row(
+        "child_detail",
+        lambda w: {"child_id": w.other_program_child.pk},
+        statuses(404, other_director=200),
+        label="[other program]",
+    ),
+    Row("child_edit", child, CHILD_MANAGE),
+    Row("child_edit", child, form_errors(CHILD_MANAGE), "post", nothing),
+    Row("child_delete", child, CHILD_MANAGE),
+    Row("child_delete", child, form_errors(CHILD_MANAGE), "post", nothing),
+    Row("child_audit", child, CHILD_MANAGE),
+    Row("caregiver_detail", lambda w: {"caregiver_id": w.caregiver.pk}, CAREGIVER_RECORD),
+    Row(
+        "caregiver_detail",
+        lambda w: {"caregiver_id": w.colleague.pk},
+        {**CAREGIVER_RECORD, "caregiver": 403},
+        label="[colleague]",
+    ),
+    Row(
+        "caregiver_edit",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        {**CAREGIVER_RECORD, "caregiver": 403},
+    ),
+    Row(
+        "caregiver_edit",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        form_errors({**CAREGIVER_RECORD, "caregiver": 403}),
+        "post",
+        nothing,
+    ),
+    Row("family_detail", family, FAMILY),
+    Row(
+        "family_detail",
+        lambda w: {"family_id": w.other_family.pk},
+        {**FAMILY, "caregiver": 403, "family": 404, "other_family": 200},
+        label="[other family]",
+    ),
+    Row("family_edit", family, FAMILY_MANAGE),
+    Row("family_edit", family, form_errors(FAMILY_MANAGE), "post", nothing),
+    Row("guardian_create", family, FAMILY_MANAGE),
+    Row("guardian_edit", guardian, FAMILY_MANAGE),
+    Row("guardian_edit", guardian, form_errors(FAMILY_MANAGE), "post", nothing),
+    # The only guardian cannot be removed: the managers' POST redirects with a message.
+    Row("guardian_delete", guardian, {**FAMILY_MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+]  # fmt: skip
+
+# URLs that show or change no child, family or caregiver data.
+NOT_CHILD_DATA = {"accounts:login", "accounts:logout", "set_language"}
+
+
+def _named_urls(patterns: list[Any], namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(_named_urls(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
+    return names
+
+
+def test_every_url_has_a_matrix_row() -> None:
+    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA
+    missing = sorted(set(_named_urls(get_resolver().url_patterns)) - covered)
+    assert not missing, f"URLs without a permission-matrix row: {missing}"
+
+
+def test_every_row_names_every_persona() -> None:
+    for row in MATRIX:
+        assert set(row.expected) == set(PERSONAS), row
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=str)
+def test_matrix(world: World, row: Row) -> None:
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    names = [f"{c.first_name} {c.last_name}" for c in Child.objects.all()]
+    mismatches = []
+    for persona in PERSONAS:
+        client = world.client(persona)
+        data = row.data(world) if row.data else None
+        response = getattr(client, row.method)(url, data)
+        if response.status_code != row.expected[persona]:
+            mismatches.append(
+                f"{persona}: got {response.status_code}, want {row.expected[persona]}"
+            )
+        if response.status_code in (403, 404):
+            body = response.content.decode()
+            leaked = [n for n in names if n in body]
+            if leaked:
+                mismatches.append(f"{persona}: refused page shows child names {leaked}")
+        if response.status_code == 302 and persona == "anonymous":
+            assert response["Location"].startswith(reverse("accounts:login"))
+    assert not mismatches, f"{row} ({url}):\n" + "\n".join(mismatches)
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["caregiver", "family", "other_family", "specialist", "state_admin", "other_director"],
+)
+def test_forbidden_personas_change_nothing(world: World, persona: str) -> None:
+    client = world.client(persona)
+    before = Child.objects.values().get(pk=world.child.pk)
+    response = client.post(
+        reverse("child_edit", kwargs={"child_id": world.child.pk}),
+        {"first_name": "Changed", "last_name": "Name", "birth_date": "2025-03-14",
+         "family": world.family.pk, "enrollment_start": "2025-09-01"},
+    )  # fmt: skip
+    assert response.status_code in (403, 404)
+    response = client.post(
+        reverse("child_delete", kwargs={"child_id": world.child.pk}), {"confirm_name": "Ana"}
+    )
+    assert response.status_code in (403, 404)
+    assert Child.objects.values().get(pk=world.child.pk) == before
+    assert WaitlistEntry.objects.count() == 0
