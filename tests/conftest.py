@@ -113,7 +113,7 @@ def caregiver_data(room: Room | None, **overrides: Any) -> dict[str, Any]:
 def build_world() -> World:
     oregon = Jurisdiction.objects.create(code="OR", name="Oregon")
     washington = Jurisdiction.objects.create(code="WA", name="Washington")
-    org = Organization.objects.create(name="Sunrise Early Learning")
+    org = Organization.objects.create(name="Harbor Early Learning")
     other_org = Organization.objects.create(name="Cascade Kids")
     program = Program.objects.create(
         organization=org, jurisdiction=oregon, name="Maple Street", opens_at=time(7, 0),

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +77,22 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=20)
 
 
+AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.x A/AA violation on the page as it is now."""
+    results = AXE.run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{page.url}:\n" + "\n".join(
+        f"{v['impact']}: {v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+        f"{v['nodes'][0]['target']})"
+        for v in violations
+    )
+
+
 def sign_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -89,6 +106,30 @@ def test_each_demo_role_lands_on_its_home_page(page: Page, demo_server: str, use
     sign_in(page, demo_server, username)
     expect(page.get_by_text(ROLE_HOMES[username]).first).to_be_visible()
     assert "/accounts/login/" not in page.url
+    assert_accessible(page)
+
+
+def test_director_tour_is_keyboard_and_screen_reader_friendly(
+    page: Page, demo_server: str
+) -> None:
+    sign_in(page, demo_server, "director")
+    page.get_by_role("link", name="Children").first.click()
+    expect(page.get_by_role("heading", name="Children", level=1)).to_be_visible()
+    assert_accessible(page)
+    # HTMX search narrows the list as you type, without a page load
+    rows_before = page.locator("#child-results tbody tr").count()
+    page.get_by_label("Search by name").fill("zz-no-such-child")
+    expect(page.locator("#child-results")).to_contain_text("No children match")
+    page.get_by_label("Search by name").fill("")
+    expect(page.locator("#child-results tbody tr")).to_have_count(rows_before)
+    page.locator("#child-results tbody a").first.click()
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Edit").first.click()
+    assert_accessible(page)
+    # the skip link is the first stop for keyboard users
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
 
 
 def test_family_on_a_phone_sees_their_children_in_spanish(

@@ -14,3 +14,5 @@ def register_models() -> None:
     auditlog.register(models.Program)
     auditlog.register(models.Room)
     auditlog.register(models.Membership)
+    auditlog.register(models.Organization, exclude_fields=["created_at"])
+    auditlog.register(models.Jurisdiction)

@@ -53,7 +53,7 @@ PROGRAM_FIELDS = (
 WAITLIST_FIELDS = (
     "child_first_name", "child_last_name", "birth_date", "guardian_name", "phone", "email",
     "preferred_language", "home_languages", "desired_start", "desired_schedule", "has_ifsp",
-    "sibling", "notes", "status",
+    "sibling", "notes", "status", "added_on",
 )  # fmt: skip
 
 
@@ -325,6 +325,7 @@ def grant_membership(
 def link_caregiver_user(*, actor: User | None, caregiver: Caregiver, user: User | None) -> None:
     """Give a caregiver their sign-in (or take it away with user=None)."""
     caregiver.user = user
+    caregiver.full_clean()
     with acting_as(actor):
         caregiver.save(update_fields=["user"])
 
@@ -333,5 +334,6 @@ def link_caregiver_user(*, actor: User | None, caregiver: Caregiver, user: User 
 def link_guardian_user(*, actor: User | None, guardian: Guardian, user: User | None) -> None:
     """Give a guardian their family sign-in (or take it away with user=None)."""
     guardian.user = user
+    guardian.full_clean()
     with acting_as(actor):
         guardian.save(update_fields=["user"])
