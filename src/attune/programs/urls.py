@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.programs import views
+from attune.programs import views, views_import
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -49,5 +49,17 @@ urlpatterns = [
         "families/<int:family_id>/guardians/<int:guardian_id>/delete/",
         views.guardian_delete,
         name="guardian_delete",
+    ),
+    path("programs/<int:program_id>/import/", views_import.import_upload, name="import_upload"),
+    path(
+        "programs/<int:program_id>/import/example/<str:kind>.csv",
+        views_import.import_example,
+        name="import_example",
+    ),
+    path("imports/<int:batch_id>/", views_import.import_preview, name="import_preview"),
+    path(
+        "programs/<int:program_id>/export/<str:kind>.csv",
+        views_import.export_csv,
+        name="export_csv",
     ),
 ]
