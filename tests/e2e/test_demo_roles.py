@@ -109,9 +109,7 @@ def test_each_demo_role_lands_on_its_home_page(page: Page, demo_server: str, use
     assert_accessible(page)
 
 
-def test_director_tour_is_keyboard_and_screen_reader_friendly(
-    page: Page, demo_server: str
-) -> None:
+def test_director_tour_is_keyboard_and_screen_reader_friendly(page: Page, demo_server: str) -> None:
     sign_in(page, demo_server, "director")
     page.get_by_role("link", name="Children").first.click()
     expect(page.get_by_role("heading", name="Children", level=1)).to_be_visible()
@@ -137,10 +135,15 @@ def test_family_on_a_phone_sees_their_children_in_spanish(
 ) -> None:
     sign_in(phone_page, demo_server, "family")
     phone_page.wait_for_url(f"{demo_server}/family/")
-    # the demo family's account prefers Spanish; switch the interface with the form
-    phone_page.get_by_label("Language").select_option("es")
-    phone_page.get_by_role("button", name="Change").click()
+    # the demo family's account prefers Spanish: the pages speak it from the first one
     expect(phone_page.locator("html")).to_have_attribute("lang", "es")
+    expect(phone_page.get_by_text("Cuidador(a) principal:").first).to_be_visible()
+    assert_accessible(phone_page)
+    # the switcher works without JavaScript: a plain form post
+    phone_page.get_by_label("Idioma").select_option("en")
+    phone_page.get_by_role("button", name="Cambiar").click()
+    expect(phone_page.locator("html")).to_have_attribute("lang", "en")
+    expect(phone_page.get_by_text("Primary caregiver:").first).to_be_visible()
     cards = phone_page.locator(".child-cards > li")
     assert cards.count() >= 2
     # readable on a phone: nothing wider than the screen

@@ -756,3 +756,29 @@ def test_import_and_export_are_for_managers_only(world: World, persona: str, sta
 
 def test_unknown_batch_is_404(world: World) -> None:
     assert world.client("director").get(reverse("import_preview", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_stale_previews_are_discarded_and_emptied(world: World) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = ImportBatch.objects.create(
+        program=world.program, kind="children", filename="old.csv", encoding="utf-8",
+        content="first_name\nAna\n",
+    )  # fmt: skip
+    fresh = ImportBatch.objects.create(
+        program=world.program, kind="children", filename="new.csv", encoding="utf-8",
+        content="first_name\nEva\n",
+    )  # fmt: skip
+    ImportBatch.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - timedelta(days=2))
+    out = io.StringIO()
+    call_command("discard_stale_imports", stdout=out)
+    assert "Discarded 1" in out.getvalue()
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.content) == ("discarded", "")
+    assert fresh.status == "previewed"
+    assert fresh.content

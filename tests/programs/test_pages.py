@@ -184,5 +184,5 @@ def test_spanish_interface(world: World) -> None:
     client.post(reverse("set_language"), {"language": "es", "next": "/family/"})
     body = client.get(reverse("child_detail", kwargs={"child_id": world.child.pk})).content.decode()
     assert 'lang="es"' in body
-    assert "Cuidadora principal" in body or "Cuidador principal" in body
+    assert "Cuidador(a) principal" in body
     assert "español" in body.lower()

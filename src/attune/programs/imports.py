@@ -22,7 +22,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -1351,6 +1351,35 @@ def commit(*, actor: User | None, batch: ImportBatch) -> ImportReport:
     batch.refresh_from_db()
     report.text = ""
     return report
+
+
+# A previewed file holds child data: it is dropped if nobody imports it within a day.
+STALE_AFTER = timedelta(days=1)
+
+
+@transaction.atomic
+def stage(
+    *, actor: User | None, program: Program, kind: str, filename: str, report: ImportReport
+) -> ImportBatch:
+    """Keep a checked upload until the person imports or discards it (and drop stale ones)."""
+    discard_stale()
+    return ImportBatch.objects.create(
+        program=program,
+        kind=kind,
+        filename=filename,
+        encoding=report.encoding,
+        content=report.text,
+        row_count=report.rows,
+        error_count=report.error_rows,
+        uploaded_by=actor,
+    )
+
+
+def discard_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Discard previewed batches older than `older_than`, emptying their content."""
+    return ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEWED, uploaded_at__lt=timezone.now() - older_than
+    ).update(status=ImportBatch.Status.DISCARDED, content="")
 
 
 def discard(*, batch: ImportBatch) -> bool:

@@ -100,15 +100,12 @@ def import_upload(request: HttpRequest, program_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and form.report is not None:
         report = form.report
-        batch = ImportBatch.objects.create(
+        batch = imports.stage(
+            actor=request.user,  # type: ignore[arg-type]
             program=program,
             kind=form.cleaned_data["kind"],
             filename=_filename(form.cleaned_data["file"].name),
-            encoding=report.encoding,
-            content=report.text,
-            row_count=report.rows,
-            error_count=report.error_rows,
-            uploaded_by=request.user,  # type: ignore[misc]
+            report=report,
         )
         return redirect("import_preview", batch_id=batch.pk)
     recent = ImportBatch.objects.filter(program=program).select_related("uploaded_by")[
