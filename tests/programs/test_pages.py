@@ -173,7 +173,14 @@ def test_edit_child_records_history(world: World) -> None:
 
 def test_unknown_ids_and_bad_urls_are_404_without_traceback(world: World) -> None:
     client = world.client("director")
-    for url in ("/children/999999/", "/children/abc/", "/programs/0/children/", "/nope/"):
+    for url in (
+        "/children/999999/",
+        "/children/99999999999999999999999/",
+        "/children/abc/",
+        "/programs/0/children/",
+        "/families/-1/",
+        "/nope/",
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert "Traceback" not in response.content.decode()
