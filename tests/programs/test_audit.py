@@ -126,3 +126,31 @@ def test_family_cannot_read_the_audit(world: World) -> None:
         client.get(reverse("child_audit", kwargs={"child_id": world.group_child.pk})).status_code
         == 404
     )
+
+
+def test_audit_entries_read_as_people_write(world: World) -> None:
+    from attune.lib import schedules
+    from attune.lib.audit import describe_changes
+
+    director = world.users["director"]
+    services.update_child(
+        actor=director,
+        child=world.child,
+        data={
+            "schedule": schedules.parse_text("mon-wed 08:00-16:30"),
+            "home_languages": ["es"],
+            "has_ifsp": False,
+            "ifsp_coordinator_name": "",
+        },
+    )
+    entry = entries(Child, world.child.pk, LogEntry.Action.UPDATE)[-1]
+    shown = {c.label: (c.before, c.after) for c in describe_changes(entry)}
+    assert shown["Weekly attendance"] == ("mon-fri 08:00-16:30", "mon-wed 08:00-16:30")
+    assert shown["Home languages"] == ("Spanish, English", "Spanish")
+    assert shown["Has an IFSP"] == ("Yes", "No")
+    created = entries(Child, world.child.pk, LogEntry.Action.CREATE)[0]
+    labels = {c.label for c in describe_changes(created)}
+    assert "ID" not in labels
+    assert "Enrollment events" not in labels  # reverse relations are not the child's fields
+    body = world.client("director").get(f"/children/{world.child.pk}/audit/").content.decode()
+    assert "mon-fri 08:00-16:30 → mon-wed 08:00-16:30" in body

@@ -7,8 +7,11 @@ the request (AuditlogMiddleware) or, for work outside a request (imports, comman
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from auditlog.context import auditlog_value, set_actor
@@ -16,8 +19,13 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Field, JSONField, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from attune.lib import languages, schedules
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
@@ -88,3 +96,60 @@ def entries_for(objects: Iterable[Model]) -> QuerySet[LogEntry]:
         .order_by("-timestamp", "-pk")
     )
     return entries
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _parsed(value: Any) -> Any:
+    """auditlog keeps values as text; JSON fields come back as JSON or as a Python repr."""
+    if not isinstance(value, str):
+        return value
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(value)
+        except (ValueError, SyntaxError):
+            continue
+    return value
+
+
+def _shown(field: Field[Any, Any] | None, value: Any) -> str:
+    if value in (None, "", "None", [], {}):
+        return "—"
+    if isinstance(field, BooleanField):
+        return _("Yes") if str(value) in ("True", "true", "1") else _("No")
+    if isinstance(field, JSONField):
+        value = _parsed(value)
+        if isinstance(value, dict):
+            try:
+                return schedules.to_text(schedules.validate(value)) or "—"
+            except schedules.ScheduleError:
+                return str(value)
+        if isinstance(value, list):
+            if "language" in field.name:
+                return languages.names(str(v) for v in value)
+            return ", ".join(str(v) for v in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def describe_changes(entry: LogEntry) -> list[Change]:
+    """An entry's before → after, field by field, as a person reads them."""
+    model = entry.content_type.model_class()
+    out = []
+    for name, pair in (entry.changes or {}).items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue
+        field: Field[Any, Any] | None
+        try:
+            field = model._meta.get_field(name) if model else None  # type: ignore[assignment]
+        except FieldDoesNotExist:
+            field = None
+        label = capfirst(str(field.verbose_name)) if field is not None else name
+        out.append(Change(label, _shown(field, pair[0]), _shown(field, pair[1])))
+    return out

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attune.lib import languages, schedules
+from attune.lib.audit import Change, describe_changes
 
 register = template.Library()
 
@@ -60,3 +61,8 @@ def age(birth_date: date, on: date) -> str:
 def day_spans(schedule: dict[str, list[list[str]]], day: str) -> str:
     spans = (schedule or {}).get(day, [])
     return ", ".join(f"{s}–{e}" for s, e in spans)
+
+
+@register.filter
+def audit_changes(entry: object) -> list[Change]:
+    return describe_changes(entry)  # type: ignore[arg-type]
