@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.conftest import PASSWORD, World, build_world
 
 from attune.programs.models import Child
-from tests.conftest import PASSWORD, World, build_world
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def test_import_children_with_a_bad_row_then_fixed(
 ) -> None:
     base = str(live_server)
     sign_in(page, base, "director")
-    header = "first_name,last_name,birth_date,family_code,enrollment_start,room,schedule,home_languages"
+    header = (
+        "first_name,last_name,birth_date,family_code,enrollment_start,room,schedule,home_languages"
+    )
     good = "Lena,Park,2025-08-01,F-1,2025-12-01,Robins,mon-fri 08:00-16:00,en"
     bad = "Omar,Said,2025-02-30,F-1,2025-12-01,Bluebirds,mon 16:00-08:00,xx"
     path = tmp_path / "children.csv"

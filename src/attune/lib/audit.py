@@ -147,7 +147,7 @@ def describe_changes(entry: LogEntry) -> list[Change]:
             continue
         field: Field[Any, Any] | None
         try:
-            field = model._meta.get_field(name) if model else None  # type: ignore[assignment]
+            field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
             field = None
         label = capfirst(str(field.verbose_name)) if field is not None else name

@@ -65,4 +65,4 @@ def day_spans(schedule: dict[str, list[list[str]]], day: str) -> str:
 
 @register.filter
 def audit_changes(entry: object) -> list[Change]:
-    return describe_changes(entry)  # type: ignore[arg-type]
+    return describe_changes(entry)
