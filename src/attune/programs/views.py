@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +25,20 @@ def _viewer(request: HttpRequest) -> access.Viewer:
 
 def _only(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in fields}
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], instance: Model | None = None
+) -> HttpResponse:
+    """The form page; after a refused POST, 400 with the errors and nothing saved.
+
+    A bound ModelForm writes the typed values onto its instance while validating, so the
+    instance is reloaded to show the stored record around the form.
+    """
+    refused = request.method == "POST"
+    if refused and instance is not None:
+        instance.refresh_from_db()
+    return render(request, template, context, status=400 if refused else 200)
 
 
 # -- home pages by role ---------------------------------------------------------------------
@@ -215,11 +229,8 @@ def child_create(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         messages.success(request, _("%(name)s was added.") % {"name": child})
         return redirect("child_detail", child_id=child.pk)
-    return render(
-        request,
-        "programs/child_form.html",
-        {"program": program, "form": form, "child": None},
-        status=400 if request.method == "POST" else 200,
+    return _form_page(
+        request, "programs/child_form.html", {"program": program, "form": form, "child": None}
     )
 
 
@@ -283,13 +294,11 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         )
         messages.success(request, _("Changes saved."))
         return redirect("child_detail", child_id=child.pk)
-    if request.method == "POST":
-        child.refresh_from_db()
-    return render(
+    return _form_page(
         request,
         "programs/child_form.html",
         {"program": child.program, "form": form, "child": child},
-        status=400 if request.method == "POST" else 200,
+        instance=child,
     )
 
 
@@ -386,11 +395,10 @@ def caregiver_create(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         messages.success(request, _("%(name)s was added.") % {"name": caregiver})
         return redirect("caregiver_detail", caregiver_id=caregiver.pk)
-    return render(
+    return _form_page(
         request,
         "programs/caregiver_form.html",
         {"program": program, "form": form, "caregiver": None},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -408,13 +416,11 @@ def caregiver_edit(request: HttpRequest, caregiver_id: int) -> HttpResponse:
         )
         messages.success(request, _("Changes saved."))
         return redirect("caregiver_detail", caregiver_id=caregiver.pk)
-    if request.method == "POST":
-        caregiver.refresh_from_db()
-    return render(
+    return _form_page(
         request,
         "programs/caregiver_form.html",
         {"program": caregiver.program, "form": form, "caregiver": caregiver},
-        status=400 if request.method == "POST" else 200,
+        instance=caregiver,
     )
 
 
@@ -454,7 +460,9 @@ def family_create(request: HttpRequest, program_id: int) -> HttpResponse:
         request.POST or None, organization_id=program.organization_id, prefix="family"
     )
     guardian_form = forms.GuardianForm(request.POST or None, prefix="guardian")
-    if request.method == "POST" and family_form.is_valid() and guardian_form.is_valid():
+    # both forms are checked, so every error shows at once
+    valid = [form.is_valid() for form in (family_form, guardian_form)]
+    if request.method == "POST" and all(valid):
         family = services.create_family(
             actor=request.user,  # type: ignore[arg-type]
             organization_id=program.organization_id,
@@ -463,11 +471,10 @@ def family_create(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         messages.success(request, _("The %(name)s family was added.") % {"name": family.name})
         return redirect("family_detail", family_id=family.pk)
-    return render(
+    return _form_page(
         request,
         "programs/family_create.html",
         {"program": program, "family_form": family_form, "guardian_form": guardian_form},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -513,13 +520,8 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Changes saved."))
         return redirect("family_detail", family_id=family.pk)
-    if request.method == "POST":
-        family.refresh_from_db()
-    return render(
-        request,
-        "programs/family_form.html",
-        {"family": family, "form": form},
-        status=400 if request.method == "POST" else 200,
+    return _form_page(
+        request, "programs/family_form.html", {"family": family, "form": form}, instance=family
     )
 
 
@@ -545,11 +547,11 @@ def guardian_edit(
         )
         messages.success(request, _("Changes saved."))
         return redirect("family_detail", family_id=family.pk)
-    return render(
+    return _form_page(
         request,
         "programs/guardian_form.html",
         {"family": family, "form": form, "guardian": guardian},
-        status=400 if request.method == "POST" else 200,
+        instance=guardian,
     )
 
 
@@ -603,9 +605,9 @@ def waitlist_edit(
         )
         messages.success(request, _("Waitlist saved."))
         return redirect("waitlist", program_id=program.pk)
-    return render(
+    return _form_page(
         request,
         "programs/waitlist_form.html",
         {"program": program, "form": form, "entry": entry},
-        status=400 if request.method == "POST" else 200,
+        instance=entry,
     )
