@@ -5,12 +5,15 @@ Built through the services, as real use would build it, so every fixture write i
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date, time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.translation.reloader import translation_file_changed
 
 from attune.accounts.models import User
 from attune.lib import schedules
@@ -223,6 +226,30 @@ def build_world() -> World:
     )
     assert Membership.objects.count() == 6
     return world
+
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "attune" / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled() -> None:
+    """Current .mo catalogs, as `make setup` (compilemessages) leaves them.
+
+    Compiles each catalog (git ignores *.mo) when missing or older than its .po, then drops
+    Django's cached catalogs so the new one is read, so a bare `pytest` on a fresh checkout
+    tests the same pages as `make test`.
+    """
+    for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            result = subprocess.run(
+                ["msgfmt", "--check-format", "-o", str(mo), str(po)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            translation_file_changed(sender=None, file_path=mo)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation.reloader import translation_file_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = Path(settings.LOCALE_PATHS[0])
@@ -140,19 +139,6 @@ def gettext_tool(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def entries() -> list[Entry]:
     return read_po(PO)[1]
-
-
-@pytest.fixture
-def compiled() -> None:
-    """A current django.mo, as `make setup` (compilemessages) leaves it.
-
-    Compiles it (git ignores *.mo) when missing or older than the .po, then drops Django's
-    cached catalogs so the new one is read.
-    """
-    if not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime:
-        result = gettext_tool("msgfmt", "--check-format", "-o", str(MO), str(PO))
-        assert result.returncode == 0, result.stderr
-        translation_file_changed(sender=None, file_path=MO)
 
 
 def test_the_reader_reads_the_whole_catalog(entries: list[Entry]) -> None:

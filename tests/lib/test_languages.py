@@ -24,3 +24,7 @@ def test_names_follow_the_interface_language() -> None:
         assert languages.name("vi") == "Vietnamese"
     with translation.override("es"):
         assert languages.name("vi") == "Vietnamita"
+
+
+def test_spanish_names_are_understood() -> None:
+    assert languages.parse_list("español, inglés, vietnamita") == ["es", "en", "vi"]

@@ -76,3 +76,18 @@ def test_outside_hours() -> None:
     assert "closed" in (
         schedules.outside_hours(saturday, opens=time(7), closes=time(18), open_days=days) or ""
     )
+
+
+def test_pages_show_the_readers_day_codes_and_read_them_back() -> None:
+    from django.utils import translation
+
+    schedule = schedules.parse_text("mon-fri 08:00-16:30; sat 09:00-12:00")
+    with translation.override("es"):
+        shown = schedules.display(schedule)
+        assert shown == "lun-vie 08:00-16:30; sáb 09:00-12:00"
+        assert schedules.parse_text(shown) == schedule
+    with translation.override("en"):
+        assert schedules.display(schedule) == "mon-fri 08:00-16:30; sat 09:00-12:00"
+    # files keep the English codes whatever the reader's language
+    with translation.override("es"):
+        assert schedules.to_text(schedule) == "mon-fri 08:00-16:30; sat 09:00-12:00"

@@ -24,6 +24,7 @@ from django.db.models import BooleanField, Field, JSONField, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from attune.lib import languages, schedules
 
@@ -98,6 +99,18 @@ def entries_for(objects: Iterable[Model]) -> QuerySet[LogEntry]:
     return entries
 
 
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: gettext_lazy("Created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Deleted"),
+    LogEntry.Action.ACCESS: gettext_lazy("Opened the full record"),
+}
+
+
+def action_label(entry: LogEntry) -> str:
+    return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -126,7 +139,7 @@ def _shown(field: Field[Any, Any] | None, value: Any) -> str:
         value = _parsed(value)
         if isinstance(value, dict):
             try:
-                return schedules.to_text(schedules.validate(value)) or "—"
+                return schedules.display(schedules.validate(value)) or "—"
             except schedules.ScheduleError:
                 return str(value)
         if isinstance(value, list):

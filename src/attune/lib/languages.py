@@ -34,14 +34,21 @@ ALIASES = {
 }
 
 
+# Besides codes and English names, names in the languages Attune ships ("español").
+NAME_LANGUAGES = ("es",)
+
+
 @cache
 def _index() -> dict[str, str]:
     """Every accepted spelling (lower-case) -> normalised code. Built once, ~8,000 languages."""
     index: dict[str, str] = dict(ALIASES)
+    local = [_catalog(language) for language in NAME_LANGUAGES]
     for lang in pycountry.languages:
         code = getattr(lang, "alpha_2", None) or lang.alpha_3
         index.setdefault(lang.alpha_3.lower(), code)
         index.setdefault(lang.name.lower(), code)
+        for catalog in local:
+            index.setdefault(catalog.gettext(lang.name).lower(), code)
         if common := getattr(lang, "common_name", None):
             index.setdefault(common.lower(), code)
         if alpha_2 := getattr(lang, "alpha_2", None):

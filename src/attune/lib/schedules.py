@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import time
 from typing import Any
 
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
@@ -51,9 +52,27 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def day_code(day: str) -> str:
+    """The reader's short code for a day, as people type it: "mon" in English, "lun" in Spanish."""
+    codes = {
+        "mon": pgettext("weekday code", "mon"),
+        "tue": pgettext("weekday code", "tue"),
+        "wed": pgettext("weekday code", "wed"),
+        "thu": pgettext("weekday code", "thu"),
+        "fri": pgettext("weekday code", "fri"),
+        "sat": pgettext("weekday code", "sat"),
+        "sun": pgettext("weekday code", "sun"),
+    }
+    return codes[day]
+
+
 def _day(value: str) -> str:
     key = value.strip().lower().rstrip(".")
     if key not in _DAY_ALIASES:
+        # the codes of the interface language, whatever it is
+        localized = {day_code(day).lower(): day for day in DAYS}
+        if key in localized:
+            return localized[key]
         raise ScheduleError(
             _("“%(value)s” is not a day; use mon, tue, wed, thu, fri, sat or sun")
             % {"value": value}
@@ -148,14 +167,22 @@ def validate(value: Any) -> Schedule:
     return {day: out[day] for day in DAYS if day in out}
 
 
-def to_text(schedule: Mapping[str, list[list[str]]]) -> str:
-    """The inverse of parse_text, with runs of days that share times joined: 'mon-fri 08:00-16:30'."""
+def display(schedule: Mapping[str, list[list[str]]]) -> str:
+    """to_text in the reader's day codes ("lun-vie 08:00-16:30"); parse_text reads it back."""
+    return to_text(schedule, code=day_code)
+
+
+def to_text(schedule: Mapping[str, list[list[str]]], *, code: Callable[[str], str] = str) -> str:
+    """The inverse of parse_text, with runs of days that share times joined: 'mon-fri 08:00-16:30'.
+
+    Files (CSV export) use the English codes; pages use `display`.
+    """
     clauses: list[str] = []
     run: list[str] = []
 
     def flush() -> None:
         if run:
-            days = run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}"
+            days = code(run[0]) if len(run) == 1 else f"{code(run[0])}-{code(run[-1])}"
             spans = " ".join(f"{s}-{e}" for s, e in schedule[run[0]])
             clauses.append(f"{days} {spans}")
 

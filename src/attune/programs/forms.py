@@ -42,7 +42,7 @@ class ScheduleField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return schedules.to_text(value)
+            return schedules.display(value)
         return value
 
     def to_python(self, value: Any) -> Any:

@@ -482,7 +482,7 @@ def _read_rows(text: str, kind: str, errors: list[RowError]) -> list[tuple[int, 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_YES = frozenset({"yes", "y", "true", "1"})
+_YES = frozenset({"yes", "y", "true", "1", "sí", "si", "s"})
 _NO = frozenset({"no", "n", "false", "0"})
 
 

@@ -117,10 +117,16 @@ class Program(models.Model):
         FCC_HOME = "fcc_home", _("Family child care home")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="programs"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("organization"),
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="programs"
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("state, territory or Tribe"),
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CENTER)
@@ -174,7 +180,9 @@ class Program(models.Model):
 
 
 class Room(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rooms")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("program")
+    )
     name = models.CharField(_("name"), max_length=100)
     capacity = models.PositiveSmallIntegerField(
         _("capacity"),
@@ -198,7 +206,10 @@ class Family(models.Model):
     """A household. Siblings share a family; guardians are its adults."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="families"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="families",
+        verbose_name=_("organization"),
     )
     code = models.CharField(
         _("family code"),
@@ -240,7 +251,9 @@ class Guardian(models.Model):
         LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
         OTHER = "other", _("Other relative or adult")
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("family")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     relationship = models.CharField(
@@ -255,6 +268,7 @@ class Guardian(models.Model):
         null=True,
         blank=True,
         related_name="guardian",
+        verbose_name=_("sign-in"),
     )
 
     class Meta:
@@ -283,7 +297,9 @@ class Caregiver(models.Model):
         STATE_PERMIT = "state_permit", _("State teaching permit")
         PITC = "pitc", _("PITC certified")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="caregivers")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="caregivers", verbose_name=_("program")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("email"), blank=True)
@@ -321,6 +337,7 @@ class Caregiver(models.Model):
         null=True,
         blank=True,
         related_name="caregiver",
+        verbose_name=_("sign-in"),
     )
 
     class Meta:
@@ -357,8 +374,12 @@ class ChildQuerySet(models.QuerySet["Child"]):
 
 
 class Child(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="children")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="children", verbose_name=_("program")
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="children", verbose_name=_("family")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
@@ -458,13 +479,20 @@ class EnrollmentEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REENROLLED = "reenrolled", _("Re-enrolled")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrollment_events")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="enrollment_events", verbose_name=_("child")
+    )
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     effective = models.DateField(_("effective"))
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -483,7 +511,9 @@ class WaitlistEntry(models.Model):
         ENROLLED = "enrolled", _("Enrolled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="waitlist")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("program")
+    )
     child_first_name = models.CharField(_("child's first name"), max_length=100)
     child_last_name = models.CharField(_("child's last name"), max_length=100)
     birth_date = models.DateField(
@@ -537,17 +567,35 @@ class Membership(models.Model):
         TRAINER = "trainer", _("Trainer")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("state, territory or Tribe"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+        Program,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("program"),
     )
 
     class Meta:
@@ -586,7 +634,9 @@ class ImportBatch(models.Model):
         IMPORTED = "imported", _("Imported")
         DISCARDED = "discarded", _("Discarded")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="imports", verbose_name=_("program")
+    )
     kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
     filename = models.CharField(_("file name"), max_length=255)
     encoding = models.CharField(_("encoding"), max_length=32)
@@ -599,7 +649,11 @@ class ImportBatch(models.Model):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)

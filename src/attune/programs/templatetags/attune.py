@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attune.lib import languages, schedules
-from attune.lib.audit import Change, describe_changes
+from attune.lib.audit import Change, action_label, describe_changes
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def language_names(codes: list[str]) -> str:
 
 @register.filter
 def schedule_text(schedule: dict[str, list[list[str]]]) -> str:
-    return schedules.to_text(schedule) if schedule else "—"
+    return schedules.display(schedule) if schedule else "—"
 
 
 @register.filter
@@ -53,7 +53,11 @@ def age(birth_date: date, on: date) -> str:
     years, rest = divmod(months, 12)
     text = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
     if rest:
-        text += " " + ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest}
+        # Translators: a child's age, e.g. "2 years 3 months"
+        text = _("%(years)s %(months)s") % {
+            "years": text,
+            "months": ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest},
+        }
     return text
 
 
@@ -66,3 +70,8 @@ def day_spans(schedule: dict[str, list[list[str]]], day: str) -> str:
 @register.filter
 def audit_changes(entry: object) -> list[Change]:
     return describe_changes(entry)
+
+
+@register.filter
+def audit_action(entry: object) -> str:
+    return action_label(entry)
