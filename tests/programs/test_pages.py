@@ -193,3 +193,18 @@ def test_spanish_interface(world: World) -> None:
     assert 'lang="es"' in body
     assert "Cuidador(a) principal" in body
     assert "español" in body.lower()
+
+
+def test_a_stale_form_gets_a_plain_message_and_changes_nothing(world: World) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["director"])
+    response = client.post(
+        reverse("family_edit", kwargs={"family_id": world.family.pk}),
+        {"code": "F-1", "name": "Changed", "preferred_language": "es"},
+    )
+    assert response.status_code == 403
+    assert "The form had expired" in response.content.decode()
+    world.family.refresh_from_db()
+    assert world.family.name == "Lopez"
