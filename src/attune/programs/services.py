@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from attune.lib import schedules
@@ -55,6 +56,13 @@ WAITLIST_FIELDS = (
     "preferred_language", "home_languages", "desired_start", "desired_schedule", "has_ifsp",
     "sibling", "notes", "status", "added_on",
 )  # fmt: skip
+
+
+def _save(instance: Model, actor: User | None, update_fields: list[str] | None = None) -> None:
+    """Check the model's own rules, then save with the audit entry naming `actor`."""
+    instance.full_clean()
+    with acting_as(actor):
+        instance.save(update_fields=update_fields)
 
 
 def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -114,10 +122,8 @@ def create_child(*, actor: User | None, program: Program, data: Mapping[str, Any
     child = Child(program=program)
     _assign(child, data, CHILD_FIELDS)
     child.schedule = schedules.validate(child.schedule)
-    child.full_clean()
-    with acting_as(actor):
-        child.save()
-        EnrollmentEvent.objects.bulk_create(_child_events(None, child, actor))
+    _save(child, actor)
+    EnrollmentEvent.objects.bulk_create(_child_events(None, child, actor))
     return child
 
 
@@ -126,10 +132,8 @@ def update_child(*, actor: User | None, child: Child, data: Mapping[str, Any]) -
     before = Child.objects.get(pk=child.pk)
     _assign(child, data, CHILD_FIELDS)
     child.schedule = schedules.validate(child.schedule)
-    child.full_clean()
-    with acting_as(actor):
-        child.save()
-        EnrollmentEvent.objects.bulk_create(_child_events(before, child, actor))
+    _save(child, actor)
+    EnrollmentEvent.objects.bulk_create(_child_events(before, child, actor))
     return child
 
 
@@ -137,7 +141,9 @@ def update_child(*, actor: User | None, child: Child, data: Mapping[str, Any]) -
 def delete_child(*, actor: User | None, child: Child) -> None:
     """Erase a child's record (a family's request to remove their data). The audit entry stays."""
     with acting_as(actor):
-        WaitlistEntry.objects.filter(sibling=child).update(sibling=None)
+        for entry in WaitlistEntry.objects.filter(sibling=child):
+            entry.sibling = None
+            entry.save(update_fields=["sibling"])  # audited, unlike the FK's SET NULL
         child.delete()
 
 
@@ -159,23 +165,18 @@ def create_family(
 ) -> Family:
     family = Family(organization_id=organization_id)
     _assign(family, data, FAMILY_FIELDS)
-    family.full_clean()
-    with acting_as(actor):
-        family.save()
-        for guardian_data in guardians or []:
-            guardian = Guardian(family=family)
-            _assign(guardian, guardian_data, GUARDIAN_FIELDS)
-            guardian.full_clean()
-            guardian.save()
+    _save(family, actor)
+    for guardian_data in guardians or []:
+        guardian = Guardian(family=family)
+        _assign(guardian, guardian_data, GUARDIAN_FIELDS)
+        _save(guardian, actor)
     return family
 
 
 @transaction.atomic
 def update_family(*, actor: User | None, family: Family, data: Mapping[str, Any]) -> Family:
     _assign(family, data, FAMILY_FIELDS)
-    family.full_clean()
-    with acting_as(actor):
-        family.save()
+    _save(family, actor)
     return family
 
 
@@ -211,9 +212,7 @@ def create_caregiver(*, actor: User | None, program: Program, data: Mapping[str,
     caregiver = Caregiver(program=program)
     _assign(caregiver, data, CAREGIVER_FIELDS)
     caregiver.shifts = schedules.validate(caregiver.shifts)
-    caregiver.full_clean()
-    with acting_as(actor):
-        caregiver.save()
+    _save(caregiver, actor)
     return caregiver
 
 
@@ -223,9 +222,7 @@ def update_caregiver(
 ) -> Caregiver:
     _assign(caregiver, data, CAREGIVER_FIELDS)
     caregiver.shifts = schedules.validate(caregiver.shifts)
-    caregiver.full_clean()
-    with acting_as(actor):
-        caregiver.save()
+    _save(caregiver, actor)
     return caregiver
 
 
@@ -241,18 +238,14 @@ def get_or_create_jurisdiction(
     if existing is not None:
         return existing
     jurisdiction = Jurisdiction(code=code, name=name, kind=kind)
-    jurisdiction.full_clean()
-    with acting_as(actor):
-        jurisdiction.save()
+    _save(jurisdiction, actor)
     return jurisdiction
 
 
 @transaction.atomic
 def create_organization(*, actor: User | None, name: str) -> Organization:
     organization = Organization(name=name)
-    organization.full_clean()
-    with acting_as(actor):
-        organization.save()
+    _save(organization, actor)
     return organization
 
 
@@ -266,9 +259,7 @@ def create_program(
 ) -> Program:
     program = Program(organization=organization, jurisdiction=jurisdiction)
     _assign(program, data, PROGRAM_FIELDS)
-    program.full_clean()
-    with acting_as(actor):
-        program.save()
+    _save(program, actor)
     return program
 
 
@@ -278,9 +269,7 @@ def create_program(
 @transaction.atomic
 def create_room(*, actor: User | None, program: Program, name: str, capacity: int) -> Room:
     room = Room(program=program, name=name, capacity=capacity)
-    room.full_clean()
-    with acting_as(actor):
-        room.save()
+    _save(room, actor)
     return room
 
 
@@ -295,9 +284,7 @@ def save_waitlist_entry(
     entry = entry or WaitlistEntry(program=program)
     _assign(entry, data, WAITLIST_FIELDS)
     entry.desired_schedule = schedules.validate(entry.desired_schedule)
-    entry.full_clean()
-    with acting_as(actor):
-        entry.save()
+    _save(entry, actor)
     return entry
 
 
@@ -325,15 +312,11 @@ def grant_membership(
 def link_caregiver_user(*, actor: User | None, caregiver: Caregiver, user: User | None) -> None:
     """Give a caregiver their sign-in (or take it away with user=None)."""
     caregiver.user = user
-    caregiver.full_clean()
-    with acting_as(actor):
-        caregiver.save(update_fields=["user"])
+    _save(caregiver, actor, update_fields=["user"])
 
 
 @transaction.atomic
 def link_guardian_user(*, actor: User | None, guardian: Guardian, user: User | None) -> None:
     """Give a guardian their family sign-in (or take it away with user=None)."""
     guardian.user = user
-    guardian.full_clean()
-    with acting_as(actor):
-        guardian.save(update_fields=["user"])
+    _save(guardian, actor, update_fields=["user"])
