@@ -162,16 +162,8 @@ class ChildForm(forms.ModelForm[Child]):
             self.add_error("enrollment_start", _("Enrollment cannot start before the birth date."))
         if start and end and end < start:
             self.add_error("enrollment_end", _("Enrollment cannot end before it starts."))
-        schedule = data.get("schedule")
-        if schedule:
-            reason = schedules.outside_hours(
-                schedule,
-                opens=self.program.opens_at,
-                closes=self.program.closes_at,
-                open_days=self.program.open_days,
-            )
-            if reason:
-                self.add_error("schedule", reason)
+        if reason := self.program.outside_hours(data.get("schedule") or {}):
+            self.add_error("schedule", reason)
         room, primary = data.get("room"), data.get("primary_caregiver")
         if room and primary and primary.room_id and primary.room_id != room.pk:
             self.add_error(
@@ -301,16 +293,8 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry]):
             raise forms.ValidationError(
                 _("Give a phone number or an email so the program can reach the family.")
             )
-        schedule = data.get("desired_schedule")
-        if schedule:
-            reason = schedules.outside_hours(
-                schedule,
-                opens=self.program.opens_at,
-                closes=self.program.closes_at,
-                open_days=self.program.open_days,
-            )
-            if reason:
-                self.add_error("desired_schedule", reason)
+        if reason := self.program.outside_hours(data.get("desired_schedule") or {}):
+            self.add_error("desired_schedule", reason)
         return data
 
 

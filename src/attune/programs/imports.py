@@ -670,12 +670,7 @@ class _Row:
             try:
                 parsed = schedules.parse_text(value)
                 if program is not None:
-                    reason = schedules.outside_hours(
-                        parsed,
-                        opens=program.opens_at,
-                        closes=program.closes_at,
-                        open_days=program.open_days,
-                    )
+                    reason = program.outside_hours(parsed)
                     if reason:
                         parsed = reason
             except schedules.ScheduleError as exc:

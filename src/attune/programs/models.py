@@ -178,6 +178,12 @@ class Program(models.Model):
     def today(self) -> date:
         return self.local_now().date()
 
+    def outside_hours(self, schedule: dict[str, list[list[str]]]) -> str | None:
+        """Why a child's schedule does not fit the program's days and hours, or None."""
+        return schedules.outside_hours(
+            schedule, opens=self.opens_at, closes=self.closes_at, open_days=self.open_days
+        )
+
 
 class Room(models.Model):
     program = models.ForeignKey(
