@@ -208,3 +208,13 @@ def test_a_stale_form_gets_a_plain_message_and_changes_nothing(world: World) -> 
     assert "The form had expired" in response.content.decode()
     world.family.refresh_from_db()
     assert world.family.name == "Lopez"
+
+
+def test_caregiver_dashboard_shows_their_room_only(world: World) -> None:
+    body = (
+        world.client("caregiver")
+        .get(reverse("program_dashboard", kwargs={"program_id": world.program.pk}))
+        .content.decode()
+    )
+    assert "Robins" in body
+    assert "Finches" not in body  # another room: not theirs to follow

@@ -360,6 +360,18 @@ def visible_children(viewer: Viewer, program: Program) -> ChildQuerySet:
     return qs.filter(condition)
 
 
+def visible_room_ids(viewer: Viewer, program: Program) -> set[int] | None:
+    """Rooms whose day the viewer follows on the dashboard: None for all of them."""
+    if program.pk in viewer.managed_program_ids:
+        return None
+    cg = viewer.caregiver
+    if cg is None or cg.program_id != program.pk:
+        return set()
+    if _caregiver_covers_program(cg):
+        return None
+    return {cg.room_id} if cg.room_id else set()
+
+
 def family_children(viewer: Viewer) -> QuerySet[Child]:
     if viewer.family_id is None:
         return Child.objects.none()

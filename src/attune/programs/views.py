@@ -135,7 +135,12 @@ def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
     program: Program = granted.obj
     now = program.local_now()
     children = access.visible_children(viewer, program).select_related("room", "primary_caregiver")
-    rooms = stats.attendance_by_room(program, now, children)
+    room_ids = access.visible_room_ids(viewer, program)
+    rooms = [
+        r
+        for r in stats.attendance_by_room(program, now, children)
+        if room_ids is None or (r.room is not None and r.room.pk in room_ids)
+    ]
     my_children: list[Child] = []
     if viewer.caregiver is not None and viewer.caregiver.program_id == program.pk:
         my_children = [c for c in children if c.primary_caregiver_id == viewer.caregiver.pk]
