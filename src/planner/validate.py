@@ -1,0 +1,684 @@
+"""The independent validator: every hard rule of docs/planner.md, checked on any plan.
+
+It shares nothing with the CP-SAT model (``planner.cpsat``, ``planner.timeline``) beyond the
+data of ``planner.model`` and ``planner.rules``: presence over time is swept here with its own
+simple code, and how a group is judged is written out again from docs/planner.md. A plan the
+planner produced must come back with no violations.
+
+``validate(problem, plan)`` returns a list of ``Violation``; each carries a stable ``rule`` id,
+a one-sentence ``message`` for a director, and structured fields (``day``, ``start``/``end`` in
+minutes, ``group``, ``room``, ``children``, ``caregivers``). The rule ids:
+
+Plan structure
+    ``unknown-child``        the plan names a child id (in a group, among the left-out children
+                             or in ``primary``) that is not a child of the problem
+    ``unknown-caregiver``    a group or ``primary`` names a caregiver id not in the problem
+    ``unknown-room``         a group's room is not a room of the problem
+    ``duplicate-group-id``   two groups of the plan share one id
+    ``no-band``              a child's age is in no band of the rule set (invalid input that
+                             ``planner.io`` rejects; the child is then judged in the nearest band)
+
+Hard rule 1: groups and rooms
+    ``child-not-placed``              a child is in no group and not left out
+    ``child-in-two-groups``           a child is in two groups (or listed twice in one)
+    ``child-grouped-and-unassigned``  a child is in a group and also left out
+    ``unassigned-not-allowed``        a child is left out but the problem does not allow it
+    ``caregiver-in-two-groups``       a caregiver is in two groups (or listed twice in one)
+    ``group-without-room``            a group has no room
+    ``room-too-many-groups``          a room holds more groups than its ``max_groups``
+
+Hard rule 2: primary caregivers
+    ``no-primary``                   a child in a group has no primary caregiver
+    ``primary-outside-group``        the primary is not a caregiver of the child's group
+    ``primary-for-ungrouped-child``  ``primary`` names a caregiver for a child in no group
+    ``primary-load``                 a caregiver is primary for more than
+                                     ``min(program.primary_cap, caregiver.max_primary)`` children
+
+Hard rule 3: at every moment (these carry ``day``, ``start`` and ``end``)
+    ``room-capacity``  the children present in a room's groups exceed its capacity
+    ``ratio``          a group's caregivers on shift are fewer than the rule set needs
+    ``group-size``     a group holds more children present than the rule set allows
+    ``limit``          more children under a limit's age are present than it allows
+
+Time is swept per day: the change points are the start and end minutes of the children's
+schedules and the caregivers' shifts concerned; between two change points presence is
+constant, so each interval is judged once. Consecutive intervals with the same finding (same
+rule and group or room; for ``limit`` the same limit) are merged into one violation: its
+``children`` and ``caregivers`` are everyone present at some moment of the span, and its
+message gives the numbers of the worst moment ("at worst (07:10–07:30)" when they change).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import pairwise
+
+from planner.model import DAY_NAMES, DAYS, Child, Plan, Problem, Room, Span, Violation, hhmm
+from planner.rules import Band, RuleSet
+
+RULES: tuple[str, ...] = (
+    "unknown-child",
+    "unknown-caregiver",
+    "unknown-room",
+    "duplicate-group-id",
+    "no-band",
+    "child-not-placed",
+    "child-in-two-groups",
+    "child-grouped-and-unassigned",
+    "unassigned-not-allowed",
+    "caregiver-in-two-groups",
+    "group-without-room",
+    "room-too-many-groups",
+    "no-primary",
+    "primary-outside-group",
+    "primary-for-ungrouped-child",
+    "primary-load",
+    "room-capacity",
+    "ratio",
+    "group-size",
+    "limit",
+)
+
+
+def validate(problem: Problem, plan: Plan) -> list[Violation]:
+    """Every hard rule the plan breaks (an empty list for a valid plan)."""
+    return _Validator(problem, plan).run()
+
+
+# -- wording -------------------------------------------------------------------------------
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return ", ".join(sorted(ids))
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _span(start: int, end: int) -> str:
+    return f"{hhmm(start)}–{hhmm(end)}"
+
+
+def _number(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.2f}".rstrip("0")
+
+
+def _band_rule(band: Band) -> str:
+    """How a band is staffed, e.g. "1:3, at most 6 children" or "1:3 up to 6, 1:4 up to 8"."""
+    if len(band.tiers) == 1:
+        tier = band.tiers[0]
+        if tier.ratio is not None:
+            return f"1:{_number(tier.ratio)}, at most {tier.max_group} children"
+        return f"{_n(tier.staff or 0, 'caregiver', 'caregivers')} for at most {tier.max_group} children"
+    parts = []
+    for i, tier in enumerate(band.tiers):
+        size = f"up to {tier.max_group}" + (" children" if i == 0 else "")
+        if tier.ratio is not None:
+            parts.append(f"1:{_number(tier.ratio)} {size}")
+        else:
+            parts.append(f"{tier.staff} caregivers {size}")
+    return ", ".join(parts)
+
+
+def _short_of(staff: Sequence[str]) -> str:
+    """The caregivers on shift, after "but" (only said when they are too few)."""
+    if not staff:
+        return "no caregiver is on shift"
+    if len(staff) == 1:
+        return f"only 1 is on shift ({staff[0]})"
+    return f"only {len(staff)} are on shift ({_ids(staff)})"
+
+
+def _on_shift(staff: Sequence[str]) -> str:
+    if not staff:
+        return "no caregiver on shift"
+    return f"{'caregiver' if len(staff) == 1 else 'caregivers'} on shift: {_ids(staff)}"
+
+
+# -- judging one group at one moment ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kid:
+    id: str
+    months: int
+    band: int  # index into rule_set.bands
+
+
+@dataclass(frozen=True)
+class _Finding:
+    key: tuple[str, int]  # (rule, limit index or 0)
+    severity: tuple[int, int]  # (shortfall, children concerned): the larger, the worse
+    detail: str  # the sentence after "On Monday 07:00–07:15, group g1 "
+
+
+def _judge(rules: RuleSet, kids: Sequence[_Kid], staff: Sequence[str]) -> list[_Finding]:
+    """The findings for the children `kids` present in one group with `staff` on shift."""
+    n = len(kids)
+    k = len(staff)
+    if n == 0:
+        return []
+    findings: list[_Finding] = []
+    present = f"has {_n(n, 'child', 'children')} present ({_ids(kid.id for kid in kids)})"
+    bands = rules.bands
+    per_band: dict[int, int] = defaultdict(int)
+    for kid in kids:
+        per_band[kid.band] += 1
+
+    def ratio(need: int, why: str) -> None:
+        if k < need:
+            findings.append(
+                _Finding(
+                    ("ratio", 0),
+                    (need - k, n),
+                    f"{present}; {why}, so {rules.id} needs "
+                    f"{_n(need, 'caregiver', 'caregivers')}, but {_short_of(staff)}.",
+                )
+            )
+
+    def size(most: int, why: str) -> None:
+        findings.append(
+            _Finding(
+                ("group-size", 0),
+                (n - most, n),
+                f"{present}; {why}, so {rules.id} allows at most {most} children in the group "
+                f"({_on_shift(staff)}).",
+            )
+        )
+
+    mixed = rules.mixed_group
+    if mixed is not None and len(per_band) >= 2:
+        labels = ", ".join(bands[i].label for i in sorted(per_band))
+        why = (
+            f"they come from {len(per_band)} age bands ({labels}), where the mixed-group rule "
+            f"(1:{_number(mixed.ratio)}, at most {mixed.max_group} children) applies"
+        )
+        if n > mixed.max_group:
+            size(mixed.max_group, why)
+        else:
+            ratio(math.ceil(Fraction(n) / mixed.ratio), why)
+    elif rules.mixed_age == "weighted":
+        staff_sum = sum((Fraction(c) / bands[i].ratio for i, c in per_band.items()), Fraction(0))
+        occupancy = sum((Fraction(c, bands[i].max_group) for i, c in per_band.items()), Fraction(0))
+        parts = ", ".join(
+            f"{c} in {bands[i].label} at 1:{_number(bands[i].ratio)}"
+            for i, c in sorted(per_band.items())
+        )
+        ratio(
+            math.ceil(staff_sum),
+            f"weighting each child by their band ({parts}) adds up to "
+            f"{float(staff_sum):.2f} caregivers",
+        )
+        if occupancy > 1:
+            fill = ", ".join(
+                f"{c} in {bands[i].label} of at most {bands[i].max_group}"
+                for i, c in sorted(per_band.items())
+            )
+            findings.append(
+                _Finding(
+                    ("group-size", 0),
+                    (math.ceil((occupancy - 1) * 100), n),
+                    f"{present}, which by the weighted method ({fill}) fill "
+                    f"{_number(occupancy * 100)}% of a group, more than the whole group "
+                    f"{rules.id} allows ({_on_shift(staff)}).",
+                )
+            )
+    else:
+        if rules.mixed_age == "majority":
+            most = max(per_band.values())
+            chosen = min(i for i, c in per_band.items() if c == most)  # ties: the younger band
+            tied = sum(1 for c in per_band.values() if c == most) > 1
+            if n == 1:
+                who = "the only child present is"
+            elif most == n:
+                who = "all of them are"
+            else:
+                who = f"most of them ({most} of {n}) are"
+            why = f"{who} in the {bands[chosen].label} band ({_band_rule(bands[chosen])})"
+            if tied:
+                why += f", the younger of the bands tied at {most}"
+        else:
+            youngest = min(kids, key=lambda kid: (kid.months, kid.id))
+            chosen = youngest.band
+            why = (
+                f"the youngest child present, {youngest.id} ({youngest.months} months), is in "
+                f"the {bands[chosen].label} band ({_band_rule(bands[chosen])})"
+            )
+        band = bands[chosen]
+        need = band.staff_for(n)
+        if need is None:
+            size(band.max_group, why)
+        else:
+            ratio(need, why)
+
+    for index, limit in enumerate(rules.limits):
+        young = sorted(kid.id for kid in kids if kid.months < limit.under_months)
+        allowed = limit.max * k if limit.per == "caregiver" else limit.max
+        if len(young) > allowed:
+            if limit.per == "caregiver":
+                rule = f"at most {limit.max} per caregiver on shift, and {_short_of(staff)}"
+            else:
+                rule = f"at most {limit.max} in a group ({_on_shift(staff)})"
+            findings.append(
+                _Finding(
+                    ("limit", index),
+                    (len(young) - allowed, len(young)),
+                    f"has {_n(len(young), 'child', 'children')} under {limit.under_months} "
+                    f"months present ({', '.join(young)}), but {rules.id} allows {rule}.",
+                )
+            )
+    return findings
+
+
+# -- sweeping time ---------------------------------------------------------------------------
+
+
+def _sweep(
+    kids: dict[str, tuple[Span, ...]], staff: dict[str, tuple[Span, ...]]
+) -> Iterator[tuple[int, int, list[str], list[str]]]:
+    """(start, end, children present, caregivers on shift) for every interval of one day
+    between consecutive change points with at least one child present."""
+    events: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for is_kid, people in ((True, kids), (False, staff)):
+        for person, spans in people.items():
+            for span in spans:
+                events[span.start].append((1, person, is_kid))
+                events[span.end].append((-1, person, is_kid))
+    times = sorted(events)
+    count: dict[str, int] = defaultdict(int)  # "k:c1" / "s:s1": a child may share a caregiver's id
+    kids_on: set[str] = set()
+    staff_on: set[str] = set()
+    for start, end in pairwise(times):
+        for delta, person, is_kid in events[start]:
+            key = ("k:" if is_kid else "s:") + person
+            count[key] += delta
+            on = kids_on if is_kid else staff_on
+            if count[key] > 0:
+                on.add(person)
+            else:
+                on.discard(person)
+        if kids_on:
+            yield start, end, sorted(kids_on), sorted(staff_on)
+
+
+@dataclass
+class _Run:
+    """One finding over consecutive intervals."""
+
+    start: int
+    end: int
+    worst: _Finding
+    worst_start: int
+    worst_end: int
+    changes: bool = False  # the details differ between the intervals of the run
+    children: set[str] = field(default_factory=set)
+    caregivers: set[str] = field(default_factory=set)
+
+
+class _Runs:
+    """Merges the findings of consecutive intervals of one day and one group (or room)."""
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, int], _Run] = {}
+        self.closed: list[tuple[str, _Run]] = []
+
+    def add(
+        self, start: int, end: int, finding: _Finding, kids: Sequence[str], staff: Sequence[str]
+    ) -> None:
+        rule = finding.key[0]
+        run = self.open.get(finding.key)
+        if run is not None and run.end == start:
+            run.end = end
+            if finding.detail != run.worst.detail:
+                run.changes = True
+                if finding.severity > run.worst.severity:
+                    run.worst, run.worst_start, run.worst_end = finding, start, end
+            elif run.worst_end == start:
+                run.worst_end = end
+        else:
+            if run is not None:
+                self.closed.append((rule, run))
+            run = _Run(start, end, finding, start, end)
+            self.open[finding.key] = run
+        run.children.update(kids)
+        run.caregivers.update(staff)
+
+    def finish(self) -> list[tuple[str, _Run]]:
+        self.closed.extend((key[0], run) for key, run in self.open.items())
+        self.open = {}
+        return self.closed
+
+
+# -- the validator ---------------------------------------------------------------------------
+
+
+class _Validator:
+    def __init__(self, problem: Problem, plan: Plan) -> None:
+        self.problem = problem
+        self.plan = plan
+        self.rules = problem.program.rules
+        self.out: list[Violation] = []
+        self.children = {c.id: c for c in problem.children}
+        self.caregivers = {s.id: s for s in problem.caregivers}
+        self.rooms = {r.id: r for r in problem.rooms}
+
+    def add(
+        self,
+        rule: str,
+        message: str,
+        *,
+        group: str | None = None,
+        room: str | None = None,
+        children: list[str] | None = None,
+        caregivers: list[str] | None = None,
+    ) -> None:
+        self.out.append(
+            Violation(
+                rule,
+                message,
+                group=group,
+                room=room,
+                children=children or [],
+                caregivers=caregivers or [],
+            )
+        )
+
+    def run(self) -> list[Violation]:
+        self.kids = {c.id: self.kid(c) for c in self.problem.children}
+        child_groups, caregiver_groups = self.check_groups()
+        self.check_placement(child_groups, caregiver_groups)
+        self.check_primaries(child_groups)
+        self.out.extend(self.check_time())
+        return self.out
+
+    def kid(self, child: Child) -> _Kid:
+        months = self.problem.age_months(child)
+        index = self.rules.band_index(months)
+        if index is None:
+            bands = self.rules.bands
+            index = 0 if months < bands[0].min_months else len(bands) - 1
+            self.add(
+                "no-band",
+                f"{child.id} is {months} months old on {self.problem.as_of.isoformat()}, outside "
+                f"every age band of {self.rules.id} (judged in the {bands[index].label} band).",
+                children=[child.id],
+            )
+        return _Kid(child.id, months, index)
+
+    def check_groups(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Unknown ids, duplicate group ids and rooms; returns who is listed in which group."""
+        child_groups: dict[str, list[str]] = defaultdict(list)
+        caregiver_groups: dict[str, list[str]] = defaultdict(list)
+        seen: dict[str, int] = defaultdict(int)
+        room_groups: dict[str, list[str]] = defaultdict(list)
+        for group in self.plan.groups:
+            seen[group.id] += 1
+            if seen[group.id] == 2:
+                count = sum(1 for g in self.plan.groups if g.id == group.id)
+                self.add(
+                    "duplicate-group-id",
+                    f"The plan has {count} groups with the id {group.id}.",
+                    group=group.id,
+                )
+            for child in group.children:
+                if child in self.children:
+                    child_groups[child].append(group.id)
+                else:
+                    self.add(
+                        "unknown-child",
+                        f"Group {group.id} lists child {child}, who is not a child of the problem.",
+                        group=group.id,
+                        children=[child],
+                    )
+            for caregiver in group.caregivers:
+                if caregiver in self.caregivers:
+                    caregiver_groups[caregiver].append(group.id)
+                else:
+                    self.add(
+                        "unknown-caregiver",
+                        f"Group {group.id} lists caregiver {caregiver}, who is not a caregiver "
+                        "of the problem.",
+                        group=group.id,
+                        caregivers=[caregiver],
+                    )
+            if group.room is None:
+                self.add("group-without-room", f"Group {group.id} has no room.", group=group.id)
+            elif group.room not in self.rooms:
+                self.add(
+                    "unknown-room",
+                    f"Group {group.id} is in room {group.room}, which is not a room of the problem.",
+                    group=group.id,
+                    room=group.room,
+                )
+            else:
+                room_groups[group.room].append(group.id)
+        for room in self.problem.rooms:
+            held = room_groups.get(room.id, [])
+            if len(held) > room.max_groups:
+                self.add(
+                    "room-too-many-groups",
+                    f"Room {room.id} holds {len(held)} groups ({', '.join(held)}), more than the "
+                    f"{room.max_groups} it has space for.",
+                    room=room.id,
+                )
+        return child_groups, caregiver_groups
+
+    def check_placement(
+        self, child_groups: dict[str, list[str]], caregiver_groups: dict[str, list[str]]
+    ) -> None:
+        left_out: list[str] = []
+        for child in dict.fromkeys(self.plan.unassigned_children):
+            if child in self.children:
+                left_out.append(child)
+            else:
+                self.add(
+                    "unknown-child",
+                    f"The plan leaves out child {child}, who is not a child of the problem.",
+                    children=[child],
+                )
+        unassigned = set(left_out)
+        for c in self.problem.children:
+            groups = child_groups.get(c.id, [])
+            if len(groups) > 1:
+                self.add(
+                    "child-in-two-groups",
+                    _twice(c.id, groups, "a child belongs to exactly one group"),
+                    group=groups[0],
+                    children=[c.id],
+                )
+            if groups and c.id in unassigned:
+                self.add(
+                    "child-grouped-and-unassigned",
+                    f"{c.id} is in group {groups[0]} and also listed as left out of the plan.",
+                    group=groups[0],
+                    children=[c.id],
+                )
+            if not groups and c.id not in unassigned:
+                self.add(
+                    "child-not-placed",
+                    f"{c.id} is in no group and not listed as left out of the plan.",
+                    children=[c.id],
+                )
+            if c.id in unassigned and not self.problem.allow_unassigned:
+                self.add(
+                    "unassigned-not-allowed",
+                    f"{c.id} is left out of the plan, but this problem does not allow leaving "
+                    "children out.",
+                    children=[c.id],
+                )
+        for s in self.problem.caregivers:
+            groups = caregiver_groups.get(s.id, [])
+            if len(groups) > 1:
+                self.add(
+                    "caregiver-in-two-groups",
+                    _twice(s.id, groups, "a caregiver works in at most one group"),
+                    group=groups[0],
+                    caregivers=[s.id],
+                )
+
+    def check_primaries(self, child_groups: dict[str, list[str]]) -> None:
+        members: dict[str, set[str]] = defaultdict(set)
+        for group in self.plan.groups:
+            members[group.id].update(group.caregivers)
+        load: dict[str, list[str]] = defaultdict(list)
+        for child, caregiver in self.plan.primary.items():
+            if child not in self.children:
+                self.add(
+                    "unknown-child",
+                    f"The plan names {caregiver} primary caregiver of {child}, who is not a child "
+                    "of the problem.",
+                    children=[child],
+                    caregivers=[caregiver],
+                )
+                continue
+            if caregiver not in self.caregivers:
+                self.add(
+                    "unknown-caregiver",
+                    f"The plan names {caregiver} primary caregiver of {child}, but {caregiver} is "
+                    "not a caregiver of the problem.",
+                    children=[child],
+                    caregivers=[caregiver],
+                )
+                continue
+            load[caregiver].append(child)
+            groups = child_groups.get(child, [])
+            if not groups:
+                self.add(
+                    "primary-for-ungrouped-child",
+                    f"The plan names {caregiver} primary caregiver of {child}, who is in no group.",
+                    children=[child],
+                    caregivers=[caregiver],
+                )
+            elif not any(caregiver in members[g] for g in groups):
+                where = [g for g in self.plan.groups if caregiver in g.caregivers]
+                also = f" ({caregiver} is in group {where[0].id})" if where else ""
+                self.add(
+                    "primary-outside-group",
+                    f"{child}'s primary caregiver {caregiver} is not a caregiver of the child's "
+                    f"group {groups[0]}{also}.",
+                    group=groups[0],
+                    children=[child],
+                    caregivers=[caregiver],
+                )
+        for c in self.problem.children:
+            groups = child_groups.get(c.id, [])
+            if groups and c.id not in self.plan.primary:
+                self.add(
+                    "no-primary",
+                    f"{c.id} in group {groups[0]} has no primary caregiver.",
+                    group=groups[0],
+                    children=[c.id],
+                )
+        for s in self.problem.caregivers:
+            mine = load.get(s.id, [])
+            limit = self.problem.primary_limit(s)
+            if len(mine) > limit:
+                why = (
+                    f"the program's cap is {self.problem.program.primary_cap}"
+                    if limit == self.problem.program.primary_cap
+                    else f"{s.id} takes at most {s.max_primary}"
+                )
+                self.add(
+                    "primary-load",
+                    f"{s.id} is primary caregiver for {len(mine)} children ({_ids(mine)}), "
+                    f"more than the {limit} allowed ({why}).",
+                    children=sorted(mine),
+                    caregivers=[s.id],
+                )
+
+    def check_time(self) -> list[Violation]:
+        found: list[tuple[tuple[int, int, int, str, str], Violation]] = []
+        room_children: dict[str, dict[str, None]] = defaultdict(dict)
+        room_group_ids: dict[str, list[str]] = defaultdict(list)
+        for group in self.plan.groups:
+            kids = [c for c in dict.fromkeys(group.children) if c in self.children]
+            staff = [s for s in dict.fromkeys(group.caregivers) if s in self.caregivers]
+            if group.room is not None and group.room in self.rooms:
+                room_children[group.room].update(dict.fromkeys(kids))
+                room_group_ids[group.room].append(group.id)
+            for day_index, day in enumerate(DAYS):
+                kid_spans = {c: self.children[c].schedule.get(day, ()) for c in kids}
+                if not any(kid_spans.values()):
+                    continue
+                staff_spans = {s: self.caregivers[s].shifts.get(day, ()) for s in staff}
+                runs = _Runs()
+                for start, end, present, on in _sweep(kid_spans, staff_spans):
+                    judged = [self.kids[c] for c in present]
+                    for finding in _judge(self.rules, judged, on):
+                        runs.add(start, end, finding, present, on)
+                for rule, run in runs.finish():
+                    found.append(
+                        (
+                            (day_index, run.start, run.end, rule, group.id),
+                            self.violation(
+                                rule, day, run, f"group {group.id}", group.id, group.room
+                            ),
+                        )
+                    )
+        for room in self.problem.rooms:
+            kids = list(room_children.get(room.id, {}))
+            for day_index, day in enumerate(DAYS):
+                kid_spans = {c: self.children[c].schedule.get(day, ()) for c in kids}
+                if not any(kid_spans.values()):
+                    continue
+                runs = _Runs()
+                for start, end, present, _ in _sweep(kid_spans, {}):
+                    over = self.capacity(room, present, room_group_ids[room.id])
+                    if over is not None:
+                        runs.add(start, end, over, present, ())
+                for rule, run in runs.finish():
+                    found.append(
+                        (
+                            (day_index, run.start, run.end, rule, room.id),
+                            self.violation(rule, day, run, f"room {room.id}", None, room.id),
+                        )
+                    )
+        found.sort(key=lambda item: item[0])
+        return [violation for _, violation in found]
+
+    @staticmethod
+    def capacity(room: Room, present: Sequence[str], groups: Sequence[str]) -> _Finding | None:
+        n = len(present)
+        if n <= room.capacity:
+            return None
+        across = f"group {groups[0]}" if len(groups) == 1 else f"groups {', '.join(groups)}"
+        return _Finding(
+            ("room-capacity", 0),
+            (n - room.capacity, n),
+            f"has {n} children present ({_ids(present)}) across {across}, more than its "
+            f"capacity of {room.capacity}.",
+        )
+
+    @staticmethod
+    def violation(
+        rule: str, day: str, run: _Run, who: str, group: str | None, room: str | None
+    ) -> Violation:
+        at_worst = f" at worst ({_span(run.worst_start, run.worst_end)})" if run.changes else ""
+        message = (
+            f"On {DAY_NAMES[day]} {_span(run.start, run.end)}, {who}{at_worst} {run.worst.detail}"
+        )
+        return Violation(
+            rule=rule,
+            message=message,
+            day=day,
+            start=run.start,
+            end=run.end,
+            group=group,
+            room=room,
+            children=sorted(run.children),
+            caregivers=sorted(run.caregivers),
+        )
+
+
+def _twice(person: str, groups: Sequence[str], rule: str) -> str:
+    distinct = list(dict.fromkeys(groups))
+    if len(distinct) == 1:
+        return f"{person} is listed {len(groups)} times in group {distinct[0]}; {rule}."
+    return f"{person} is in {len(distinct)} groups ({', '.join(distinct)}); {rule}."
