@@ -6,14 +6,14 @@ total``. Like the validator it shares no code with the CP-SAT model.
 
 Plans that are not valid are scored as far as they go:
 
-- a child without a primary caregiver (no entry in ``plan.primary``, or one naming a caregiver
-  who is not in the problem) misses every goal that depends on the primary: continuity of the
-  primary (when the child has one now), primary presence (in full, when the child attends),
-  language, IFSP and family requests (when they apply). This includes a child left out of the
-  plan, who has no primary either;
-- a child's group is the first group of the plan that lists it; a child in no group costs
-  ``weights.unassigned`` (whether or not it is listed in ``unassigned_children``), misses a
-  current group it has, and is in the same group as none of its siblings;
+- a child in no group is left out of the plan: it costs ``weights.unassigned`` (whether or not
+  it is listed in ``unassigned_children``) and nothing else — the goals about its care and its
+  siblings do not apply to a child the plan does not place;
+- a placed child without a primary caregiver (no entry in ``plan.primary``, or one naming a
+  caregiver who is not in the problem) misses every goal that depends on the primary:
+  continuity of the primary (when the child has one now), primary presence (in full, when the
+  child attends), language, IFSP and family requests (when they apply);
+- a child's group is the first group of the plan that lists it;
 - sibling pairs are the symmetric closure of the children's ``siblings`` lists (ids that are
   not children of the problem are ignored), each unordered pair counted once;
 - a caregiver's primary load counts the entries of ``plan.primary`` naming them for children
@@ -70,8 +70,9 @@ def score(problem: Problem, plan: Plan) -> Score:
         group = group_of.get(child.id)
         primary_id = plan.primary.get(child.id)
         primary = caregivers.get(primary_id) if primary_id is not None else None
-        _child_goals(problem, child, group, primary, notes)
-        if group is None:
+        if group is not None:
+            _child_goals(problem, child, group, primary, notes)
+        else:
             note(
                 "unassigned",
                 10 * w.unassigned,
@@ -88,12 +89,11 @@ def score(problem: Problem, plan: Plan) -> Score:
                 pairs.add((a, b))
     for a, b in sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]])):
         ga, gb = group_of.get(a), group_of.get(b)
-        if ga is None or ga != gb:
-            where = "are in different groups" if ga and gb else "are not in the same group"
+        if ga is not None and gb is not None and ga != gb:
             note(
                 "siblings",
                 10 * w.siblings,
-                f"siblings {a} and {b} {where} ({ga or 'no group'}, {gb or 'no group'})",
+                f"siblings {a} and {b} are in different groups ({ga}, {gb})",
                 child=a,
                 group=ga,
             )

@@ -261,19 +261,14 @@ def test_a_child_without_a_primary_misses_every_primary_goal() -> None:
 
 
 def test_children_left_out() -> None:
-    # c2 is left out: 10 × 1000 = 10,000, and with no primary its presence is unmet:
-    # round(10 × 20 × 1) = 200; its sibling c1 is in g1 and c2 in none: 10 × 5 = 50
-    children = [kid("c1", siblings=("c2",)), kid("c2")]
+    # c2 is left out: 10 × 1000 = 10,000 and nothing else: its presence and its sibling pair
+    # with c1 do not count for a child the plan does not place
+    children = [kid("c1", siblings=("c2",)), kid("c2", group="g1")]
     p = problem(children, [staff("s1")], allow_unassigned=True)
     result = score(p, plan({"g1": (["s1"], ["c1"])}, {"c1": "s1"}, unassigned=["c2"]))
-    assert costs(result) == [
-        ("primary_presence", "c2", None, None, 200),
-        ("unassigned", "c2", None, None, 10000),
-        ("siblings", "c1", None, "g1", 50),
-    ]
-    assert result.notes[1].message == "c2 is left out of the plan (in no group)"
-    assert result.notes[2].message == "siblings c1 and c2 are not in the same group (g1, no group)"
-    assert result.total == 10250
+    assert costs(result) == [("unassigned", "c2", None, None, 10000)]
+    assert result.notes[0].message == "c2 is left out of the plan (in no group)"
+    assert result.total == 10000
 
 
 def test_everything_at_once_sums_to_the_total() -> None:

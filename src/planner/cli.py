@@ -1,0 +1,160 @@
+"""python -m planner: solve, validate, explain, generate, bench.
+
+Exit codes: 0 ok; 1 infeasible (solve, explain) or a plan that breaks the rules (validate);
+2 invalid input, with a message on stderr naming the field and the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from planner import io
+from planner.model import Problem
+
+OK, INFEASIBLE, INVALID = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(INVALID, f"{self.prog}: invalid input: {message}\n")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _read(path: str) -> str:
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise io.InvalidInput("", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise io.InvalidInput("", f"{path} is not UTF-8 text") from None
+
+
+def _problem(path: str) -> Problem:
+    return io.loads_problem(_read(path))
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from planner.solve import solve
+
+    problem = _problem(args.problem)
+    started = time.monotonic()
+    plan = solve(problem, time_limit=args.time_limit, workers=args.workers, progress=_say)
+    elapsed = time.monotonic() - started
+    sys.stdout.write(io.dumps(io.plan_to_json(plan)))
+    if elapsed > 1:
+        _say(f"{plan.status} in {elapsed:.1f} s")
+    if plan.status == "infeasible":
+        for line in plan.explanation:
+            _say(line)
+        return INFEASIBLE
+    return OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from planner.score import score
+    from planner.validate import validate
+
+    problem = _problem(args.problem)
+    plan = io.loads_plan(_read(args.plan))
+    violations = validate(problem, plan)
+    result = score(problem, plan)
+    plan.violations = violations
+    plan.soft = result.notes
+    plan.objective = result.total
+    sys.stdout.write(io.dumps(io.plan_to_json(plan)))
+    for v in violations:
+        _say(v.message)
+    if violations:
+        _say(f"{len(violations)} rule(s) broken")
+        return INFEASIBLE
+    _say(f"valid; objective {result.total}")
+    return OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from planner.solve import solve
+
+    problem = _problem(args.problem)
+    plan = solve(problem, time_limit=args.time_limit, workers=args.workers, progress=_say)
+    if plan.status == "infeasible":
+        for line in plan.explanation:
+            print(line)
+        return INFEASIBLE
+    print(f"A plan exists ({plan.status}, cost {plan.objective}).")
+    for note in plan.soft:
+        print(f"- {note.message}")
+    return OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from planner.generate import generate
+
+    problem = generate(children=args.children, seed=args.seed, rules=args.rules)
+    sys.stdout.write(io.dumps(io.problem_to_json(problem)))
+    return OK
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from planner.bench import main as bench_main
+
+    return bench_main(args.rest)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="python -m planner", description="Attune's care-organization planner.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    solve = commands.add_parser("solve", help="solve PROBLEM.json; the plan goes to stdout")
+    solve.add_argument("problem", help="problem JSON file, or - for stdin")
+    solve.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    solve.add_argument("--workers", type=int, default=2, metavar="N")
+    solve.set_defaults(run=_solve)
+
+    validate = commands.add_parser("validate", help="check PLAN.json against PROBLEM.json")
+    validate.add_argument("problem")
+    validate.add_argument("plan")
+    validate.set_defaults(run=_validate)
+
+    explain = commands.add_parser(
+        "explain", help="say why PROBLEM.json has no plan, or that it has one"
+    )
+    explain.add_argument("problem")
+    explain.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    explain.add_argument("--workers", type=int, default=2, metavar="N")
+    explain.set_defaults(run=_explain)
+
+    generate = commands.add_parser("generate", help="a realistic seeded problem to stdout")
+    generate.add_argument("--children", type=int, required=True, metavar="N")
+    generate.add_argument("--seed", type=int, default=1, metavar="K")
+    generate.add_argument("--rules", default="cfoc-center")
+    generate.set_defaults(run=_generate)
+
+    bench = commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(run=_bench)
+
+    args = parser.parse_args(argv)
+    for name in ("time_limit",):
+        if getattr(args, name, 1) <= 0:
+            parser.error("--time-limit must be more than 0")
+    if getattr(args, "workers", 1) < 1:
+        parser.error("--workers must be at least 1")
+    if getattr(args, "children", 1) < 1:
+        parser.error("--children must be at least 1")
+    try:
+        return int(args.run(args))
+    except io.InvalidInput as exc:
+        _say(f"invalid input: {exc}")
+        return INVALID
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130

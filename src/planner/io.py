@@ -1,0 +1,491 @@
+"""Reading and writing the interchange JSON (attune.problem/1, attune.plan/1).
+
+Every problem is checked on the way in; InvalidInput says which field of which record is
+wrong and how, e.g. ``children[3] (c4): schedule.mon[0]: ends (08:00) before it starts
+(16:30)``. Unknown fields are ignored, so other tools may add their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from planner import rules
+from planner.model import (
+    DAYS,
+    Caregiver,
+    Child,
+    Current,
+    Group,
+    Plan,
+    Problem,
+    ProgramInfo,
+    Room,
+    Schedule,
+    SoftNote,
+    Span,
+    Violation,
+    Weights,
+    hhmm,
+    months_between,
+)
+
+PROBLEM_FORMAT = "attune.problem/1"
+PLAN_FORMAT = "attune.plan/1"
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+class InvalidInput(ValueError):
+    """The input cannot be planned; `where` is a JSON path, `record` the id concerned."""
+
+    def __init__(self, where: str, message: str, record: str | None = None) -> None:
+        self.where = where
+        self.record = record
+        self.message = message
+        label = f"{where} ({record})" if record else where
+        super().__init__(f"{label}: {message}" if label else message)
+
+
+class _Reader:
+    """Checks values inside one record, prefixing every error with the record's path."""
+
+    def __init__(self, where: str, record: str | None = None) -> None:
+        self.where = where
+        self.record = record
+
+    def fail(self, field: str, message: str) -> InvalidInput:
+        path = f"{self.where}.{field}" if field and self.where else field or self.where
+        if self.record is not None:
+            # "children[3] (c4): schedule.mon[0]: …" reads better than one long path
+            return InvalidInput(
+                self.where, f"{field}: {message}" if field else message, self.record
+            )
+        return InvalidInput(path, message)
+
+    def obj(self, value: Any, field: str = "") -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(field, f"must be a JSON object, not {_kind(value)}")
+        return value
+
+    def required(self, obj: dict[str, Any], field: str) -> Any:
+        if field not in obj:
+            raise self.fail(field, "is missing")
+        return obj[field]
+
+    def text(self, value: Any, field: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, f"must be a non-empty text, not {_kind(value)}")
+        return value
+
+    def integer(self, value: Any, field: str, *, minimum: int, maximum: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(field, f"must be a whole number, not {_kind(value)}")
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = (
+                f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            )
+            raise self.fail(field, f"must be {bound}, not {value}")
+        return value
+
+    def boolean(self, value: Any, field: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(field, f"must be true or false, not {_kind(value)}")
+        return value
+
+    def day(self, value: Any, field: str) -> date:
+        if not isinstance(value, str):
+            raise self.fail(field, f"must be a date YYYY-MM-DD, not {_kind(value)}")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(field, f"must be a date YYYY-MM-DD, not {value!r}") from None
+
+    def strings(self, value: Any, field: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(field, "must be a list of texts")
+        return tuple(value)
+
+    def minutes(self, value: Any, field: str) -> int:
+        if not isinstance(value, str) or not _TIME.match(value):
+            raise self.fail(field, f"must be a time HH:MM (24-hour clock), not {value!r}")
+        hours, mins = value.split(":")
+        return int(hours) * 60 + int(mins)
+
+    def schedule(self, value: Any, field: str) -> Schedule:
+        raw = self.obj(value, field)
+        out: Schedule = {}
+        for day, spans in raw.items():
+            if day not in DAYS:
+                raise self.fail(f"{field}.{day}", f"is not a day; use {', '.join(DAYS)}")
+            if not isinstance(spans, list):
+                raise self.fail(f"{field}.{day}", "must be a list of [start, end] pairs")
+            parsed = []
+            for i, pair in enumerate(spans):
+                where = f"{field}.{day}[{i}]"
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise self.fail(where, 'must be a pair ["HH:MM", "HH:MM"]')
+                start = self.minutes(pair[0], f"{where}[0]")
+                end = self.minutes(pair[1], f"{where}[1]")
+                if end <= start:
+                    raise self.fail(where, f"ends ({pair[1]}) before it starts ({pair[0]})")
+                parsed.append(Span(start, end))
+            parsed.sort()
+            for a, b in itertools.pairwise(parsed):
+                if b.start < a.end:
+                    raise self.fail(
+                        f"{field}.{day}",
+                        f"intervals {hhmm(a.start)}-{hhmm(a.end)} and "
+                        f"{hhmm(b.start)}-{hhmm(b.end)} overlap",
+                    )
+            if parsed:
+                out[day] = tuple(parsed)
+        return out
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _unique_ids(items: list[Any], where: str) -> list[str]:
+    ids: list[str] = []
+    for i, item in enumerate(items):
+        reader = _Reader(f"{where}[{i}]")
+        item = reader.obj(item)
+        item_id = reader.text(reader.required(item, "id"), "id")
+        if item_id in ids:
+            raise InvalidInput(f"{where}[{i}].id", f"{item_id!r} is used twice", item_id)
+        ids.append(item_id)
+    return ids
+
+
+def parse_problem(data: Any) -> Problem:
+    top = _Reader("")
+    data = top.obj(data)
+    fmt = data.get("format", PROBLEM_FORMAT)
+    if fmt != PROBLEM_FORMAT:
+        raise InvalidInput("format", f"must be {PROBLEM_FORMAT!r}, not {fmt!r}")
+    as_of = top.day(top.required(data, "as_of"), "as_of")
+
+    prog = _Reader("program")
+    raw_program = prog.obj(top.required(data, "program"))
+    rules_spec = prog.required(raw_program, "rules")
+    try:
+        rule_set = rules.load(rules_spec)
+    except rules.RuleSetError as exc:
+        where = "program.rules" + (f".{exc.where}" if exc.where else "")
+        raise InvalidInput(where, exc.message) from None
+    program = ProgramInfo(
+        name=prog.text(raw_program.get("name", "program"), "name"),
+        kind=prog.text(raw_program.get("kind", "center"), "kind"),
+        rules=rule_set,
+        rules_inline=not isinstance(rules_spec, str),
+        block_minutes=prog.integer(
+            raw_program.get("block_minutes", 15), "block_minutes", minimum=1, maximum=60
+        ),
+        primary_cap=prog.integer(raw_program.get("primary_cap", 4), "primary_cap", minimum=1),
+    )
+
+    raw_rooms = top.required(data, "rooms")
+    if not isinstance(raw_rooms, list) or not raw_rooms:
+        raise InvalidInput("rooms", "must be a non-empty list")
+    _unique_ids(raw_rooms, "rooms")
+    rooms = []
+    for i, raw in enumerate(raw_rooms):
+        r = _Reader(f"rooms[{i}]", raw["id"])
+        rooms.append(
+            Room(
+                id=raw["id"],
+                capacity=r.integer(r.required(raw, "capacity"), "capacity", minimum=1),
+                max_groups=r.integer(raw.get("max_groups", 1), "max_groups", minimum=1),
+            )
+        )
+
+    raw_caregivers = top.required(data, "caregivers")
+    if not isinstance(raw_caregivers, list):
+        raise InvalidInput("caregivers", "must be a list")
+    caregiver_ids = set(_unique_ids(raw_caregivers, "caregivers"))
+    caregivers = []
+    for i, raw in enumerate(raw_caregivers):
+        r = _Reader(f"caregivers[{i}]", raw["id"])
+        caregivers.append(
+            Caregiver(
+                id=raw["id"],
+                shifts=r.schedule(raw.get("shifts", {}), "shifts"),
+                languages=r.strings(raw.get("languages", []), "languages"),
+                ifsp_trained=r.boolean(raw.get("ifsp_trained", False), "ifsp_trained"),
+                max_primary=r.integer(raw.get("max_primary", 4), "max_primary", minimum=0),
+            )
+        )
+
+    raw_children = top.required(data, "children")
+    if not isinstance(raw_children, list):
+        raise InvalidInput("children", "must be a list")
+    child_ids = set(_unique_ids(raw_children, "children"))
+    children = []
+    for i, raw in enumerate(raw_children):
+        r = _Reader(f"children[{i}]", raw["id"])
+        birth = r.day(r.required(raw, "birth_date"), "birth_date")
+        if birth > as_of:
+            raise r.fail(
+                "birth_date", f"{birth} is after as_of ({as_of}): the child is not born yet"
+            )
+        months = months_between(birth, as_of)
+        if rule_set.band_for(months) is None:
+            covered = f"{rule_set.bands[0].min_months}-{rule_set.bands[-1].max_months}"
+            raise r.fail(
+                "birth_date",
+                f"the child is {months} months old on {as_of}; rule set {rule_set.id} covers "
+                f"ages {covered} months",
+            )
+        siblings = r.strings(raw.get("siblings", []), "siblings")
+        for sibling in siblings:
+            if sibling not in child_ids or sibling == raw["id"]:
+                raise r.fail("siblings", f"{sibling!r} is not another child of this problem")
+        requests = r.strings(raw.get("family_requests", []), "family_requests")
+        for request in requests:
+            if request not in caregiver_ids:
+                raise r.fail("family_requests", f"{request!r} is not a caregiver of this problem")
+        current = None
+        if raw.get("current") is not None:
+            cur = r.obj(raw["current"], "current")
+            group = cur.get("group")
+            primary = cur.get("primary")
+            if group is not None:
+                r.text(group, "current.group")
+            if primary is not None:
+                r.text(primary, "current.primary")
+                if primary not in caregiver_ids:
+                    raise r.fail(
+                        "current.primary", f"{primary!r} is not a caregiver of this problem"
+                    )
+            current = Current(group=group, primary=primary)
+        children.append(
+            Child(
+                id=raw["id"],
+                birth_date=birth,
+                schedule=r.schedule(raw.get("schedule", {}), "schedule"),
+                languages=r.strings(raw.get("languages", []), "languages"),
+                ifsp=r.boolean(raw.get("ifsp", False), "ifsp"),
+                siblings=siblings,
+                family_requests=requests,
+                current=current,
+            )
+        )
+
+    weights = Weights()
+    if "weights" in data:
+        w = _Reader("weights")
+        raw_weights = w.obj(data["weights"])
+        known = set(asdict(weights))
+        for key, value in raw_weights.items():
+            if key not in known:
+                raise InvalidInput(
+                    f"weights.{key}", f"is not a goal; known: {', '.join(sorted(known))}"
+                )
+            w.integer(value, key, minimum=0, maximum=100_000)
+        weights = Weights(**{**asdict(weights), **raw_weights})
+
+    return Problem(
+        as_of=as_of,
+        program=program,
+        rooms=tuple(rooms),
+        children=tuple(children),
+        caregivers=tuple(caregivers),
+        weights=weights,
+        allow_unassigned=top.boolean(data.get("allow_unassigned", False), "allow_unassigned"),
+    )
+
+
+def loads_problem(text: str) -> Problem:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    return parse_problem(data)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _schedule_json(schedule: Schedule) -> dict[str, list[list[str]]]:
+    return {
+        day: [[hhmm(s.start), hhmm(s.end)] for s in schedule[day]]
+        for day in DAYS
+        if day in schedule
+    }
+
+
+def problem_to_json(problem: Problem) -> dict[str, Any]:
+    program = problem.program
+    rules_spec = program.rules.to_json() if program.rules_inline else program.rules.id
+    out: dict[str, Any] = {
+        "format": PROBLEM_FORMAT,
+        "as_of": problem.as_of.isoformat(),
+        "program": {
+            "name": program.name,
+            "kind": program.kind,
+            "rules": rules_spec,
+            "block_minutes": program.block_minutes,
+            "primary_cap": program.primary_cap,
+        },
+        "rooms": [
+            {
+                "id": r.id,
+                "capacity": r.capacity,
+                **({"max_groups": r.max_groups} if r.max_groups != 1 else {}),
+            }
+            for r in problem.rooms
+        ],
+        "children": [],
+        "caregivers": [
+            {
+                "id": s.id,
+                "languages": list(s.languages),
+                "ifsp_trained": s.ifsp_trained,
+                "max_primary": s.max_primary,
+                "shifts": _schedule_json(s.shifts),
+            }
+            for s in problem.caregivers
+        ],
+        "weights": asdict(problem.weights),
+    }
+    for c in problem.children:
+        child: dict[str, Any] = {
+            "id": c.id,
+            "birth_date": c.birth_date.isoformat(),
+            "schedule": _schedule_json(c.schedule),
+            "languages": list(c.languages),
+            "ifsp": c.ifsp,
+            "siblings": list(c.siblings),
+            "family_requests": list(c.family_requests),
+        }
+        if c.current is not None:
+            child["current"] = {
+                k: v for k, v in (("group", c.current.group), ("primary", c.current.primary)) if v
+            }
+        out["children"].append(child)
+    if problem.allow_unassigned:
+        out["allow_unassigned"] = True
+    return out
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    def violation(v: Violation) -> dict[str, Any]:
+        item: dict[str, Any] = {"rule": v.rule, "message": v.message}
+        if v.day is not None:
+            item["day"] = v.day
+        if v.start is not None and v.end is not None:
+            item["start"], item["end"] = hhmm(v.start), hhmm(v.end)
+        for key in ("group", "room"):
+            if getattr(v, key) is not None:
+                item[key] = getattr(v, key)
+        item["children"], item["caregivers"] = list(v.children), list(v.caregivers)
+        return item
+
+    def note(n: SoftNote) -> dict[str, Any]:
+        item: dict[str, Any] = {"goal": n.goal}
+        for key in ("child", "caregiver", "group"):
+            if getattr(n, key) is not None:
+                item[key] = getattr(n, key)
+        item["message"] = n.message
+        item["cost"] = n.cost
+        return item
+
+    out: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "status": plan.status,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "groups": [
+            {
+                "id": g.id,
+                "room": g.room,
+                "caregivers": list(g.caregivers),
+                "children": list(g.children),
+            }
+            for g in plan.groups
+        ],
+        "primary": dict(plan.primary),
+        "unassigned_children": list(plan.unassigned_children),
+        "soft": [note(n) for n in plan.soft],
+        "violations": [violation(v) for v in plan.violations],
+    }
+    if plan.explanation or plan.status == "infeasible":
+        out["explanation"] = list(plan.explanation)
+    if plan.solver:
+        out["solver"] = plan.solver
+    if plan.seconds is not None:
+        out["seconds"] = round(plan.seconds, 3)
+    return out
+
+
+def parse_plan(data: Any) -> Plan:
+    """A plan from JSON (for `validate`); checks its shape, not its rules."""
+    top = _Reader("")
+    data = top.obj(data)
+    fmt = data.get("format", PLAN_FORMAT)
+    if fmt != PLAN_FORMAT:
+        raise InvalidInput("format", f"must be {PLAN_FORMAT!r}, not {fmt!r}")
+    status = data.get("status", "feasible")
+    groups = []
+    raw_groups = data.get("groups", [])
+    if not isinstance(raw_groups, list):
+        raise InvalidInput("groups", "must be a list")
+    _unique_ids(raw_groups, "groups")
+    for i, raw in enumerate(raw_groups):
+        r = _Reader(f"groups[{i}]", raw["id"])
+        room = raw.get("room")
+        if room is not None:
+            r.text(room, "room")
+        groups.append(
+            Group(
+                id=raw["id"],
+                room=room,
+                caregivers=list(r.strings(raw.get("caregivers", []), "caregivers")),
+                children=list(r.strings(raw.get("children", []), "children")),
+            )
+        )
+    primary = top.obj(data.get("primary", {}), "primary")
+    for child, caregiver in primary.items():
+        if not isinstance(caregiver, str):
+            raise InvalidInput(f"primary.{child}", "must be a caregiver id")
+    unassigned = list(top.strings(data.get("unassigned_children", []), "unassigned_children"))
+    return Plan(
+        status=str(status),
+        groups=groups,
+        primary=dict(primary),
+        unassigned_children=unassigned,
+        objective=data.get("objective"),
+        bound=data.get("bound"),
+    )
+
+
+def loads_plan(text: str) -> Plan:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    return parse_plan(data)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

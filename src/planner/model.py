@@ -1,0 +1,216 @@
+"""The planner's problem and plan, as plain dataclasses (the JSON of docs/planner-json.md).
+
+Times are minutes since midnight, local wall-clock time of the program. A weekly schedule
+maps a day ("mon" … "sun") to sorted, non-overlapping spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.rules import RuleSet
+
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int  # minutes since midnight
+    end: int
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def overlap(self, other: Span) -> int:
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+    def covers(self, minute: int) -> bool:
+        return self.start <= minute < self.end
+
+
+Schedule = dict[str, tuple[Span, ...]]
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def schedule_minutes(schedule: Schedule) -> int:
+    return sum(span.minutes for spans in schedule.values() for span in spans)
+
+
+def overlap_minutes(a: Schedule, b: Schedule) -> int:
+    """Minutes a week when both schedules are on."""
+    total = 0
+    for day, spans in a.items():
+        for other in b.get(day, ()):
+            total += sum(span.overlap(other) for span in spans)
+    return total
+
+
+def months_between(birth: date, on: date) -> int:
+    """Completed months of age on `on`: a month counts once its day of the month is reached."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    if on.day < birth.day:
+        months -= 1
+    return months
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    name: str
+    kind: str
+    rules: RuleSet
+    rules_inline: bool = False  # given as an object in the problem, not by built-in name
+    block_minutes: int = 15
+    primary_cap: int = 4
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    capacity: int
+    max_groups: int = 1  # small groups the room can hold at once (Attune extension)
+
+
+@dataclass(frozen=True)
+class Current:
+    group: str | None = None
+    primary: str | None = None
+
+
+@dataclass(frozen=True)
+class Child:
+    id: str
+    birth_date: date
+    schedule: Schedule
+    languages: tuple[str, ...] = ()
+    ifsp: bool = False
+    siblings: tuple[str, ...] = ()
+    family_requests: tuple[str, ...] = ()
+    current: Current | None = None
+
+
+@dataclass(frozen=True)
+class Caregiver:
+    id: str
+    shifts: Schedule
+    languages: tuple[str, ...] = ()
+    ifsp_trained: bool = False
+    max_primary: int = 4
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each soft goal is worth, per child (balance: per primary child above the
+    even share). Continuity counts for a kept primary caregiver (full weight) and a kept
+    group (half weight)."""
+
+    continuity: int = 100
+    primary_presence: int = 20
+    language: int = 10
+    ifsp: int = 10
+    siblings: int = 5
+    family_requests: int = 10
+    balance: int = 2
+    unassigned: int = 1000  # only used when the problem allows leaving children out
+
+
+@dataclass(frozen=True)
+class Problem:
+    as_of: date
+    program: ProgramInfo
+    rooms: tuple[Room, ...]
+    children: tuple[Child, ...]
+    caregivers: tuple[Caregiver, ...]
+    weights: Weights = field(default_factory=Weights)
+    allow_unassigned: bool = False
+
+    def child(self, child_id: str) -> Child:
+        return next(c for c in self.children if c.id == child_id)
+
+    def caregiver(self, caregiver_id: str) -> Caregiver:
+        return next(s for s in self.caregivers if s.id == caregiver_id)
+
+    def age_months(self, child: Child) -> int:
+        return months_between(child.birth_date, self.as_of)
+
+    def primary_limit(self, caregiver: Caregiver) -> int:
+        return min(self.program.primary_cap, caregiver.max_primary)
+
+
+@dataclass
+class Group:
+    id: str
+    room: str | None
+    caregivers: list[str]
+    children: list[str]
+
+
+@dataclass
+class SoftNote:
+    goal: str
+    message: str
+    child: str | None = None
+    caregiver: str | None = None
+    group: str | None = None
+    cost: int = 0  # what the shortfall costs in the objective
+
+
+@dataclass
+class Violation:
+    rule: str
+    message: str
+    day: str | None = None
+    start: int | None = None
+    end: int | None = None
+    group: str | None = None
+    room: str | None = None
+    children: list[str] = field(default_factory=list)
+    caregivers: list[str] = field(default_factory=list)
+
+
+STATUSES = ("optimal", "feasible", "infeasible", "invalid_input")
+
+
+@dataclass
+class Plan:
+    status: str
+    groups: list[Group] = field(default_factory=list)
+    primary: dict[str, str] = field(default_factory=dict)
+    unassigned_children: list[str] = field(default_factory=list)
+    objective: int | None = None
+    bound: int | None = None
+    soft: list[SoftNote] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+    solver: str = ""
+    seconds: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == self.bound:
+            return 0.0
+        return abs(self.objective - self.bound) / max(1, abs(self.objective))
+
+    def group_of(self) -> dict[str, Group]:
+        """child id -> its group"""
+        return {child: g for g in self.groups for child in g.children}
+
+    def caregiver_group(self) -> dict[str, Group]:
+        return {s: g for g in self.groups for s in g.caregivers}
