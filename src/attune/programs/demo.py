@@ -283,7 +283,7 @@ CAREGIVERS: tuple[_Caregiver, ...] = (
 # Age bands in days on `today`, chosen so that months never cross a band's limits.
 BANDS = {
     "infant": (45, 350),  # 6 weeks to 11 months
-    "young": (372, 715),  # 12 to 23 months
+    "young": (397, 715),  # 13 to 23 months (CFOC counts 12 completed months as an infant)
     "older": (745, 1060),  # 24 to 34 months
 }
 # Room staff work 07:30-16:00 (leads) and 08:30-17:00 (assistants), floaters 09:30-18:00 for
