@@ -4,7 +4,9 @@ A viewer's *relations* to an object are computed from their memberships and reco
 
   manager    director of the program, or administrator of its organization
   primary    the child's primary caregiver
-  group      a caregiver of the child's group (home room; floaters cover the whole program)
+  group      a caregiver of the child's group: their small group (care group) when they have
+             one, with the room's children not in any small group; else their home room.
+             Floaters cover the whole program
   colleague  a caregiver of the same program (for caregiver records)
   self       the caregiver record is the viewer's own
   family     a guardian of the child's family
@@ -27,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from attune.programs.models import (
+    CareGroup,
     Caregiver,
     Child,
     ChildQuerySet,
@@ -167,6 +170,30 @@ def _caregiver_covers_program(caregiver: Caregiver) -> bool:
     return caregiver.role in (Caregiver.Role.FLOATER, Caregiver.Role.DIRECTOR)
 
 
+def _in_group(caregiver: Caregiver, child: Child) -> bool:
+    """The child is in the caregiver's group: their small group, else their home room.
+
+    A caregiver with a small group also has the children of their room who are in no small
+    group yet (enrolled since the plan was accepted)."""
+    if caregiver.care_group_id is not None and child.care_group_id == caregiver.care_group_id:
+        return True
+    if caregiver.room_id is None or child.room_id != caregiver.room_id:
+        return False
+    return caregiver.care_group_id is None or child.care_group_id is None
+
+
+def _group_children(caregiver: Caregiver) -> Q:
+    """The children of the caregiver's group (see _in_group), as a query condition."""
+    condition = Q(pk__in=[])
+    if caregiver.care_group_id is not None:
+        condition |= Q(care_group_id=caregiver.care_group_id)
+        if caregiver.room_id is not None:
+            condition |= Q(room_id=caregiver.room_id, care_group__isnull=True)
+    elif caregiver.room_id is not None:
+        condition |= Q(room_id=caregiver.room_id)
+    return condition
+
+
 # -- relations -------------------------------------------------------------------------------
 
 
@@ -197,7 +224,7 @@ def child_relations(viewer: Viewer, child: Child) -> frozenset[Rel]:
     if cg is not None and cg.program_id == child.program_id:
         if child.primary_caregiver_id == cg.pk:
             rels.add(Rel.PRIMARY)
-        if _caregiver_covers_program(cg) or (cg.room_id and cg.room_id == child.room_id):
+        if _caregiver_covers_program(cg) or _in_group(cg, child):
             rels.add(Rel.GROUP)
     if viewer.family_id is not None and child.family_id == viewer.family_id:
         rels.add(Rel.FAMILY)
@@ -224,9 +251,7 @@ def family_relations(viewer: Viewer, family: Family) -> frozenset[Rel]:
         children = family.children.filter(program_id=cg.program_id)
         if children.filter(primary_caregiver=cg).exists():
             rels.add(Rel.PRIMARY)
-        elif _caregiver_covers_program(cg) or (
-            cg.room_id is not None and children.filter(room_id=cg.room_id).exists()
-        ):
+        elif _caregiver_covers_program(cg) or children.filter(_group_children(cg)).exists():
             rels.add(Rel.GROUP)
     return frozenset(rels)
 
@@ -352,9 +377,7 @@ def visible_children(viewer: Viewer, program: Program) -> ChildQuerySet:
     if cg is not None and cg.program_id == program.pk:
         if _caregiver_covers_program(cg):
             return qs
-        condition |= Q(primary_caregiver=cg)
-        if cg.room_id:
-            condition |= Q(room_id=cg.room_id)
+        condition |= Q(primary_caregiver=cg) | _group_children(cg)
     if viewer.family_id is not None:
         condition |= Q(family_id=viewer.family_id)
     return qs.filter(condition)
@@ -369,7 +392,11 @@ def visible_room_ids(viewer: Viewer, program: Program) -> set[int] | None:
         return set()
     if _caregiver_covers_program(cg):
         return None
-    return {cg.room_id} if cg.room_id else set()
+    rooms = {cg.room_id} if cg.room_id else set()
+    if cg.care_group_id is not None:
+        group_room = CareGroup.objects.filter(pk=cg.care_group_id).values_list("room_id", flat=True)
+        rooms |= {room for room in group_room if room is not None}
+    return rooms
 
 
 def family_children(viewer: Viewer) -> QuerySet[Child]:

@@ -20,6 +20,7 @@ def register_models() -> None:
     _register(models.WaitlistEntry)
     _register(models.Program)
     _register(models.Room)
+    _register(models.CareGroup, "created_at")
     _register(models.Membership)
     _register(models.Organization, "created_at")
     _register(models.Jurisdiction)

@@ -195,6 +195,12 @@ class Room(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text=_("Most children the room is licensed for at one time."),
     )
+    max_groups = models.PositiveSmallIntegerField(
+        _("small groups it can hold at once"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("Small groups share the room's capacity; the plan board fills them."),
+    )
 
     class Meta:
         ordering = ["program", "name"]
@@ -206,6 +212,38 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CareGroup(models.Model):
+    """A small group: the children and caregivers who stay together (set by the plan board)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="care_groups", verbose_name=_("program")
+    )
+    label = models.CharField(_("name"), max_length=40)
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="care_groups",
+        verbose_name=_("room"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "label"]
+        verbose_name = _("small group")
+        verbose_name_plural = _("small groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "label"], name="care_group_label_unique_in_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Family(models.Model):
@@ -319,6 +357,14 @@ class Caregiver(models.Model):
         related_name="caregivers",
         verbose_name=_("home room"),
     )
+    care_group = models.ForeignKey(
+        CareGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caregivers",
+        verbose_name=_("small group"),
+    )
     languages = models.JSONField(_("languages"), default=list, validators=[validate_languages])
     shifts = models.JSONField(
         _("weekly shifts"), default=dict, blank=True, validators=[validate_schedule]
@@ -400,6 +446,14 @@ class Child(models.Model):
         related_name="children",
         verbose_name=_("room"),
     )
+    care_group = models.ForeignKey(
+        CareGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("small group"),
+    )
     primary_caregiver = models.ForeignKey(
         Caregiver,
         on_delete=models.SET_NULL,
@@ -480,6 +534,7 @@ class EnrollmentEvent(models.Model):
     class Kind(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
         ROOM_CHANGED = "room_changed", _("Moved to another room")
+        GROUP_CHANGED = "group_changed", _("Moved to another small group")
         PRIMARY_CHANGED = "primary_changed", _("Primary caregiver changed")
         SCHEDULE_CHANGED = "schedule_changed", _("Schedule changed")
         WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 CHILD_FIELDS = (
     "first_name", "last_name", "preferred_name", "birth_date", "enrollment_start",
-    "enrollment_end", "room", "primary_caregiver", "schedule", "home_languages",
+    "enrollment_end", "room", "care_group", "primary_caregiver", "schedule", "home_languages",
     "cultural_practices", "has_ifsp", "ifsp_coordinator_name", "ifsp_coordinator_phone",
     "ifsp_coordinator_email", "allergies", "medical_notes", "family",
 )  # fmt: skip
@@ -44,7 +44,8 @@ GUARDIAN_FIELDS = (
     "first_name", "last_name", "relationship", "phone", "email", "is_primary_contact",
 )  # fmt: skip
 CAREGIVER_FIELDS = (
-    "first_name", "last_name", "email", "phone", "role", "room", "languages", "shifts",
+    "first_name", "last_name", "email", "phone", "role", "room", "care_group", "languages",
+    "shifts",
     "hire_date", "end_date", "credentials", "ifsp_trained", "max_primary",
 )  # fmt: skip
 PROGRAM_FIELDS = (
@@ -96,6 +97,12 @@ def _child_events(before: Child | None, after: Child, actor: User | None) -> lis
             EnrollmentEvent.Kind.ROOM_CHANGED,
             today,
             f"{before.room or '—'} → {after.room or '—'}",
+        )
+    if before.care_group_id != after.care_group_id:
+        add(
+            EnrollmentEvent.Kind.GROUP_CHANGED,
+            today,
+            f"{before.care_group or '—'} → {after.care_group or '—'}",
         )
     if before.primary_caregiver_id != after.primary_caregiver_id:
         add(
@@ -267,8 +274,10 @@ def create_program(
 
 
 @transaction.atomic
-def create_room(*, actor: User | None, program: Program, name: str, capacity: int) -> Room:
-    room = Room(program=program, name=name, capacity=capacity)
+def create_room(
+    *, actor: User | None, program: Program, name: str, capacity: int, max_groups: int = 1
+) -> Room:
+    room = Room(program=program, name=name, capacity=capacity, max_groups=max_groups)
     _save(room, actor)
     return room
 
