@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "auditlog",
     "attune.accounts",
     "attune.programs",
+    "attune.plans",
 ]
 
 MIDDLEWARE = [

@@ -29,8 +29,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from attune.programs.models import (
-    CareGroup,
     Caregiver,
+    CareGroup,
     Child,
     ChildQuerySet,
     Family,

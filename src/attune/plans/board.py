@@ -1,0 +1,241 @@
+"""What the plan board shows for one plan: group cards, heatmaps, findings and changes.
+
+Built from the planner's problem and plan and the names of their ids; nothing here reads
+or writes records beyond what adapter.Names already holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from attune.lib import languages
+from attune.plans import heatmap, wording
+from attune.plans.adapter import Names
+from attune.programs.models import Program
+from planner.model import DAYS, Plan, Problem, hhmm
+from planner.score import score
+from planner.validate import validate
+
+STEP_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class ChildCard:
+    id: str
+    pk: int | None
+    name: str
+    months: int
+    languages: str
+    ifsp: bool
+    primary: str
+    primary_changed: bool
+
+
+@dataclass(frozen=True)
+class CaregiverCard:
+    id: str
+    name: str
+    languages: str
+    ifsp_trained: bool
+    primaries: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    state: str  # empty, spare, even, short, over
+    text: str  # what the cell shows: +1, 0, −1, !
+    label: str  # the same in words, for screen readers and the tooltip
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    day: str
+    cells: list[HeatCell]
+
+
+@dataclass
+class GroupCard:
+    id: str
+    name: str
+    room: str
+    caregivers: list[CaregiverCard]
+    children: list[ChildCard]
+    heat: list[HeatRow] = field(default_factory=list)
+    breaks_rules: bool = False
+
+
+@dataclass
+class Board:
+    problem: Problem
+    plan: Plan
+    names: Names
+    groups: list[GroupCard]
+    unplaced: list[tuple[str, str]]  # children in no group: (id, name)
+    violations: list[wording.Said]
+    notes: list[str]
+    changes: list[wording.Change]
+    slots: list[str]
+    objective: int
+    plan_json: str  # the plan as an edit posts it back
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+    @property
+    def primary_changes(self) -> int:
+        return sum(1 for c in self.changes if c.primary_changes)
+
+    @property
+    def free_caregivers(self) -> list[str]:
+        placed = {s.id for g in self.groups for s in g.caregivers}
+        return [self.names.caregiver(s.id) for s in self.problem.caregivers if s.id not in placed]
+
+    def child_choices(self) -> list[tuple[str, str]]:
+        placed = [(c.id, f"{c.name} ({g.name})") for g in self.groups for c in g.children]
+        return placed + self.unplaced
+
+    def caregiver_choices(self) -> list[tuple[str, str]]:
+        placed = {s.id for g in self.groups for s in g.caregivers}
+        out = [(s.id, f"{s.name} ({g.name})") for g in self.groups for s in g.caregivers]
+        out += [
+            (s.id, self.names.caregiver(s.id))
+            for s in self.problem.caregivers
+            if s.id not in placed
+        ]
+        return out
+
+    def group_choices(self) -> list[tuple[str, str]]:
+        return [(g.id, f"{g.name} ({g.room})" if g.room != g.name else g.name) for g in self.groups]
+
+
+def _cell(cell: heatmap.Cell) -> HeatCell:
+    when = f"{hhmm(cell.start)}–{hhmm(cell.end)}"
+    if cell.empty:
+        return HeatCell("empty", "", _("%(when)s: no children") % {"when": when})
+    facts = _(
+        "%(when)s: %(children)s children present, %(staff)s caregivers on shift, %(needed)s needed"
+    ) % {"when": when, "children": cell.children, "staff": cell.staff, "needed": cell.needed}
+    state = cell.state
+    if state == "over":
+        return HeatCell(
+            state, "!", f"{facts}. " + _("More children than the rules allow in one group.")
+        )
+    if state == "short":
+        return HeatCell(
+            state,
+            f"−{-cell.spare}",
+            f"{facts}. " + _("Short of %(n)s caregivers.") % {"n": -cell.spare},
+        )
+    if state == "even":
+        return HeatCell(state, "0", f"{facts}. " + _("No caregiver to spare."))
+    return HeatCell(
+        state, f"+{cell.spare}", f"{facts}. " + _("%(n)s to spare.") % {"n": cell.spare}
+    )
+
+
+def days_of(program: Program) -> list[str]:
+    open_days = set(program.open_days or DAYS[:5])
+    return [d for d in DAYS if d in open_days]
+
+
+def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board:
+    """The board for `plan` (solved, edited by hand, or the records' own arrangement)."""
+    names = names.with_plan(plan, problem)
+    found = validate(problem, plan)
+    result = score(problem, plan)
+    children = {c.id: c for c in problem.children}
+    caregivers = {s.id: s for s in problem.caregivers}
+    load = Counter(plan.primary.values())
+    changes = wording.changes(problem, plan, names)
+    changed = {c.child_id for c in changes if c.primary_changes}
+    days = days_of(program)
+    start = program.opens_at.hour * 60 + program.opens_at.minute
+    end = program.closes_at.hour * 60 + program.closes_at.minute
+    heat = {
+        h.group: h
+        for h in heatmap.heatmap(problem, plan, days=days, start=start, end=end, step=STEP_MINUTES)
+    }
+    slots = [hhmm(m) for m in heatmap.slot_bounds(problem, days, start, end, STEP_MINUTES)]
+    cards = []
+    for group in plan.groups:
+        child_cards = []
+        for child_id in group.children:
+            child = children.get(child_id)
+            if child is None:
+                continue
+            record = names.children.get(child_id)
+            child_cards.append(
+                ChildCard(
+                    id=child_id,
+                    pk=record.pk if record is not None else None,
+                    name=names.child(child_id),
+                    months=problem.age_months(child),
+                    languages=languages.names(child.languages) if child.languages else "—",
+                    ifsp=child.ifsp,
+                    primary=names.caregiver(plan.primary.get(child_id)),
+                    primary_changed=child_id in changed,
+                )
+            )
+        child_cards.sort(key=lambda c: (c.months, c.name))
+        caregiver_cards = [
+            CaregiverCard(
+                id=s,
+                name=names.caregiver(s),
+                languages=languages.names(caregivers[s].languages) or "—",
+                ifsp_trained=caregivers[s].ifsp_trained,
+                primaries=load[s],
+                limit=problem.primary_limit(caregivers[s]),
+            )
+            for s in group.caregivers
+            if s in caregivers
+        ]
+        group_heat = heat.get(group.id)
+        rows = [
+            HeatRow(wording.day_name(row.day), [_cell(c) for c in row.cells])
+            for row in (group_heat.rows if group_heat else ())
+        ]
+        cards.append(
+            GroupCard(
+                id=group.id,
+                name=names.group(group.id),
+                room=names.room(group.room),
+                caregivers=caregiver_cards,
+                children=child_cards,
+                heat=rows,
+                breaks_rules=any(v.group == group.id for v in found)
+                or bool(group_heat and group_heat.breaks_rules),
+            )
+        )
+    cards.sort(key=lambda card: (card.room, card.name))
+    placed = {c for g in plan.groups for c in g.children}
+    return Board(
+        problem=problem,
+        plan=plan,
+        names=names,
+        groups=cards,
+        unplaced=[(c.id, names.child(c.id)) for c in problem.children if c.id not in placed],
+        violations=wording.violations(found, names),
+        notes=wording.soft_notes(problem, plan, result.notes, names),
+        changes=changes,
+        slots=slots,
+        objective=result.total,
+        plan_json=json.dumps(_compact(plan), separators=(",", ":")),
+    )
+
+
+def _compact(plan: Plan) -> dict[str, Any]:
+    return {
+        "groups": [
+            {"id": g.id, "room": g.room, "caregivers": g.caregivers, "children": g.children}
+            for g in plan.groups
+        ],
+        "primary": plan.primary,
+        "unassigned_children": plan.unassigned_children,
+    }
