@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
 from tests.conftest import PERSONAS, World
+from tests.plans.helpers import planned
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
@@ -105,6 +106,16 @@ def waitlist_entry(w: World) -> dict[str, Any]:
     return {"program_id": w.program.pk, "entry_id": entry.pk}
 
 
+def plan_run(w: World) -> dict[str, Any]:
+    """A plan of the world's program (staffed so that one exists), not yet accepted."""
+    run = planned(w)
+    return {"program_id": w.program.pk, "run_id": run.pk}
+
+
+def today(w: World) -> dict[str, Any]:
+    return {"on": w.program.today().isoformat()}
+
+
 def import_batch(w: World) -> dict[str, Any]:
     batch = ImportBatch.objects.create(
         program=w.program, kind="children", filename="children.csv", encoding="utf-8",
@@ -145,6 +156,15 @@ MATRIX: list[Row] = [
     Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "children"}, MANAGE),
     Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "families"}, MANAGE),
     Row("export_csv", lambda w: {"program_id": w.program.pk, "kind": "caregivers"}, MANAGE),
+    Row("plan_board", program, MANAGE),
+    # Running the planner redirects to the board (a refused day would be 400)
+    Row("plan_run", program, {**MANAGE, "director": 302, "org_admin": 302}, "post", today),
+    Row("plan_move", plan_run, form_errors(MANAGE), "post", nothing),
+    Row("plan_save", plan_run, form_errors(MANAGE), "post", nothing),
+    # The director accepts; the administrator's second click is told it is already in effect
+    Row("plan_accept", plan_run, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    Row("plan_print", plan_run, MANAGE),
+    Row("plan_json", plan_run, MANAGE),
     Row("child_detail", child, CHILD),
     Row(
         "child_detail",

@@ -6,4 +6,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("attune.accounts.urls")),
     path("", include("attune.programs.urls")),
+    path("", include("attune.plans.urls")),
 ]
