@@ -269,3 +269,12 @@ def test_another_programs_run_is_not_found(world: World, run: PlanRun) -> None:
     other = reverse("plan_print", kwargs={"program_id": world.other_program.pk, "run_id": run.pk})
     assert world.client("other_director").get(other).status_code == 404
     assert world.client("director").get(other).status_code == 404
+
+
+def test_the_board_speaks_spanish(world: World, run: PlanRun) -> None:
+    client = world.client("director")
+    client.cookies["django_language"] = "es"
+    html = client.get(board_url(world.program), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Tablero de planificación" in html
+    assert '<th scope="row">lunes</th>' in html.lower()
+    assert "Se cumplen todas las normas de licencia" in html

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.lib import languages
 from attune.plans import heatmap, wording
@@ -120,7 +121,7 @@ def _cell(cell: heatmap.Cell) -> HeatCell:
     if cell.empty:
         return HeatCell("empty", "", _("%(when)s: no children") % {"when": when})
     facts = _(
-        "%(when)s: %(children)s children present, %(staff)s caregivers on shift, %(needed)s needed"
+        "%(when)s: children present %(children)s, caregivers on shift %(staff)s, needed %(needed)s"
     ) % {"when": when, "children": cell.children, "staff": cell.staff, "needed": cell.needed}
     state = cell.state
     if state == "over":
@@ -131,12 +132,18 @@ def _cell(cell: heatmap.Cell) -> HeatCell:
         return HeatCell(
             state,
             f"−{-cell.spare}",
-            f"{facts}. " + _("Short of %(n)s caregivers.") % {"n": -cell.spare},
+            f"{facts}. "
+            + ngettext("Short of %(n)d caregiver.", "Short of %(n)d caregivers.", -cell.spare)
+            % {"n": -cell.spare},
         )
     if state == "even":
         return HeatCell(state, "0", f"{facts}. " + _("No caregiver to spare."))
     return HeatCell(
-        state, f"+{cell.spare}", f"{facts}. " + _("%(n)s to spare.") % {"n": cell.spare}
+        state,
+        f"+{cell.spare}",
+        f"{facts}. "
+        + ngettext("%(n)d caregiver to spare.", "%(n)d caregivers to spare.", cell.spare)
+        % {"n": cell.spare},
     )
 
 
