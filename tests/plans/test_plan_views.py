@@ -128,6 +128,14 @@ def test_a_bad_day_is_refused(world: World) -> None:
     )
     assert response.status_code == 400
     assert "Plan for a day at most 31 days ago." in response.content.decode()
+    # with HTMX only the board is swapped in: the reason is said there too
+    swapped = world.client("director").post(
+        reverse("plan_run", kwargs={"program_id": world.program.pk}), {"on": "2001-01-01"}, **HTMX
+    )
+    assert swapped.status_code == 400
+    html = swapped.content.decode()
+    assert html.lstrip().startswith('<div id="plan-board">')
+    assert "Plan for a day at most 31 days ago." in html
     assert not PlanRun.objects.exists()
 
 

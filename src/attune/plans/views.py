@@ -119,7 +119,10 @@ def plan_run(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     form = forms.RunForm(request.POST, today=program.today())
     if not form.is_valid():
-        return _page(request, program, run=_latest(program), run_form=form, status=400)
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return _page(
+            request, program, run=_latest(program), run_form=form, errors=errors, status=400
+        )
     try:
         run = services.run_planner(
             actor=request.user,  # type: ignore[arg-type]
