@@ -77,7 +77,6 @@ class Names:
     caregivers: dict[str, Caregiver] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
-    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     @classmethod
     def for_problem(cls, program: Program, problem: Mapping[str, Any]) -> Names:
@@ -156,14 +155,12 @@ class Names:
 
     def say(self, text: str) -> str:
         """A planner sentence with every id replaced by the name it stands for."""
-        if self._pattern is None:
-            mapping = self._mapping()
-            if not mapping:
-                return text
-            alternatives = "|".join(re.escape(i) for i in sorted(mapping, key=len, reverse=True))
-            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
         mapping = self._mapping()
-        return self._pattern.sub(lambda m: mapping[m.group(0)], text)
+        if not mapping:
+            return text
+        alternatives = "|".join(re.escape(i) for i in sorted(mapping, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        return pattern.sub(lambda m: mapping[m.group(0)], text)
 
     def _mapping(self) -> dict[str, str]:
         mapping: dict[str, str] = {}
@@ -391,7 +388,7 @@ def current_plan(problem: Problem, names: Names) -> Plan:
             continue
         if group_id not in groups:
             child = names.children[c.id]
-            room = child.care_group.room if child.care_group_id else child.room  # type: ignore[union-attr]
+            room = child.care_group.room if child.care_group is not None else child.room
             groups[group_id] = Group(group_id, room_id(room) if room else None, [], [])
         groups[group_id].children.append(c.id)
     for s in problem.caregivers:

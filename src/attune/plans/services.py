@@ -243,7 +243,7 @@ def save_edit(*, actor: User | None, run: PlanRun, plan_json: Mapping[str, Any])
 # -- accepting -------------------------------------------------------------------------------
 
 
-def _label_room(names: adapter.Names, group: Group) -> Room | None:
+def _room_of(names: adapter.Names, group: Group) -> Room | None:
     return names.rooms.get(group.room or "")
 
 
@@ -284,7 +284,7 @@ def accept(*, actor: User | None, run: PlanRun) -> PlanRun:
     chosen: dict[str, CareGroup] = {}
     with acting_as(actor):
         for group in plan.groups:
-            room = _label_room(names, group)
+            room = _room_of(names, group)
             care_group = existing.get(labels[group.id])
             if care_group is None:
                 care_group = CareGroup(program=program, label=labels[group.id], room=room)

@@ -21,6 +21,7 @@ from planner.model import (
     DAYS,
     Caregiver,
     Child,
+    Group,
     Plan,
     Problem,
     SoftNote,
@@ -279,7 +280,7 @@ def _reasons(
     child: Child,
     before: Caregiver | None,
     after: Caregiver | None,
-    group: object,
+    group: Group | None,
     left: bool,
     before_name: str,
 ) -> list[str]:
@@ -301,7 +302,7 @@ def _reasons(
             _("on shift for more of the child's hours (%(after)s%% instead of %(before)s%%)")
             % {"after": share_after, "before": share_before}
         )
-    caregivers_there = getattr(group, "caregivers", [])
+    caregivers_there = group.caregivers if group is not None else []
     if before is not None and before.id not in caregivers_there:
         reasons.append(_("%(name)s works with another group in this plan") % {"name": before_name})
     if not reasons:
