@@ -57,7 +57,7 @@ def _lcm(values: Sequence[int]) -> int:
 
 
 class PlannerModel:
-    def __init__(self, problem: Problem, *, relax: bool = False) -> None:
+    def __init__(self, problem: Problem, *, relax: bool = False, symmetry: bool = False) -> None:
         self.problem = problem
         self.relax = relax
         self.m = cp_model.CpModel()
@@ -73,11 +73,11 @@ class PlannerModel:
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         self.slack: list[tuple[int, cp_model.IntVar]] = []
-        self._build()
+        self._build(symmetry)
 
     # -- variables ---------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, symmetry: bool) -> None:
         m, C, S, K = self.m, len(self.children), len(self.caregivers), len(self.slots)
         self.x = [[m.new_bool_var(f"x{c}_{k}") for k in range(K)] for c in range(C)]
         self.y = [[m.new_bool_var(f"y{s}_{k}") for k in range(K)] for s in range(S)]
@@ -98,15 +98,28 @@ class PlannerModel:
         for s in range(S):
             m.add(sum(self.y[s]) <= 1)
         # group index, 1-based (0: not placed); a primary shares the child's group
-        self.gidx_child = [sum((k + 1) * self.x[c][k] for k in range(K)) for c in range(C)]
-        self.gidx_staff = [sum((k + 1) * self.y[s][k] for k in range(K)) for s in range(S)]
-        placed = [m.new_bool_var(f"placed{s}") for s in range(S)]
-        for s in range(S):
-            m.add(sum(self.y[s]) == placed[s])
+        self.gidx_child = [m.new_int_var(0, K, f"gc{c}") for c in range(C)]
+        self.gidx_staff = [m.new_int_var(0, K, f"gs{s}") for s in range(S)]
         for c in range(C):
-            for s in range(S):
-                m.add(self.gidx_child[c] == self.gidx_staff[s]).only_enforce_if(self.p[c][s])
-                m.add_implication(self.p[c][s], placed[s])
+            m.add(self.gidx_child[c] == sum((k + 1) * self.x[c][k] for k in range(K)))
+        for s in range(S):
+            m.add(self.gidx_staff[s] == sum((k + 1) * self.y[s][k] for k in range(K)))
+        # The child's group is its primary's group. When every placed child must have a
+        # primary, one element constraint per child says it (primary_of = the primary's
+        # index); otherwise (what-ifs, relaxation) one enforced equality per pair.
+        self.primary_of: list[cp_model.IntVar | None] = [None] * C
+        for c in range(C):
+            if not S:
+                continue
+            if self.unassigned[c] is None and self.no_primary[c] is None:
+                index = m.new_int_var(0, S - 1, f"pi{c}")
+                m.add(index == sum(s * self.p[c][s] for s in range(S)))
+                m.add_element(index, self.gidx_staff, self.gidx_child[c])
+                self.primary_of[c] = index
+            else:
+                for s in range(S):
+                    m.add(self.gidx_child[c] == self.gidx_staff[s]).only_enforce_if(self.p[c][s])
+                    m.add(self.gidx_staff[s] >= 1).only_enforce_if(self.p[c][s])
         self.load = []
         for s, caregiver in enumerate(self.caregivers):
             load = sum(self.p[c][s] for c in range(C))
@@ -130,7 +143,8 @@ class PlannerModel:
                 )
         for block in timeline.blocks(self.problem):
             self._block(block)
-        self._symmetry()
+        if symmetry:
+            self._symmetry()
         if not self.relax:
             self._objective()
             self._hints()
@@ -355,13 +369,11 @@ class PlannerModel:
         if coefficient:
             self.costs.append((coefficient, var))
 
-    def _unmet(self, weight: int, met: cp_model.LinearExprT) -> None:
-        """weight × (1 − met) where met is 0/1."""
+    def _unmet(self, weight: int, met: Sequence[cp_model.IntVar]) -> None:
+        """weight × (1 − Σ met), where at most one of `met` can be true (no extra variable)."""
         if weight:
             self.constant += weight
-            indicator = self.m.new_bool_var("met")
-            self.m.add(indicator == met)
-            self.costs.append((-weight, indicator))
+            self.costs.extend((-weight, var) for var in met)
 
     def _objective(self) -> None:
         w = self.problem.weights
@@ -371,8 +383,12 @@ class PlannerModel:
         self.z = [[m.new_bool_var(f"z{k}_{g}") for g in range(len(labels))] for k in range(K)]
         for k in range(K):
             m.add(sum(self.z[k]) <= 1)
+        self.label_slot = []  # 1-based slot carrying each current group id (0: none)
         for g in range(len(labels)):
             m.add(sum(self.z[k][g] for k in range(K)) <= 1)
+            slot = m.new_int_var(0, K, f"ls{g}")
+            m.add(slot == sum((k + 1) * self.z[k][g] for k in range(K)))
+            self.label_slot.append(slot)
         ids = {c.id: i for i, c in enumerate(self.caregivers)}
         for c, child in enumerate(self.children):
             # a child left out costs `unassigned` only: its other goals count as met
@@ -385,31 +401,27 @@ class PlannerModel:
                     self._cost(round(10 * w.primary_presence * (1 - share)), self.p[c][s])
             current = child.current
             if current and current.primary:
-                self._unmet(10 * w.continuity, self.p[c][ids[current.primary]] + sum(left_out))
+                self._unmet(10 * w.continuity, [self.p[c][ids[current.primary]], *left_out])
             if current and current.group:
                 g = labels.index(current.group)
-                kept = []
-                for k in range(K):
-                    both = m.new_bool_var("kept")
-                    m.add_implication(both, self.x[c][k])
-                    m.add_implication(both, self.z[k][g])
-                    kept.append(both)
-                self._unmet(5 * w.continuity, sum(kept) + sum(left_out))
+                # kept: the child's group is the slot that carries its current group's id
+                kept = m.new_bool_var(f"kept{c}")
+                m.add(self.gidx_child[c] == self.label_slot[g]).only_enforce_if(kept)
+                m.add(self.label_slot[g] >= 1).only_enforce_if(kept)
+                self._unmet(5 * w.continuity, [kept, *left_out])
             if child.languages:
                 speakers = [
                     s
                     for s, cg in enumerate(self.caregivers)
                     if set(cg.languages) & set(child.languages)
                 ]
-                self._unmet(10 * w.language, sum(self.p[c][s] for s in speakers) + sum(left_out))
+                self._unmet(10 * w.language, [*(self.p[c][s] for s in speakers), *left_out])
             if child.ifsp:
                 trained = [s for s, cg in enumerate(self.caregivers) if cg.ifsp_trained]
-                self._unmet(10 * w.ifsp, sum(self.p[c][s] for s in trained) + sum(left_out))
+                self._unmet(10 * w.ifsp, [*(self.p[c][s] for s in trained), *left_out])
             if child.family_requests:
                 asked = [ids[r] for r in child.family_requests]
-                self._unmet(
-                    10 * w.family_requests, sum(self.p[c][s] for s in asked) + sum(left_out)
-                )
+                self._unmet(10 * w.family_requests, [*(self.p[c][s] for s in asked), *left_out])
             if out is not None:
                 self._cost(10 * w.unassigned, out)
         index = {c.id: i for i, c in enumerate(self.children)}
@@ -423,10 +435,12 @@ class PlannerModel:
         for a, b in pairs:
             apart = m.new_bool_var(f"apart{a}_{b}")
             # a pair with a child left out is not "apart" (only `unassigned` counts then)
-            out = [u for u in (self.unassigned[a], self.unassigned[b]) if u is not None]
+            gone = cp_model.LinearExpr.sum(
+                [u for u in (self.unassigned[a], self.unassigned[b]) if u is not None]
+            )
             for k in range(K):
-                m.add(apart >= self.x[a][k] - self.x[b][k] - sum(out))
-                m.add(apart >= self.x[b][k] - self.x[a][k] - sum(out))
+                m.add(apart >= self.x[a][k] - self.x[b][k] - gone)
+                m.add(apart >= self.x[b][k] - self.x[a][k] - gone)
             self._cost(10 * w.siblings, apart)
         if S and w.balance:
             target = math.ceil(C / S)
@@ -441,38 +455,104 @@ class PlannerModel:
 
     # -- hints ---------------------------------------------------------------------------------
 
-    def _hints(self) -> None:
-        """The current arrangement: current groups in slots, current primaries."""
-        K = len(self.slots)
-        if not K:
-            return
+    def _current(self) -> dict[cp_model.IntVar, int]:
+        """The current arrangement as values of the decision variables, where known.
+
+        Current groups go to slots: into their current room when `current_rooms` says which,
+        else largest first into the first free slot of a room that holds them. Caregivers
+        follow their current group (or that of most of their current primary children);
+        children their current group and primary. Unknown placements are left out.
+        """
+        K, S = len(self.slots), len(self.caregivers)
         ids = {c.id: i for i, c in enumerate(self.caregivers)}
         members: dict[str, list[int]] = {}
         for c, child in enumerate(self.children):
             if child.current and child.current.group:
                 members.setdefault(child.current.group, []).append(c)
+        votes: dict[int, dict[str, int]] = {}
+        for child in self.children:
+            cur = child.current
+            if cur and cur.primary and cur.group:
+                tally = votes.setdefault(ids[cur.primary], {})
+                tally[cur.group] = tally.get(cur.group, 0) + 1
+        staff_group: dict[int, str] = {}
+        for s, caregiver in enumerate(self.caregivers):
+            if caregiver.current_group:
+                staff_group[s] = caregiver.current_group
+            elif s in votes:
+                staff_group[s] = max(votes[s], key=lambda g: votes[s][g])
+        labels = set(members) | set(staff_group.values())
         slot_of: dict[str, int] = {}
         free = list(range(K))
-        for label in sorted(members, key=lambda g: -len(members[g])):
-            fits = [k for k in free if self.slots[k].room.capacity >= len(members[label])]
+        for label in sorted(
+            labels, key=lambda g: (g not in self.problem.current_rooms, -len(members.get(g, [])), g)
+        ):
+            room = self.problem.current_rooms.get(label)
+            fits = [
+                k
+                for k in free
+                if (
+                    self.slots[k].room.id == room
+                    if room
+                    else self.slots[k].room.capacity >= len(members.get(label, []))
+                )
+            ]
             if fits:
                 slot_of[label] = fits[0]
                 free.remove(fits[0])
-        staff_slot: dict[int, int] = {}
+        values: dict[cp_model.IntVar, int] = {}
         for c, child in enumerate(self.children):
             cur = child.current
-            if cur and cur.group in slot_of:
-                k = slot_of[cur.group]
-                self.m.add_hint(self.x[c][k], 1)
-                if cur.primary:
-                    s = ids[cur.primary]
-                    staff_slot.setdefault(s, k)
+            k_now = slot_of.get(cur.group) if cur and cur.group else None
+            if k_now is not None:
+                for k in range(K):
+                    values[self.x[c][k]] = int(k == k_now)
+                if (u := self.unassigned[c]) is not None:
+                    values[u] = 0
             if cur and cur.primary:
-                self.m.add_hint(self.p[c][ids[cur.primary]], 1)
-        for s, k in staff_slot.items():
-            self.m.add_hint(self.y[s][k], 1)
-        for label, k in slot_of.items():
-            self.m.add_hint(self.z[k][self.labels.index(label)], 1)
+                for s in range(S):
+                    values[self.p[c][s]] = int(s == ids[cur.primary])
+        for s in range(S):
+            k_now = slot_of.get(staff_group[s]) if s in staff_group else None
+            if k_now is not None:
+                for k in range(K):
+                    values[self.y[s][k]] = int(k == k_now)
+        for k in range(K):
+            for g, label in enumerate(self.labels):
+                values[self.z[k][g]] = int(slot_of.get(label) == k)
+        return values
+
+    def _hints(self) -> None:
+        """Start the search from the current arrangement (refined by `warm_start`)."""
+        for var, value in self._current().items():
+            self.m.add_hint(var, value)
+
+    def warm_start(self, *, time_limit: float, workers: int) -> bool:
+        """Complete the current arrangement into a full solution and hint all of it.
+
+        A copy of the model with the known placements fixed is small after presolve, so
+        CP-SAT completes it quickly (who else works where, the other primaries, …). When it
+        does, every variable is hinted with that solution, so the search starts from a
+        plan that meets every rule. False when the current arrangement cannot be completed.
+        """
+        fixed = self._current()
+        if not fixed:
+            return False
+        copy = self.m.clone()
+        for var, value in fixed.items():
+            copy.add(copy.get_bool_var_from_proto_index(var.index) == value)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit
+        solver.parameters.num_workers = workers
+        solver.parameters.stop_after_first_solution = True
+        _tune(solver)
+        if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        self.m.clear_hints()  # type: ignore[no-untyped-call]
+        for i in range(len(self.m.Proto().variables)):
+            var = self.m.get_int_var_from_proto_index(i)
+            self.m.add_hint(var, solver.value(copy.get_int_var_from_proto_index(i)))
+        return True
 
     # -- reading the answer --------------------------------------------------------------------
 
@@ -505,6 +585,13 @@ class PlannerModel:
         return Plan(status=status, groups=groups, primary=primary, unassigned_children=unassigned)
 
 
+def _tune(solver: cp_model.CpSolver) -> None:
+    """Presolve once and skip probing: on these models a second presolve pass and probing
+    cost seconds and rarely pay back (measured in benchmarks/planner.py)."""
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+
+
 class _Watch(cp_model.CpSolverSolutionCallback):
     def __init__(self) -> None:
         super().__init__()
@@ -524,13 +611,21 @@ def run(
     time_limit: float,
     workers: int,
     progress: Progress | None = None,
+    warm: bool = True,
 ) -> tuple[cp_model.CpSolver, str]:
+    started = time.monotonic()
+    if warm and not model.relax:
+        model.warm_start(time_limit=min(3.0, time_limit / 3), workers=workers)
+        if progress is not None and time.monotonic() - started > 1:
+            progress(
+                f"starting from the current arrangement after {time.monotonic() - started:.1f} s"
+            )
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = workers
+    _tune(solver)
     watch = _Watch()
     done = threading.Event()
-    started = time.monotonic()
 
     def tick() -> None:
         while not done.wait(1.0):

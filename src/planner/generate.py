@@ -466,6 +466,7 @@ def generate_with_plan(
                 languages=tuple(langs[j]),
                 ifsp_trained=rng.random() < 0.3,
                 max_primary=PRIMARY_CAP,
+                current_group=f"g-{room_ids[len(room_caregivers)]}" if with_current else None,
             )
             for j, shift in enumerate(shifts)
         ]
@@ -535,6 +536,7 @@ def generate_with_plan(
         children=people,
         caregivers=tuple(caregivers),
         weights=Weights(),
+        current_rooms={f"g-{room_id}": room_id for room_id in room_ids} if with_current else {},
     )
     plan = Plan(
         status="feasible",

@@ -221,6 +221,11 @@ def parse_problem(data: Any) -> Problem:
     caregivers = []
     for i, raw in enumerate(raw_caregivers):
         r = _Reader(f"caregivers[{i}]", raw["id"])
+        current_group = None
+        if raw.get("current") is not None:
+            cur = r.obj(raw["current"], "current")
+            if cur.get("group") is not None:
+                current_group = r.text(cur["group"], "current.group")
         caregivers.append(
             Caregiver(
                 id=raw["id"],
@@ -228,6 +233,7 @@ def parse_problem(data: Any) -> Problem:
                 languages=r.strings(raw.get("languages", []), "languages"),
                 ifsp_trained=r.boolean(raw.get("ifsp_trained", False), "ifsp_trained"),
                 max_primary=r.integer(raw.get("max_primary", 4), "max_primary", minimum=0),
+                current_group=current_group,
             )
         )
 
@@ -299,6 +305,22 @@ def parse_problem(data: Any) -> Problem:
             w.integer(value, key, minimum=0, maximum=100_000)
         weights = Weights(**{**asdict(weights), **raw_weights})
 
+    current_rooms: dict[str, str] = {}
+    raw_current = data.get("current_groups", [])
+    if not isinstance(raw_current, list):
+        raise InvalidInput("current_groups", "must be a list of {id, room}")
+    room_ids = {room.id for room in rooms}
+    for i, raw in enumerate(raw_current):
+        r = _Reader(f"current_groups[{i}]")
+        raw = r.obj(raw)
+        group_id = r.text(r.required(raw, "id"), "id")
+        room_id = r.text(r.required(raw, "room"), "room")
+        if room_id not in room_ids:
+            raise InvalidInput(
+                f"current_groups[{i}].room", f"{room_id!r} is not a room of this problem", group_id
+            )
+        current_rooms[group_id] = room_id
+
     return Problem(
         as_of=as_of,
         program=program,
@@ -307,6 +329,7 @@ def parse_problem(data: Any) -> Problem:
         caregivers=tuple(caregivers),
         weights=weights,
         allow_unassigned=top.boolean(data.get("allow_unassigned", False), "allow_unassigned"),
+        current_rooms=current_rooms,
     )
 
 
@@ -360,6 +383,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "ifsp_trained": s.ifsp_trained,
                 "max_primary": s.max_primary,
                 "shifts": _schedule_json(s.shifts),
+                **({"current": {"group": s.current_group}} if s.current_group else {}),
             }
             for s in problem.caregivers
         ],
@@ -382,6 +406,10 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         out["children"].append(child)
     if problem.allow_unassigned:
         out["allow_unassigned"] = True
+    if problem.current_rooms:
+        out["current_groups"] = [
+            {"id": group, "room": room} for group, room in sorted(problem.current_rooms.items())
+        ]
     return out
 
 

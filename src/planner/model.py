@@ -111,6 +111,7 @@ class Caregiver:
     languages: tuple[str, ...] = ()
     ifsp_trained: bool = False
     max_primary: int = 4
+    current_group: str | None = None  # the group they work in now (Attune extension)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Problem:
     caregivers: tuple[Caregiver, ...]
     weights: Weights = field(default_factory=Weights)
     allow_unassigned: bool = False
+    current_rooms: dict[str, str] = field(default_factory=dict)  # current group id -> room id
 
     def child(self, child_id: str) -> Child:
         return next(c for c in self.children if c.id == child_id)
