@@ -103,12 +103,6 @@ def _generate(args: argparse.Namespace) -> int:
     return OK
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from planner.bench import main as bench_main
-
-    return bench_main(args.rest)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m planner", description="Attune's care-organization planner.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -138,11 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--rules", default="cfoc-center")
     generate.set_defaults(run=_generate)
 
-    bench = commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
-    bench.add_argument("rest", nargs=argparse.REMAINDER)
-    bench.set_defaults(run=_bench)
+    commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
 
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["bench"]:  # its own options: python -m planner bench --help
+        from planner.bench import main as bench_main
+
+        return bench_main(arguments[1:])
+    args = parser.parse_args(arguments)
     for name in ("time_limit",):
         if getattr(args, name, 1) <= 0:
             parser.error("--time-limit must be more than 0")

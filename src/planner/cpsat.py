@@ -409,6 +409,14 @@ class PlannerModel:
                 m.add(self.gidx_child[c] == self.label_slot[g]).only_enforce_if(kept)
                 m.add(self.label_slot[g] >= 1).only_enforce_if(kept)
                 self._unmet(5 * w.continuity, [kept, *left_out])
+            was = (
+                self.problem.current_rooms.get(current.group) if current and current.group else None
+            )
+            if was is not None:
+                same_room = [
+                    self.x[c][k] for k, slot in enumerate(self.slots) if slot.room.id == was
+                ]
+                self._unmet(10 * w.room, [*same_room, *left_out])
             if child.languages:
                 speakers = [
                     s

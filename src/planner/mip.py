@@ -504,6 +504,9 @@ def solve_mip(
     an infeasible problem: this is a baseline to time, the plan is validated and scored."""
     started = time.monotonic()
     model = PlannerModel(problem)
+    if hint:
+        # the same starting point as the CP-SAT path: the current arrangement, completed
+        model.warm_start(time_limit=min(3.0, time_limit / 3), workers=threads)
     h, translation = to_highs(model.m.Proto(), hint=hint)
     _check(h.setOptionValue("time_limit", time_limit), "time_limit")
     _check(h.setOptionValue("threads", threads), "threads")

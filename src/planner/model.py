@@ -127,6 +127,7 @@ class Weights:
     siblings: int = 5
     family_requests: int = 10
     balance: int = 2
+    room: int = 5  # a child whose group moves to another room than its current one
     unassigned: int = 1000  # only used when the problem allows leaving children out
 
 

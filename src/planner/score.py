@@ -44,6 +44,7 @@ GOALS: tuple[str, ...] = (
     "family_requests",
     "siblings",
     "balance",
+    "room",
     "unassigned",
 )
 
@@ -60,9 +61,11 @@ def score(problem: Problem, plan: Plan) -> Score:
     caregivers = {s.id: s for s in problem.caregivers}
     known = {c.id for c in problem.children}
     group_of: dict[str, str] = {}
+    room_of: dict[str, str | None] = {}
     for g in plan.groups:
         for child_id in g.children:
             group_of.setdefault(child_id, g.id)
+            room_of.setdefault(child_id, g.room)
     notes = _Notes()
     note = notes.add
 
@@ -72,6 +75,19 @@ def score(problem: Problem, plan: Plan) -> Score:
         primary = caregivers.get(primary_id) if primary_id is not None else None
         if group is not None:
             _child_goals(problem, child, group, primary, notes)
+            was = (
+                problem.current_rooms.get(child.current.group)
+                if child.current and child.current.group
+                else None
+            )
+            if was is not None and room_of.get(child.id) != was:
+                note(
+                    "room",
+                    10 * w.room,
+                    f"{child.id} changes room: {was} → {room_of.get(child.id)}",
+                    child=child.id,
+                    group=group,
+                )
         else:
             note(
                 "unassigned",

@@ -117,6 +117,10 @@ class _Search:
         self.sibling_pairs = sorted(pairs)
         self.current_group = [c.current.group if c.current else None for c in children]
         self.taken_ids = {g for g in self.current_group if g}
+        # the room each child's current group is in, when the problem says (room goal)
+        self.current_room = [
+            problem.current_rooms.get(g) if g is not None else None for g in self.current_group
+        ]
         self.best_cost: int | None = None
         self.best_plan: Plan | None = None
 
@@ -198,6 +202,13 @@ class _Search:
             table.append(row)
         return table
 
+    def room_cost(self, child: int, slot: Slot) -> int:
+        """What placing the child in this slot costs for the room goal."""
+        was = self.current_room[child]
+        if was is None or self.problem.rooms[slot[0]].id == was:
+            return 0
+        return 10 * self.problem.weights.room
+
     def primaries(
         self, kids: tuple[int, ...], staff: tuple[int, ...]
     ) -> tuple[int, tuple[int, ...]] | None:
@@ -269,7 +280,10 @@ class _Search:
             open_slots = sorted(staff)
             # each child's cheapest primary in each open slot, and anywhere (or left out)
             cheapest = [
-                {slot: min(self.costs[c][s] for s in staff[slot]) for slot in open_slots}
+                {
+                    slot: min(self.costs[c][s] for s in staff[slot]) + self.room_cost(c, slot)
+                    for slot in open_slots
+                }
                 for c in range(len(self.problem.children))
             ]
             anywhere = [
@@ -352,6 +366,7 @@ class _Search:
         )
         moved, ids = self.labels([kids[slot] for slot in open_slots])
         cost += moved
+        cost += sum(self.room_cost(c, slot) for slot in open_slots for c in kids[slot])
         if self.best_cost is not None and cost >= self.best_cost:
             return
         plan = self._plan(open_slots, staff, kids, chosen, ids, out)
