@@ -557,7 +557,12 @@ def solve_mip(
         return round(values[var.index])
 
     plan = model.plan(value, status)
+    # as for CP-SAT: slack in auxiliary variables makes the model's objective an upper bound
+    # of the plan's cost until proven optimal; the plan's own cost is planner.score's
     plan.objective = round(scale * info.objective_function_value)
+    true_cost = score(problem, plan).total
+    if true_cost <= plan.objective:
+        plan.objective = true_cost
     bound = scale * info.mip_dual_bound
     if math.isfinite(bound):
         plan.bound = math.ceil(bound - 1e-6)  # the objective is an integer
