@@ -49,7 +49,8 @@ class Row:
     highs_status: str = ""
     highs_to_target: float | None = None  # seconds to reach CP-SAT's objective
     highs_gap: float | None = None
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # CP-SAT (and greedy) process
+    highs_peak_mb: float | None = None
 
 
 def _scores(problem: Any, plan: Any) -> dict[str, int]:
@@ -61,10 +62,9 @@ def _scores(problem: Any, plan: Any) -> dict[str, int]:
     return out
 
 
-def _run(rules: str, children: int, seed: int, highs: bool) -> Row:
+def _run(rules: str, children: int, seed: int) -> Row:
     from planner.baselines import greedy
     from planner.generate import generate
-    from planner.mip import solve_mip
     from planner.score import score
     from planner.solve import solve
     from planner.validate import validate
@@ -92,24 +92,36 @@ def _run(rules: str, children: int, seed: int, highs: bool) -> Row:
     row.greedy_violations = len(violations)
     row.greedy_objective = score(problem, plan).total
     row.greedy_scores = _scores(problem, plan)
-    if highs and row.cpsat_objective is not None:
-        target = row.cpsat_objective
-        reached: list[float] = []
-
-        def seen(seconds: float, objective: int) -> None:
-            if objective <= target and not reached:
-                reached.append(seconds)
-
-        mip = solve_mip(problem, time_limit=10.0, threads=2, on_solution=seen)
-        row.highs_status = mip.status
-        row.highs_to_target = reached[0] if reached else None
-        row.highs_gap = mip.gap
     row.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return row
 
 
-def _worker(args: tuple[str, int, int, bool]) -> dict[str, Any]:
+def _highs(
+    rules: str, children: int, seed: int, target: int
+) -> tuple[str, float | None, float | None, float]:
+    """HiGHS on the same instance, from the same start: status, seconds to reach `target`,
+    gap at 10 s, peak MB of this process."""
+    from planner.generate import generate
+    from planner.mip import solve_mip
+
+    problem = generate(children=children, seed=seed, rules=rules)
+    reached: list[float] = []
+
+    def seen(seconds: float, objective: int) -> None:
+        if objective <= target and not reached:
+            reached.append(seconds)
+
+    mip = solve_mip(problem, time_limit=10.0, threads=2, on_solution=seen)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return mip.status, reached[0] if reached else None, mip.gap, peak
+
+
+def _worker(args: tuple[str, int, int]) -> dict[str, Any]:
     return asdict(_run(*args))
+
+
+def _highs_worker(args: tuple[str, int, int, int]) -> tuple[str, float | None, float | None, float]:
+    return _highs(*args)
 
 
 def _fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
@@ -124,9 +136,9 @@ def table(rows: Sequence[Row]) -> str:
     head = (
         "| rules | children | caregivers | CP-SAT | optimal in s | gap 2 s | gap 10 s | "
         "objective | greedy valid | greedy objective | HiGHS to same objective s | "
-        "HiGHS gap 10 s | speed-up | peak MB |"
+        "HiGHS gap 10 s | speed-up | CP-SAT peak MB | HiGHS peak MB |"
     )
-    lines = [head, "|" + "---|" * 14]
+    lines = [head, "|" + "---|" * 15]
     for r in rows:
         cp_time = r.cpsat_seconds if r.cpsat_seconds is not None else None
         speedup = "—"
@@ -139,7 +151,7 @@ def table(rows: Sequence[Row]) -> str:
             f"| {_pct(r.gap_2s)} | {_pct(r.gap_10s)} | {r.cpsat_objective} "
             f"| {'yes' if r.greedy_valid else f'no ({r.greedy_violations} violations)'} "
             f"| {r.greedy_objective} | {_fmt(r.highs_to_target)} | {_pct(r.highs_gap)} "
-            f"| {speedup} | {r.peak_mb:.0f} |"
+            f"| {speedup} | {r.peak_mb:.0f} | {_fmt(r.highs_peak_mb, 0)} |"
         )
     return "\n".join(lines)
 
@@ -192,7 +204,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rule in rules:
         for n in sizes:
             with ctx.Pool(1) as pool:  # a fresh process: its peak memory is this instance's
-                row = Row(**pool.apply(_worker, ((rule, n, args.seed, not args.no_highs),)))
+                row = Row(**pool.apply(_worker, ((rule, n, args.seed),)))
+            if not args.no_highs and row.cpsat_objective is not None:
+                with ctx.Pool(1) as pool:
+                    (
+                        row.highs_status,
+                        row.highs_to_target,
+                        row.highs_gap,
+                        row.highs_peak_mb,
+                    ) = pool.apply(_highs_worker, ((rule, n, args.seed, row.cpsat_objective),))
             rows.append(row)
             print(
                 f"  {rule} {n} children: CP-SAT {row.cpsat_status} "

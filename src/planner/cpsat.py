@@ -73,6 +73,8 @@ class PlannerModel:
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         self.slack: list[tuple[int, cp_model.IntVar]] = []
+        self.start: list[int] | None = None  # the completed current arrangement, by var index
+        self.start_objective: int | None = None
         self._build(symmetry)
 
     # -- variables ---------------------------------------------------------------------------
@@ -557,9 +559,14 @@ class PlannerModel:
         if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         self.m.clear_hints()  # type: ignore[no-untyped-call]
-        for i in range(len(self.m.Proto().variables)):
-            var = self.m.get_int_var_from_proto_index(i)
-            self.m.add_hint(var, solver.value(copy.get_int_var_from_proto_index(i)))
+        values = [
+            solver.value(copy.get_int_var_from_proto_index(i))
+            for i in range(len(self.m.Proto().variables))
+        ]
+        for i, value in enumerate(values):
+            self.m.add_hint(self.m.get_int_var_from_proto_index(i), value)
+        self.start = values
+        self.start_objective = round(solver.objective_value)
         return True
 
     # -- reading the answer --------------------------------------------------------------------
@@ -613,6 +620,16 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self.bound = self.best_objective_bound
 
 
+@dataclass
+class Outcome:
+    """What a search found: its status, how to read the solution, objective and bound."""
+
+    status: str  # optimal, feasible, infeasible, unknown, model_invalid
+    value: Callable[[cp_model.IntVar], int]
+    objective: int | None
+    bound: int | None
+
+
 def run(
     model: PlannerModel,
     *,
@@ -620,10 +637,15 @@ def run(
     workers: int,
     progress: Progress | None = None,
     warm: bool = True,
-) -> tuple[cp_model.CpSolver, str]:
+) -> Outcome:
+    """Search within the time limit, starting from the completed current arrangement.
+
+    If the search finds nothing better in time (large problems spend seconds in presolve),
+    the completed current arrangement itself is the answer: status "feasible", no bound.
+    """
     started = time.monotonic()
     if warm and not model.relax:
-        model.warm_start(time_limit=min(3.0, time_limit / 3), workers=workers)
+        model.warm_start(time_limit=min(6.0, 0.6 * time_limit), workers=workers)
         if progress is not None and time.monotonic() - started > 1:
             progress(
                 f"starting from the current arrangement after {time.monotonic() - started:.1f} s"
@@ -662,4 +684,14 @@ def run(
         cp_model.UNKNOWN: "unknown",
         cp_model.MODEL_INVALID: "model_invalid",
     }[code]
-    return solver, status
+    if status in ("optimal", "feasible"):
+        return Outcome(
+            status,
+            solver.value,
+            round(solver.objective_value),
+            round(solver.best_objective_bound),
+        )
+    if status == "unknown" and model.start is not None:
+        start = model.start
+        return Outcome("feasible", lambda var: start[var.index], model.start_objective, None)
+    return Outcome(status, solver.value, None, None)

@@ -248,13 +248,13 @@ def explain_infeasible(
         return reasons
     model = cpsat.PlannerModel(problem, relax=True)
     model.minimize_slack()
-    solver, status = cpsat.run(model, time_limit=time_limit, workers=workers)
-    if status not in ("optimal", "feasible"):
+    outcome = cpsat.run(model, time_limit=time_limit, workers=workers)
+    if outcome.status not in ("optimal", "feasible"):
         return [
             "No plan meets every rule, and no explanation was found within the time limit; "
             "try again with a longer time limit."
         ]
-    plan = model.plan(solver.value, status)
+    plan = model.plan(outcome.value, outcome.status)
     violations = validate(problem, plan)
     if not violations:
         return [

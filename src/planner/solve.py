@@ -31,22 +31,26 @@ def solve(
             seconds=time.monotonic() - started,
         )
     model = cpsat.PlannerModel(problem)
-    solver, status = cpsat.run(model, time_limit=time_limit, workers=workers, progress=progress)
+    left = max(0.5, time_limit - (time.monotonic() - started))  # building counts too
+    outcome = cpsat.run(model, time_limit=left, workers=workers, progress=progress)
+    status = outcome.status
     if status in ("optimal", "feasible"):
-        plan = model.plan(solver.value, status)
-        model_objective = round(solver.objective_value)
-        plan.bound = round(solver.best_objective_bound)
+        plan = model.plan(outcome.value, status)
+        plan.bound = outcome.bound
         plan.violations = validate(problem, plan)
         result = score(problem, plan)
         plan.soft = result.notes
         # The model's objective of a solution that is not proven optimal may carry slack in
         # auxiliary variables (an "apart" or "over" variable left at 1), so it is only an
         # upper bound of the plan's true cost; at the optimum the two are equal.
+        model_objective = outcome.objective
+        assert model_objective is not None
         if result.total > model_objective or (
             status == "optimal" and result.total != model_objective
         ):
             raise InconsistentObjective(
-                f"CP-SAT objective {model_objective} ({status}) but planner.score says {result.total}"
+                f"CP-SAT objective {model_objective} ({status}) but planner.score says "
+                f"{result.total}"
             )
         plan.objective = result.total
         plan.solver = f"cp-sat ({workers} workers)"

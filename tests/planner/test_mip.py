@@ -179,10 +179,8 @@ INFEASIBLE = _problem(
 
 def _cpsat_optimum(problem: Problem) -> tuple[str, int | None]:
     model = PlannerModel(problem)
-    solver, status = cpsat.run(model, time_limit=10, workers=2)
-    if status in ("optimal", "feasible"):
-        return status, round(solver.objective_value)
-    return status, None
+    outcome = cpsat.run(model, time_limit=10, workers=2)
+    return outcome.status, outcome.objective
 
 
 def _fixed_solution_status(
