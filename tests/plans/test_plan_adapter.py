@@ -135,28 +135,6 @@ def test_current_plan_is_the_arrangement_in_the_records(world: World) -> None:
     assert [v.rule for v in validate(problem, plan)] == ["no-primary"]
 
 
-def test_keep_rooms_puts_groups_back_where_they_are(world: World) -> None:
-    staff(world)
-    problem, names = adapter.problem_for(world.program, on=ON)
-    plan = adapter.current_plan(problem, names)
-    plan.primary[f"c{world.other_room_child.pk}"] = next(
-        s
-        for g in plan.groups
-        if f"c{world.other_room_child.pk}" in g.children
-        for s in g.caregivers
-    )
-    assert validate(problem, plan) == []
-    robins, finches = f"r{world.room.pk}", f"r{world.other_room.pk}"
-    for group in plan.groups:  # the two groups swap rooms: valid, but for no reason
-        group.room = finches if group.room == robins else robins
-    assert validate(problem, plan) == []
-    kept = adapter.keep_rooms(problem, plan, names)
-    assert {g.id: g.room for g in kept.groups} == {
-        f"room-{world.room.pk}": robins,
-        f"room-{world.other_room.pk}": finches,
-    }
-
-
 def test_group_names_are_unique_and_readable(world: World) -> None:
     problem, names = adapter.problem_for(world.program, on=ON)
     robins = f"r{world.room.pk}"
@@ -191,8 +169,6 @@ def test_the_demo_programs_plan_in_three_seconds_and_pass_the_validator() -> Non
         # every enrolled child is placed, with a primary caregiver
         assert {c for g in plan.groups for c in g.children} == {c.id for c in problem.children}
         assert set(plan.primary) == {c.id for c in problem.children}
-        # groups stay in the rooms they are in now
-        assert {g.id: g.room for g in plan.groups} == adapter.current_rooms(
-            problem, adapter.Names.for_problem(program, run.problem)
-        )
+        # groups stay in the rooms they are in now (the planner's room goal)
+        assert {g.id: g.room for g in plan.groups} == problem.current_rooms
     assert all(seconds <= 3 for seconds in timings.values()), timings

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from attune.programs.models import Caregiver, Child, Program, Room, RuleSet
 from planner import io, rules
 from planner.model import Group, Plan, Problem, months_between
-from planner.validate import validate
 
 ROOM_GROUP = re.compile(r"^room-(\d+)$")
 _RECORD = re.compile(r"^([csr])(\d+)$")
@@ -241,7 +240,9 @@ def problem_for(program: Program, *, on: date) -> tuple[Problem, Names]:
     )
     caregivers = [
         c
-        for c in Caregiver.objects.filter(program=program).order_by("last_name", "first_name", "pk")
+        for c in Caregiver.objects.filter(program=program)
+        .select_related("care_group")
+        .order_by("last_name", "first_name", "pk")
         if c.is_active(on)
     ]
     rooms = list(program.rooms.order_by("name", "pk"))
@@ -319,6 +320,12 @@ def problem_json(
 ) -> dict[str, Any]:
     """The attune.problem/1 JSON for these records (checked by planner.io.parse_problem)."""
     in_problem = {caregiver_id(s) for s in caregivers}
+    rooms_now: dict[str, str] = {}  # current group id -> the room it is in now
+    for child in children:
+        group = current_group_id(child)
+        room = child.care_group.room if child.care_group is not None else child.room
+        if group is not None and room is not None:
+            rooms_now.setdefault(group, room_id(room))
     by_family: dict[int, list[str]] = {}
     for child in children:
         by_family.setdefault(child.family_id, []).append(child_id(child))
@@ -366,10 +373,21 @@ def problem_json(
                 "ifsp_trained": s.ifsp_trained,
                 "max_primary": s.max_primary,
                 "shifts": _schedule(s.shifts),
+                **({"current": {"group": group}} if (group := _staff_group(s)) else {}),
             }
             for s in caregivers
         ],
+        "current_groups": [{"id": g, "room": r} for g, r in sorted(rooms_now.items())],
     }
+
+
+def _staff_group(caregiver: Caregiver) -> str | None:
+    """The group a caregiver works in now: their small group, else their home room's."""
+    if caregiver.care_group is not None:
+        return caregiver.care_group.label
+    if caregiver.room_id is not None:
+        return f"room-{caregiver.room_id}"
+    return None
 
 
 # -- the arrangement in the records, as a plan ----------------------------------------------
@@ -409,56 +427,3 @@ def current_plan(problem: Problem, names: Names) -> Plan:
         primary=primary,
         unassigned_children=unplaced,
     )
-
-
-# -- keeping groups in their rooms -----------------------------------------------------------
-
-
-def current_rooms(problem: Problem, names: Names) -> dict[str, str]:
-    """The room each current group is in now: group id -> room id."""
-    out: dict[str, str] = {}
-    for c in problem.children:
-        group = c.current.group if c.current else None
-        child = names.children.get(c.id)
-        if group is None or child is None or group in out:
-            continue
-        room = child.care_group.room if child.care_group is not None else child.room
-        if room is not None:
-            out[group] = room_id(room)
-    return out
-
-
-def keep_rooms(problem: Problem, plan: Plan, names: Names) -> Plan:
-    """The plan with each continuing group moved back to its current room where it can be.
-
-    Rooms cost nothing in the planner's objective, so an optimal plan may swap two groups'
-    rooms for no reason; the children would change rooms for nothing. Each move or swap is
-    kept only when the validator still finds nothing wrong (and the objective is unchanged:
-    it does not depend on rooms).
-    """
-    wanted = current_rooms(problem, names)
-    limits = {r.id: r.max_groups for r in problem.rooms}
-    if validate(problem, plan):
-        return plan
-    changed = True
-    while changed:
-        changed = False
-        for group in plan.groups:
-            target = wanted.get(group.id)
-            if target is None or group.room == target or target not in limits:
-                continue
-            there = [g for g in plan.groups if g.room == target]
-            options: list[Group | None] = [None] if len(there) < limits[target] else []
-            options += [g for g in there if wanted.get(g.id) != target]
-            for other in options:
-                before = group.room
-                group.room = target
-                if other is not None:
-                    other.room = before
-                if not validate(problem, plan):
-                    changed = True
-                    break
-                group.room = before
-                if other is not None:
-                    other.room = target
-    return plan

@@ -87,10 +87,8 @@ def run_planner(
     Raises adapter.CannotPlan (with names) when the records cannot be planned; then nothing
     is stored. An infeasible program is stored with the planner's explanation.
     """
-    problem, names = adapter.problem_for(program, on=on)
+    problem, _names = adapter.problem_for(program, on=on)
     plan = solve(problem, time_limit=time_limit, workers=WORKERS)
-    if plan.status in ("optimal", "feasible"):
-        plan = adapter.keep_rooms(problem, plan, names)
     with transaction.atomic():
         run = PlanRun(
             program=program,
