@@ -333,14 +333,17 @@ def parse_problem(data: Any) -> Problem:
     )
 
 
-def loads_problem(text: str) -> Problem:
+def _json(text: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
-    return parse_problem(data)
+
+
+def loads_problem(text: str) -> Problem:
+    return parse_problem(_json(text))
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -413,6 +416,13 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
     return out
 
 
+def groups_json(groups: list[Group]) -> list[dict[str, Any]]:
+    return [
+        {"id": g.id, "room": g.room, "caregivers": list(g.caregivers), "children": list(g.children)}
+        for g in groups
+    ]
+
+
 def plan_to_json(plan: Plan) -> dict[str, Any]:
     def violation(v: Violation) -> dict[str, Any]:
         item: dict[str, Any] = {"rule": v.rule, "message": v.message}
@@ -441,15 +451,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "objective": plan.objective,
         "bound": plan.bound,
         "gap": plan.gap,
-        "groups": [
-            {
-                "id": g.id,
-                "room": g.room,
-                "caregivers": list(g.caregivers),
-                "children": list(g.children),
-            }
-            for g in plan.groups
-        ],
+        "groups": groups_json(plan.groups),
         "primary": dict(plan.primary),
         "unassigned_children": list(plan.unassigned_children),
         "soft": [note(n) for n in plan.soft],
@@ -506,13 +508,7 @@ def parse_plan(data: Any) -> Plan:
 
 
 def loads_plan(text: str) -> Plan:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
-    return parse_plan(data)
+    return parse_plan(_json(text))
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -62,15 +62,7 @@ def compact(plan: Plan) -> dict[str, Any]:
     """The parts of a plan an edit changes: its groups and primary caregivers."""
     return {
         "format": io.PLAN_FORMAT,
-        "groups": [
-            {
-                "id": g.id,
-                "room": g.room,
-                "caregivers": list(g.caregivers),
-                "children": list(g.children),
-            }
-            for g in plan.groups
-        ],
+        "groups": io.groups_json(plan.groups),
         "primary": dict(plan.primary),
         "unassigned_children": list(plan.unassigned_children),
     }
