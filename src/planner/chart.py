@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -65,7 +65,10 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def format_value(value: float | None, *, percent: bool = False, decimals: int = 1) -> str:
+def format_value(
+    value: float | None, *, percent: bool = False, decimals: int = 1, decimal_mark: str = "."
+) -> str:
+    """A value as the chart writes it: "46%", "1.5" (or "1,5" with decimal_mark=",")."""
     if value is None:
         return NO_VALUE
     if percent:
@@ -73,7 +76,8 @@ def format_value(value: float | None, *, percent: bool = False, decimals: int = 
     text = f"{value:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    text = "0" if text == "-0" else text
+    return text.replace(".", decimal_mark)
 
 
 def nice_max(value: float) -> float:
@@ -136,12 +140,10 @@ def _x_labels(series: Series) -> list[str]:
     return list(seen)
 
 
-def _summary(series: Series, y_label: str, percent: bool, decimals: int) -> str:
+def _summary(series: Series, y_label: str, fmt: Callable[[float | None], str]) -> str:
     parts = []
     for name, points in series.items():
-        values = ", ".join(
-            f"{label} {format_value(v, percent=percent, decimals=decimals)}" for label, v in points
-        )
+        values = ", ".join(f"{label} {fmt(v)}" for label, v in points)
         parts.append(f"{name}: {values}")
     return f"{y_label}. " + "; ".join(parts) + "." if parts else f"{y_label}."
 
@@ -171,6 +173,7 @@ def line_chart(
     x_label: str = "",
     description: str | None = None,
     decimals: int = 1,
+    decimal_mark: str = ".",
     chart_id: str | None = None,
 ) -> str:
     """An SVG line chart: one line per series, in the order given, over the x labels in the
@@ -178,7 +181,8 @@ def line_chart(
 
     `percent`: values are shares between 0 and 1, shown as percentages (the y axis goes to
     100% unless `y_max` says otherwise). `description` replaces the generated text summary
-    (every value of every series). `chart_id` makes the ids of the title and description
+    (every value of every series). Values are written with `decimals` decimals and
+    `decimal_mark` ("," for Spanish, say). `chart_id` makes the ids of the title and description
     unique when a page shows two charts with the same title.
     """
     ident = (
@@ -189,7 +193,12 @@ def line_chart(
     top = y_max if y_max is not None else (1.0 if percent else nice_max(max(values, default=0)))
     top = top if top > 0 else 1.0
     ticks = _ticks(top)
-    tick_texts = [format_value(t, percent=percent, decimals=2) for t in ticks]
+    tick_texts = [
+        format_value(t, percent=percent, decimals=2, decimal_mark=decimal_mark) for t in ticks
+    ]
+
+    def fmt(value: float | None) -> str:
+        return format_value(value, percent=percent, decimals=decimals, decimal_mark=decimal_mark)
 
     left = 28 + CHAR_WIDTH * max((len(t) for t in tick_texts), default=1) + 8
     widest = max((len(label) for label in labels), default=1) * CHAR_WIDTH + 8
@@ -216,7 +225,7 @@ def line_chart(
         f'font-size="{FONT_SIZE}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">'
-        f"{escape(description if description is not None else _summary(series, y_label, percent, decimals))}"
+        f"{escape(description if description is not None else _summary(series, y_label, fmt))}"
         f"</desc>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text class="chart-title" x="{left}" y="20" fill="{INK}" font-weight="600" '
@@ -270,7 +279,7 @@ def line_chart(
             x, y = xpos(index_of[label]), ypos(point)
             d.append(f"{'L' if pen_down else 'M'}{_num(x)} {_num(y)}")
             pen_down = True
-            note = f"{name}, {label}: {format_value(point, percent=percent, decimals=decimals)}"
+            note = f"{name}, {label}: {fmt(point)}"
             marks.append(_marker(look.marker, x, y, look.colour, note))
         dash = f' stroke-dasharray="{look.dash}"' if look.dash else ""
         out.append(f'<g class="series" data-series="{escape(name)}">')

@@ -156,3 +156,11 @@ def test_format_value() -> None:
     assert format_value(2.0) == "2"
     assert format_value(1.25, decimals=1) == "1.2"
     assert format_value(12.345, decimals=2) == "12.35"
+    assert format_value(1.5, decimal_mark=",") == "1,5"
+
+
+def test_a_decimal_comma() -> None:
+    svg = line_chart({"a": [("x", 1.5)]}, title="t", y_label="y", decimal_mark=",")
+    desc = parse(svg).find("svg:desc", NS)
+    assert desc is not None and desc.text == "y. a: x 1,5."
+    assert ">0,5<" in svg  # a tick of the y axis
