@@ -1,7 +1,9 @@
-"""Plan runs: what the planner was asked (problem JSON) and what it answered (plan JSON).
+"""Plan runs: what the planner was asked (problem JSON) and what it answered (plan JSON); and
+the monthly snapshots of each child's arrangement that continuity of care is measured on.
 
-Written only by attune.plans.services. A run is a draft until a director accepts it; then the
-children's groups and primary caregivers are updated through attune.programs.services.
+Runs are written only by attune.plans.services, snapshots by attune.plans.history. A run is a
+draft until a director accepts it; then the children's groups and primary caregivers are
+updated through attune.programs.services.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from attune.programs.models import Program
+from attune.programs.models import Caregiver, CareGroup, Child, Program
 
 
 class PlanRun(models.Model):
@@ -70,3 +73,77 @@ class PlanRun(models.Model):
     def explanation(self) -> list[str]:
         value: Any = self.plan.get("explanation", [])
         return [str(line) for line in value] if isinstance(value, list) else []
+
+
+class MonthlySnapshot(models.Model):
+    """One child's arrangement in one month: the history continuity is measured on.
+
+    Written only by attune.plans.history (docs/continuity.md): the primary caregiver and the
+    group on the first day of the month on which the child is enrolled, the weekly minutes,
+    and why the arrangement changed since the child's previous month. Names are kept beside
+    the links so the history survives a deleted caregiver or small group.
+    """
+
+    class Reason(models.TextChoices):
+        NONE = "", _("No change")
+        AGED = "aged", _("Grew into the next age group")
+        CAREGIVER_LEFT = "caregiver_left", _("The primary caregiver left the program")
+        SCHEDULE = "schedule", _("A schedule changed")
+        FAMILY_REQUEST = "family_request", _("The family asked for it")
+        PLAN = "plan", _("The director put a new plan of groups in effect")
+        DIRECTOR = "director", _("The director changed it")
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="monthly_snapshots",
+        verbose_name=_("program"),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="monthly_snapshots", verbose_name=_("child")
+    )
+    primary = models.ForeignKey(
+        Caregiver,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary caregiver"),
+    )
+    primary_name = models.CharField(_("primary caregiver's name"), max_length=201, blank=True)
+    care_group = models.ForeignKey(
+        CareGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("small group"),
+    )
+    group_label = models.CharField(_("group"), max_length=100, blank=True)
+    attended_minutes = models.PositiveIntegerField(_("weekly minutes attended"))
+    overlap_minutes = models.PositiveIntegerField(_("weekly minutes with the primary caregiver"))
+    reason = models.CharField(
+        _("reason for the change"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["child", "month"]
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "month"], name="snapshot_one_per_child_month")
+        ]
+        indexes = [models.Index(fields=["program", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.month:%Y-%m}"
+
+    def clean(self) -> None:
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": _("A month is stored as its first day.")})
+        attended, overlap = self.attended_minutes, self.overlap_minutes
+        if attended is not None and overlap is not None and overlap > attended:
+            message = _("The primary caregiver cannot overlap more minutes than the child attends.")
+            raise ValidationError({"overlap_minutes": message})

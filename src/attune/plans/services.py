@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attune.lib.audit import acting_as
-from attune.plans import adapter, wording
+from attune.plans import adapter, history, wording
 from attune.plans.models import PlanRun
 from attune.programs import services as program_services
 from attune.programs.models import Caregiver, CareGroup, Child, Program, Room
@@ -243,7 +243,8 @@ def accept(*, actor: User | None, run: PlanRun) -> PlanRun:
 
     The plan is checked again against the records as they are now (a child may have left,
     a shift changed); if it no longer fits, nothing changes. Children's and caregivers'
-    records are updated through attune.programs.services (audited, with enrollment events).
+    records are updated through attune.programs.services (audited, with enrollment events),
+    and the month of the plan's day is recorded again in the continuity history.
     """
     run = PlanRun.objects.select_for_update().select_related("program").get(pk=run.pk)
     if run.state == PlanRun.State.ACCEPTED:
@@ -331,4 +332,6 @@ def accept(*, actor: User | None, run: PlanRun) -> PlanRun:
         run.accepted_at = timezone.now()
         run.accepted_by = actor
         run.save(update_fields=["state", "accepted_at", "accepted_by"])
+    # the children's timelines and the continuity pages show the change right away
+    history.record_month(program=program, month=run.as_of)
     return run
