@@ -14,11 +14,16 @@ from django.core.management import call_command
 
 from attune.accounts.models import User
 from attune.lib import schedules
+from attune.plans import history
+from attune.plans.models import MonthlySnapshot
 from attune.programs.demo import (
     DEMO_ORGANIZATION,
     DEMO_PASSWORD,
     DEMO_USERS,
+    FCC,
     INFANT_ROOMS,
+    MAPLE,
+    RIVERSIDE,
     load_demo,
 )
 from attune.programs.models import (
@@ -40,7 +45,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 1)
 MODELS = (
     Jurisdiction, Organization, Program, Room, Family, Guardian, Caregiver, Child,
-    EnrollmentEvent, WaitlistEntry, Membership, User, LogEntry,
+    EnrollmentEvent, WaitlistEntry, Membership, User, LogEntry, MonthlySnapshot,
 )  # fmt: skip
 
 
@@ -107,7 +112,11 @@ def test_full_time_and_part_time_schedules_within_hours(demo):
 
 
 def test_caregivers(demo):
-    caregivers = list(Caregiver.objects.all())
+    # one former caregiver, who left five months ago (the continuity history's turnover)
+    former = Caregiver.objects.get(end_date__isnull=False)
+    assert former.end_date < TODAY and not former.is_active(TODAY)
+    assert not former.primary_children.exists()
+    caregivers = list(Caregiver.objects.filter(end_date__isnull=True))
     assert 14 <= len(caregivers) <= 18
     languages = {code for cg in caregivers for code in cg.languages}
     assert {"en", "es"} <= languages
@@ -337,3 +346,62 @@ def test_command_reset_reloads_without_leftovers():
     assert after["User"] == before["User"]
     assert after["Membership"] == before["Membership"]
     assert Jurisdiction.objects.filter(code="OR").count() == 1
+
+
+# -- the continuity history ------------------------------------------------------------------
+
+
+def test_twelve_months_of_history_for_enrolled_months_only(demo):
+    this_month = history.first_of(TODAY)
+    first = history.shift(this_month, -11)
+    months = set(MonthlySnapshot.objects.values_list("month", flat=True))
+    assert months == {history.shift(this_month, -n) for n in range(12)}
+    for child in Child.objects.all():
+        got = set(child.monthly_snapshots.values_list("month", flat=True))
+        start = max(first, history.first_of(child.enrollment_start))
+        want = {m for m in months if m >= start}
+        assert got == want, child.pk
+    # this month is the records: recording it again changes nothing
+    before = list(MonthlySnapshot.objects.filter(month=this_month).order_by("pk").values())
+    for program in Program.objects.all():
+        history.record_month(program=program, month=this_month)
+    after = list(MonthlySnapshot.objects.filter(month=this_month).order_by("pk").values())
+    strip = [{k: v for k, v in row.items() if k != "recorded_at"} for row in before]
+    assert strip == [{k: v for k, v in row.items() if k != "recorded_at"} for row in after]
+
+
+def test_history_reasons_tell_the_demo_story(demo):
+    changed = MonthlySnapshot.objects.exclude(reason="")
+    maple = Counter(changed.filter(program__name=MAPLE).values_list("reason", flat=True))
+    riverside = Counter(changed.filter(program__name=RIVERSIDE).values_list("reason", flat=True))
+    # Maple Street keeps children with their caregiver as they grow: a caregiver who left
+    # five months ago, and a family's request; Riverside moves children up by age
+    assert maple == {"caregiver_left": 1, "family_request": 1}
+    assert riverside["aged"] >= 3 and riverside["director"] >= 3
+    assert "caregiver_left" not in riverside
+    assert not changed.filter(program__name=FCC).exists()
+    left = changed.get(reason="caregiver_left")
+    assert left.month == history.shift(history.first_of(TODAY), -5)
+    before = MonthlySnapshot.objects.get(child=left.child, month=history.shift(left.month, -1))
+    assert before.primary == Caregiver.objects.get(end_date__isnull=False)
+    asked = changed.get(reason="family_request")
+    assert asked.child.family.name == "Castillo Rojas"  # the family sign-in sees it
+    # a move up at Riverside changes the room and the primary caregiver
+    for snapshot in changed.filter(program__name=RIVERSIDE, reason="aged"):
+        before = MonthlySnapshot.objects.get(
+            child=snapshot.child, month=history.shift(snapshot.month, -1)
+        )
+        assert (before.group_label, snapshot.group_label) == ("Otters", "Herons")
+        assert before.primary_id != snapshot.primary_id
+
+
+def test_maple_streets_continuity_is_higher_than_riversides(demo):
+    maple = history.measures_for(program=Program.objects.get(name=MAPLE), until=TODAY).overall
+    riverside = history.measures_for(
+        program=Program.objects.get(name=RIVERSIDE), until=TODAY
+    ).overall
+    assert maple.children >= 20 and riverside.children >= 20
+    assert maple.changes_per_child_year < riverside.changes_per_child_year / 3
+    assert maple.median_months_same_primary > riverside.median_months_same_primary
+    assert maple.group_stability > riverside.group_stability
+    assert maple.changes_caregiver_left == 1

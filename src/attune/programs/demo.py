@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.lib import schedules
+from attune.plans import history
+from attune.plans.models import MonthlySnapshot
 from attune.programs import services
 from attune.programs.models import (
     Caregiver,
@@ -38,6 +40,7 @@ from attune.programs.models import (
     RuleSet,
     WaitlistEntry,
 )
+from planner.model import months_between
 
 DEMO_ORGANIZATION = "Sunrise Early Learning"
 DEMO_PASSWORD = "attune-demo"  # noqa: S105 - the published password of the demo sign-ins
@@ -576,6 +579,7 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
     today = today or timezone.localdate()
     with transaction.atomic():
         _Builder(today=today, rng=random.Random(SEED), stdout=stdout).build()  # noqa: S311
+        _continuity_history(today=today, stdout=stdout)
     return demo_logins(created=True)
 
 
@@ -951,3 +955,151 @@ class _Builder:
                     services.link_guardian_user(
                         actor=None, guardian=guardian, user=self.users[g_spec.login]
                     )
+
+
+# -- continuity history ----------------------------------------------------------------------
+
+HISTORY_MONTHS = 12
+# Riverside keeps age-based rooms: a child moves up at 13 months (CFOC's toddler band) and
+# at 24 months, and takes a caregiver of the new room. Maple Street and the Nguyen home
+# practise continuity of care: children keep their primary caregiver and group as they grow.
+AGE_ROOMS = {RIVERSIDE: (("Otters", 12), ("Herons", 23), ("Beavers", 10_000))}
+# A Wrens assistant who left five months ago; Rosa Delgado took her primary children.
+FORMER = _Caregiver(MAPLE, "Wrens", "Tamara", "Brooks", ASSISTANT, ("en",),
+                    "mon-fri 08:30-17:00", 3.6, ("cda",))  # fmt: skip
+LEFT_MONTHS_AGO = 5
+# The Castillo Rojas family asked three months ago for a primary caregiver who speaks Spanish.
+REQUEST_MONTHS_AGO = 3
+
+
+def _continuity_history(*, today: date, stdout: Writer | None) -> None:
+    """Twelve months of monthly snapshots (attune.plans.history), this month's from the
+    records, the earlier ones as the demo's story has them; each reason is the one
+    record_month computes, but the family's request, which the records cannot tell."""
+    organization = Organization.objects.get(name=DEMO_ORGANIZATION)
+    programs = {p.name: p for p in Program.objects.filter(organization=organization)}
+    maple = programs[MAPLE]
+    this_month = history.first_of(today)
+    months = [history.shift(this_month, -n) for n in range(HISTORY_MONTHS - 1, -1, -1)]
+    left = history.shift(this_month, -LEFT_MONTHS_AGO)
+    requested_in = history.shift(this_month, -REQUEST_MONTHS_AGO)
+    former = services.create_caregiver(
+        actor=None,
+        program=maple,
+        data={
+            "first_name": FORMER.first_name,
+            "last_name": FORMER.last_name,
+            "email": f"{_mailbox(FORMER.first_name, FORMER.last_name)}@sunrise.example.org",
+            "phone": "503-555-0199",
+            "role": FORMER.role,
+            "room": Room.objects.get(program=maple, name=FORMER.room),
+            "languages": list(FORMER.languages),
+            "shifts": schedules.parse_text(FORMER.shifts),
+            "hire_date": today - timedelta(days=round(FORMER.years * 365.25)),
+            "end_date": left - timedelta(days=3),
+            "credentials": list(FORMER.credentials),
+        },
+    )
+    staff = {cg.pk: cg for cg in Caregiver.objects.filter(program__in=programs.values())}
+    rosa = next(cg for cg in staff.values() if (cg.first_name, cg.last_name) == ("Rosa", "Delgado"))
+    children = list(
+        Child.objects.filter(program__organization=organization)
+        .select_related("program", "room", "primary_caregiver", "family")
+        .order_by("pk")
+    )
+
+    def other_caregiver(child: Child, day: date) -> Caregiver | None:
+        """A caregiver of the child's room other than its primary, who does not speak the
+        child's home language when there is one."""
+        team = [
+            cg
+            for cg in staff.values()
+            if cg.room_id == child.room_id
+            and cg.pk != child.primary_caregiver_id
+            and cg.role != Caregiver.Role.FLOATER
+            and cg.is_active(day)
+        ]
+        return min(
+            team,
+            key=lambda cg: (bool(set(cg.languages) & set(child.home_languages) - {"en"}), cg.pk),
+            default=None,
+        )
+
+    # The family of the request: the Castillo Rojas family (the demo's family sign-in), for
+    # the first of their children enrolled before it; before, another caregiver of the room.
+    before_request = history.shift(requested_in, -1)
+    asked = next(
+        (
+            c
+            for c in sorted(children, key=lambda c: (c.family.name != "Castillo Rojas", c.pk))
+            if c.program_id == maple.pk
+            and c.enrollment_start < before_request
+            and other_caregiver(c, before_request) is not None
+        ),
+        None,
+    )
+    asked_from = other_caregiver(asked, before_request) if asked is not None else None
+    rooms = {(r.program_id, r.name): r for r in Room.objects.filter(program__in=programs.values())}
+    rule_sets = {p.pk: history.rule_set_of(p) for p in programs.values()}
+    snapshots: list[MonthlySnapshot] = []
+    for child in children:
+        before: MonthlySnapshot | None = None
+        for month in months:
+            if not (child.enrollment_start <= history.last_of(month)):
+                continue
+            day = history.day_of(child, month)
+            if month == this_month:
+                snapshot = history.snapshot_of(child, month)
+            else:
+                room, primary = child.room, child.primary_caregiver
+                ladder = AGE_ROOMS.get(child.program.name)
+                if ladder is not None and room is not None:
+                    age = months_between(child.birth_date, day)
+                    names = [name for name, _top in ladder]
+                    step = min(
+                        next(i for i, (_n, top) in enumerate(ladder) if age <= top),
+                        names.index(room.name),
+                    )
+                    if names[step] != room.name:
+                        room = rooms[child.program_id, names[step]]
+                        team = sorted(
+                            (
+                                cg
+                                for cg in staff.values()
+                                if cg.room_id == room.pk and cg.is_active(day)
+                            ),
+                            key=lambda cg: (cg.role != Caregiver.Role.LEAD, cg.pk),
+                        )
+                        primary = team[child.pk % len(team)]
+                if primary == rosa and month < left:
+                    primary = former
+                if child == asked and month < requested_in:
+                    primary = asked_from
+                attended, overlap = history.minutes_of(
+                    child.schedule, primary.shifts if primary else None
+                )
+                snapshot = MonthlySnapshot(
+                    program=child.program,
+                    month=month,
+                    child=child,
+                    primary=primary,
+                    primary_name=str(primary) if primary else "",
+                    group_label=room.name if room else "",
+                    attended_minutes=attended,
+                    overlap_minutes=overlap,
+                )
+            rule_set = rule_sets[child.program_id]
+            aged = before is not None and history.band_of(rule_set, child, day) != (
+                history.band_of(rule_set, child, history.day_of(child, before.month))
+            )
+            snapshot.reason = history.reason_for(before, snapshot, aged=aged)
+            if child == asked and month == requested_in:
+                snapshot.reason = MonthlySnapshot.Reason.FAMILY_REQUEST
+            snapshots.append(snapshot)
+            before = snapshot
+    MonthlySnapshot.objects.bulk_create(snapshots)
+    _say(
+        stdout,
+        f"Recorded {len(snapshots)} monthly snapshots: {HISTORY_MONTHS} months of continuity "
+        "history.",
+    )
