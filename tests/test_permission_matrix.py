@@ -165,6 +165,29 @@ MATRIX: list[Row] = [
     Row("plan_accept", plan_run, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
     Row("plan_print", plan_run, MANAGE),
     Row("plan_json", plan_run, MANAGE),
+    Row("program_continuity", program, MANAGE),
+    Row("program_continuity_csv", program, MANAGE),
+    Row(
+        "organization_continuity",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=200),
+    ),
+    Row("state_continuity", lambda w: {}, statuses(403, state_admin=200)),
+    Row("state_continuity_csv", lambda w: {}, statuses(403, state_admin=200)),
+    # The full record's history: the manager, the primary caregiver and the family
+    Row("child_timeline", child, CHILD),
+    Row(
+        "child_timeline",
+        lambda w: {"child_id": w.group_child.pk},
+        {**CHILD, "caregiver": 403, "family": 404, "other_family": 200},
+        label="[same room, other primary]",
+    ),
+    Row(
+        "child_timeline",
+        lambda w: {"child_id": w.other_program_child.pk},
+        statuses(404, other_director=200),
+        label="[other program]",
+    ),
     Row("child_detail", child, CHILD),
     Row(
         "child_detail",

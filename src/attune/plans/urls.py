@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.plans import views
+from attune.plans import views, views_continuity
 
 urlpatterns = [
     path("programs/<int:program_id>/plan/", views.plan_board, name="plan_board"),
@@ -14,4 +14,30 @@ urlpatterns = [
     ),
     path("programs/<int:program_id>/plan/<int:run_id>/print/", views.plan_print, name="plan_print"),
     path("programs/<int:program_id>/plan/<int:run_id>/json/", views.plan_json, name="plan_json"),
+    path(
+        "children/<int:child_id>/timeline/",
+        views_continuity.child_timeline,
+        name="child_timeline",
+    ),
+    path(
+        "programs/<int:program_id>/continuity/",
+        views_continuity.program_continuity,
+        name="program_continuity",
+    ),
+    path(
+        "programs/<int:program_id>/continuity.csv",
+        views_continuity.program_continuity_csv,
+        name="program_continuity_csv",
+    ),
+    path(
+        "organizations/<int:organization_id>/continuity/",
+        views_continuity.organization_continuity,
+        name="organization_continuity",
+    ),
+    path("state/continuity/", views_continuity.state_continuity, name="state_continuity"),
+    path(
+        "state/continuity.csv",
+        views_continuity.state_continuity_csv,
+        name="state_continuity_csv",
+    ),
 ]
