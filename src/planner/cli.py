@@ -47,6 +47,24 @@ def _solve(args: argparse.Namespace) -> int:
 
     problem = _problem(args.problem)
     started = time.monotonic()
+    if problem.horizon_months > 1:
+        from planner.horizon import solve_horizon
+
+        result = solve_horizon(
+            problem, time_limit=args.time_limit, workers=args.workers, progress=_say
+        )
+        sys.stdout.write(io.dumps(io.horizon_plan_to_json(result)))
+        for line in result.notes:
+            _say(line)
+        if result.status == "infeasible":
+            for line in result.explanation:
+                _say(line)
+            return INFEASIBLE
+        _say(
+            f"{result.status} in {time.monotonic() - started:.1f} s: "
+            f"{result.primary_changes} primary and {result.group_changes} group changes"
+        )
+        return OK
     plan = solve(problem, time_limit=args.time_limit, workers=args.workers, progress=_say)
     elapsed = time.monotonic() - started
     sys.stdout.write(io.dumps(io.plan_to_json(plan)))

@@ -57,10 +57,21 @@ def _lcm(values: Sequence[int]) -> int:
 
 
 class PlannerModel:
-    def __init__(self, problem: Problem, *, relax: bool = False, symmetry: bool = False) -> None:
+    """One month's model. Standalone it owns its CpModel, objective and hints; as a month of a
+    planner.horizon model it adds its variables, rules and cost terms to a shared CpModel."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        relax: bool = False,
+        symmetry: bool = False,
+        model: cp_model.CpModel | None = None,
+    ) -> None:
         self.problem = problem
         self.relax = relax
-        self.m = cp_model.CpModel()
+        self.standalone = model is None
+        self.m = model if model is not None else cp_model.CpModel()
         self.rules = problem.program.rules
         self.children: tuple[Child, ...] = problem.children
         self.caregivers: tuple[Caregiver, ...] = problem.caregivers
@@ -72,6 +83,10 @@ class PlannerModel:
         self.band_of: list[int] = [b for b in bands if b is not None]
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
+        # the continuity goal's terms, kept apart (a horizon counts them as changes instead)
+        self.continuity_costs: list[tuple[int, cp_model.IntVar]] = []
+        self.continuity_constant = 0
+        self.kept_group: dict[int, cp_model.IntVar] = {}  # child -> "keeps its current group"
         self.slack: list[tuple[int, cp_model.IntVar]] = []
         self.start: list[int] | None = None  # the completed current arrangement, by var index
         self.start_objective: int | None = None
@@ -149,7 +164,8 @@ class PlannerModel:
             self._symmetry()
         if not self.relax:
             self._objective()
-            self._hints()
+            if self.standalone:
+                self._hints()
 
     # -- the rules at one block ---------------------------------------------------------------
 
@@ -371,9 +387,14 @@ class PlannerModel:
         if coefficient:
             self.costs.append((coefficient, var))
 
-    def _unmet(self, weight: int, met: Sequence[cp_model.IntVar]) -> None:
+    def _unmet(
+        self, weight: int, met: Sequence[cp_model.IntVar], *, continuity: bool = False
+    ) -> None:
         """weight × (1 − Σ met), where at most one of `met` can be true (no extra variable)."""
-        if weight:
+        if weight and continuity:
+            self.continuity_constant += weight
+            self.continuity_costs.extend((-weight, var) for var in met)
+        elif weight:
             self.constant += weight
             self.costs.extend((-weight, var) for var in met)
 
@@ -403,14 +424,21 @@ class PlannerModel:
                     self._cost(round(10 * w.primary_presence * (1 - share)), self.p[c][s])
             current = child.current
             if current and current.primary:
-                self._unmet(10 * w.continuity, [self.p[c][ids[current.primary]], *left_out])
+                self._unmet(
+                    10 * w.continuity, [self.p[c][ids[current.primary]], *left_out], continuity=True
+                )
             if current and current.group:
                 g = labels.index(current.group)
                 # kept: the child's group is the slot that carries its current group's id
                 kept = m.new_bool_var(f"kept{c}")
+                self.kept_group[c] = kept
                 m.add(self.gidx_child[c] == self.label_slot[g]).only_enforce_if(kept)
                 m.add(self.label_slot[g] >= 1).only_enforce_if(kept)
-                self._unmet(5 * w.continuity, [kept, *left_out])
+                # and back: a placed child in that slot keeps it (exact, for complete starts)
+                m.add(self.gidx_child[c] != self.label_slot[g]).only_enforce_if(
+                    [kept.Not(), *(u.Not() for u in left_out)]
+                )
+                self._unmet(5 * w.continuity, [kept, *left_out], continuity=True)
             was = (
                 self.problem.current_rooms.get(current.group) if current and current.group else None
             )
@@ -458,7 +486,13 @@ class PlannerModel:
                 over = m.new_int_var(0, C, f"over{s}")
                 m.add(over >= self.load[s] - target)
                 self._cost(10 * w.balance, over)
-        m.minimize(sum(coef * var for coef, var in self.costs) + self.constant)
+        if self.standalone:
+            terms = [*self.costs, *self.continuity_costs]
+            m.minimize(
+                cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+                + self.constant
+                + self.continuity_constant
+            )
 
     def minimize_slack(self) -> None:
         self.m.minimize(sum(coef * var for coef, var in self.slack))

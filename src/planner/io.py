@@ -115,6 +115,30 @@ class _Reader:
         hours, mins = value.split(":")
         return int(hours) * 60 + int(mins)
 
+    def period(self, value: Any, field: str) -> tuple[date | None, date | None]:
+        """{"start": "YYYY-MM-DD" | null, "end": "YYYY-MM-DD" | null}, start <= end."""
+        raw = self.obj(value, field)
+        start = self.day(raw["start"], f"{field}.start") if raw.get("start") else None
+        end = self.day(raw["end"], f"{field}.end") if raw.get("end") else None
+        if start and end and end < start:
+            raise self.fail(f"{field}.end", f"{end} is before the start {start}")
+        return start, end
+
+    def changes(self, value: Any, field: str, key: str) -> tuple[tuple[date, Schedule], ...]:
+        """[{"from": date, key: schedule}, ...] in date order, no date twice."""
+        if not isinstance(value, list):
+            raise self.fail(field, f'must be a list of {{"from": date, "{key}": …}}')
+        out = []
+        for i, raw in enumerate(value):
+            where = f"{field}[{i}]"
+            item = self.obj(raw, where)
+            when = self.day(self.required(item, "from"), f"{where}.from")
+            out.append((when, self.schedule(self.required(item, key), f"{where}.{key}")))
+        dates = [when for when, _ in out]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise self.fail(field, "dates must increase from one change to the next")
+        return tuple(out)
+
     def schedule(self, value: Any, field: str) -> Schedule:
         raw = self.obj(value, field)
         out: Schedule = {}
@@ -221,6 +245,7 @@ def parse_problem(data: Any) -> Problem:
     caregivers = []
     for i, raw in enumerate(raw_caregivers):
         r = _Reader(f"caregivers[{i}]", raw["id"])
+        employed = r.period(raw.get("employment", {}), "employment")
         current_group = None
         if raw.get("current") is not None:
             cur = r.obj(raw["current"], "current")
@@ -234,6 +259,9 @@ def parse_problem(data: Any) -> Problem:
                 ifsp_trained=r.boolean(raw.get("ifsp_trained", False), "ifsp_trained"),
                 max_primary=r.integer(raw.get("max_primary", 4), "max_primary", minimum=0),
                 current_group=current_group,
+                employed_from=employed[0],
+                employed_until=employed[1],
+                shift_changes=r.changes(raw.get("shift_changes", []), "shift_changes", "shifts"),
             )
         )
 
@@ -245,6 +273,9 @@ def parse_problem(data: Any) -> Problem:
     for i, raw in enumerate(raw_children):
         r = _Reader(f"children[{i}]", raw["id"])
         birth = r.day(r.required(raw, "birth_date"), "birth_date")
+        enrolled = r.period(raw.get("enrollment", {}), "enrollment")
+        if enrolled[0] is not None and enrolled[0] < birth:
+            raise r.fail("enrollment.start", f"{enrolled[0]} is before the birth date {birth}")
         if birth > as_of:
             raise r.fail(
                 "birth_date", f"{birth} is after as_of ({as_of}): the child is not born yet"
@@ -289,6 +320,11 @@ def parse_problem(data: Any) -> Problem:
                 siblings=siblings,
                 family_requests=requests,
                 current=current,
+                enrolled_from=enrolled[0],
+                enrolled_until=enrolled[1],
+                schedule_changes=r.changes(
+                    raw.get("schedule_changes", []), "schedule_changes", "schedule"
+                ),
             )
         )
 
@@ -330,6 +366,9 @@ def parse_problem(data: Any) -> Problem:
         weights=weights,
         allow_unassigned=top.boolean(data.get("allow_unassigned", False), "allow_unassigned"),
         current_rooms=current_rooms,
+        horizon_months=top.integer(
+            data.get("horizon_months", 1), "horizon_months", minimum=1, maximum=36
+        ),
     )
 
 
@@ -355,6 +394,25 @@ def _schedule_json(schedule: Schedule) -> dict[str, list[list[str]]]:
         for day in DAYS
         if day in schedule
     }
+
+
+def _period_json(key: str, start: date | None, end: date | None) -> dict[str, Any]:
+    if start is None and end is None:
+        return {}
+    return {
+        key: {
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        }
+    }
+
+
+def _changes_json(
+    key: str, inner: str, changes: tuple[tuple[date, Schedule], ...]
+) -> dict[str, Any]:
+    if not changes:
+        return {}
+    return {key: [{"from": when.isoformat(), inner: _schedule_json(s)} for when, s in changes]}
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:
@@ -387,6 +445,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "max_primary": s.max_primary,
                 "shifts": _schedule_json(s.shifts),
                 **({"current": {"group": s.current_group}} if s.current_group else {}),
+                **_period_json("employment", s.employed_from, s.employed_until),
+                **_changes_json("shift_changes", "shifts", s.shift_changes),
             }
             for s in problem.caregivers
         ],
@@ -402,6 +462,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "siblings": list(c.siblings),
             "family_requests": list(c.family_requests),
         }
+        child.update(_period_json("enrollment", c.enrolled_from, c.enrolled_until))
+        child.update(_changes_json("schedule_changes", "schedule", c.schedule_changes))
         if c.current is not None:
             child["current"] = {
                 k: v for k, v in (("group", c.current.group), ("primary", c.current.primary)) if v
@@ -409,6 +471,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         out["children"].append(child)
     if problem.allow_unassigned:
         out["allow_unassigned"] = True
+    if problem.horizon_months != 1:
+        out["horizon_months"] = problem.horizon_months
     if problem.current_rooms:
         out["current_groups"] = [
             {"id": group, "room": room} for group, room in sorted(problem.current_rooms.items())
@@ -513,3 +577,48 @@ def loads_plan(text: str) -> Plan:
 
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def horizon_plan_to_json(result: Any) -> dict[str, Any]:
+    """A planner.horizon.HorizonPlan: the first month's plan at the top (so single-month
+    readers see today's plan), every month under `months`, and the changes with reasons."""
+    first = result.first
+    out = plan_to_json(first) if first is not None else plan_to_json(Plan(status=result.status))
+    out["status"] = result.status
+    out["objective"] = result.objective
+    out["bound"] = result.bound
+    out["gap"] = result.gap
+    out["objective_tiers"] = {
+        "primary_changes": result.primary_changes,
+        "group_changes": result.group_changes,
+        "soft": result.soft,
+    }
+    out["months"] = [
+        {
+            "month": label,
+            "groups": groups_json(plan.groups),
+            "primary": dict(plan.primary),
+            "objective": plan.objective,
+            "violations": plan_to_json(plan)["violations"],
+        }
+        for label, plan in result.months
+    ]
+    out["changes"] = [
+        {
+            "month": c.month,
+            "child": c.child,
+            "kind": c.kind,
+            "from": c.before,
+            "to": c.after,
+            "reason": c.reason,
+            "message": c.message,
+        }
+        for c in result.changes
+    ]
+    if result.explanation:
+        out["explanation"] = list(result.explanation)
+    if result.notes:
+        out["notes"] = list(result.notes)
+    if result.seconds is not None:
+        out["seconds"] = round(result.seconds, 3)
+    return out

@@ -102,6 +102,18 @@ class Child:
     siblings: tuple[str, ...] = ()
     family_requests: tuple[str, ...] = ()
     current: Current | None = None
+    # Over a horizon of months (Attune extension): enrolled from/until (inclusive; None =
+    # open), and schedules that take effect on a date.
+    enrolled_from: date | None = None
+    enrolled_until: date | None = None
+    schedule_changes: tuple[tuple[date, Schedule], ...] = ()
+
+    def schedule_on(self, day: date) -> Schedule:
+        schedule = self.schedule
+        for when, changed in self.schedule_changes:
+            if when <= day:
+                schedule = changed
+        return schedule
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,16 @@ class Caregiver:
     ifsp_trained: bool = False
     max_primary: int = 4
     current_group: str | None = None  # the group they work in now (Attune extension)
+    employed_from: date | None = None
+    employed_until: date | None = None
+    shift_changes: tuple[tuple[date, Schedule], ...] = ()
+
+    def shifts_on(self, day: date) -> Schedule:
+        shifts = self.shifts
+        for when, changed in self.shift_changes:
+            if when <= day:
+                shifts = changed
+        return shifts
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,7 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     allow_unassigned: bool = False
     current_rooms: dict[str, str] = field(default_factory=dict)  # current group id -> room id
+    horizon_months: int = 1  # plan this many months from as_of (planner.horizon)
 
     def child(self, child_id: str) -> Child:
         return next(c for c in self.children if c.id == child_id)
