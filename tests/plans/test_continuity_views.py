@@ -11,6 +11,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from attune.plans import history
 from attune.plans.models import MonthlySnapshot
@@ -291,6 +292,10 @@ def test_the_demo_dashboards_show_the_contrast(client: Client) -> None:
     )
     client.login(username="family", password="attune-demo")
     asked = MonthlySnapshot.objects.get(reason="family_request")
-    page = text(client.get(reverse("child_timeline", kwargs={"child_id": asked.child_id})))
+    try:
+        page = text(client.get(reverse("child_timeline", kwargs={"child_id": asked.child_id})))
+    finally:
+        translation.deactivate()  # the family's Spanish stays active in this thread otherwise
     assert asked.primary_name in page
+    assert "La familia lo pidió" in page
     assert MonthlySnapshot.objects.filter(program=maple).count() > 100
