@@ -56,7 +56,7 @@ def _solve(args: argparse.Namespace) -> int:
         sys.stdout.write(io.dumps(io.horizon_plan_to_json(result)))
         for line in result.notes:
             _say(line)
-        if result.status == "infeasible":
+        if result.status in ("infeasible", "unknown"):
             for line in result.explanation:
                 _say(line)
             return INFEASIBLE
@@ -70,7 +70,7 @@ def _solve(args: argparse.Namespace) -> int:
     sys.stdout.write(io.dumps(io.plan_to_json(plan)))
     if elapsed > 1:
         _say(f"{plan.status} in {elapsed:.1f} s")
-    if plan.status == "infeasible":
+    if plan.status in ("infeasible", "unknown"):
         for line in plan.explanation:
             _say(line)
         return INFEASIBLE
@@ -103,7 +103,7 @@ def _explain(args: argparse.Namespace) -> int:
 
     problem = _problem(args.problem)
     plan = solve(problem, time_limit=args.time_limit, workers=args.workers, progress=_say)
-    if plan.status == "infeasible":
+    if plan.status in ("infeasible", "unknown"):
         for line in plan.explanation:
             print(line)
         return INFEASIBLE

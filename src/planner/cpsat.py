@@ -158,7 +158,7 @@ class PlannerModel:
                         for s, cg in enumerate(self.caregivers)
                     )
                 )
-        for block in timeline.blocks(self.problem):
+        for block in timeline.blocks(self.problem, prune=not self.relax):
             self._block(block)
         if symmetry:
             self._symmetry()
@@ -424,9 +424,9 @@ class PlannerModel:
                     self._cost(round(10 * w.primary_presence * (1 - share)), self.p[c][s])
             current = child.current
             if current and current.primary:
-                self._unmet(
-                    10 * w.continuity, [self.p[c][ids[current.primary]], *left_out], continuity=True
-                )
+                # a current primary who is not in the problem cannot be kept
+                same = [self.p[c][ids[current.primary]]] if current.primary in ids else []
+                self._unmet(10 * w.continuity, [*same, *left_out], continuity=True)
             if current and current.group:
                 g = labels.index(current.group)
                 # kept: the child's group is the slot that carries its current group's id
@@ -458,7 +458,7 @@ class PlannerModel:
                 trained = [s for s, cg in enumerate(self.caregivers) if cg.ifsp_trained]
                 self._unmet(10 * w.ifsp, [*(self.p[c][s] for s in trained), *left_out])
             if child.family_requests:
-                asked = [ids[r] for r in child.family_requests]
+                asked = [ids[r] for r in child.family_requests if r in ids]
                 self._unmet(10 * w.family_requests, [*(self.p[c][s] for s in asked), *left_out])
             if out is not None:
                 self._cost(10 * w.unassigned, out)
@@ -468,6 +468,7 @@ class PlannerModel:
                 tuple(sorted((index[child.id], index[sib])))
                 for child in self.children
                 for sib in child.siblings
+                if sib in index and sib != child.id
             }
         )
         for a, b in pairs:
@@ -516,7 +517,7 @@ class PlannerModel:
         votes: dict[int, dict[str, int]] = {}
         for child in self.children:
             cur = child.current
-            if cur and cur.primary and cur.group:
+            if cur and cur.primary in ids and cur.group:
                 tally = votes.setdefault(ids[cur.primary], {})
                 tally[cur.group] = tally.get(cur.group, 0) + 1
         staff_group: dict[int, str] = {}
@@ -553,7 +554,7 @@ class PlannerModel:
                     values[self.x[c][k]] = int(k == k_now)
                 if (u := self.unassigned[c]) is not None:
                     values[u] = 0
-            if cur and cur.primary:
+            if cur and cur.primary in ids:
                 for s in range(S):
                     values[self.p[c][s]] = int(s == ids[cur.primary])
         for s in range(S):
@@ -561,15 +562,20 @@ class PlannerModel:
             if k_now is not None:
                 for k in range(K):
                     values[self.y[s][k]] = int(k == k_now)
-        for k in range(K):
-            for g, label in enumerate(self.labels):
-                values[self.z[k][g]] = int(slot_of.get(label) == k)
+        if hasattr(self, "z"):  # group labels exist when the objective is built
+            for k in range(K):
+                for g, label in enumerate(self.labels):
+                    values[self.z[k][g]] = int(slot_of.get(label) == k)
         return values
+
+    def hint_current(self) -> None:
+        """Hint the current arrangement as far as it is known (no completion)."""
+        for var, value in self._current().items():
+            self.m.add_hint(var, value)
 
     def _hints(self) -> None:
         """Start the search from the current arrangement (refined by `warm_start`)."""
-        for var, value in self._current().items():
-            self.m.add_hint(var, value)
+        self.hint_current()
 
     def warm_start(self, *, time_limit: float, workers: int) -> bool:
         """Complete the current arrangement into a full solution and hint all of it.
@@ -582,15 +588,29 @@ class PlannerModel:
         fixed = self._current()
         if not fixed:
             return False
-        copy = self.m.clone()
-        for var, value in fixed.items():
-            copy.add(copy.get_bool_var_from_proto_index(var.index) == value)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = workers
-        solver.parameters.stop_after_first_solution = True
-        _tune(solver)
-        if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        deadline = time.monotonic() + time_limit
+        # everything as it is; else only the primary caregivers (groups regroup around them:
+        # a caregiver and their primary children move together, e.g. to take a newcomer)
+        primaries = {
+            var: value
+            for c in range(len(self.children))
+            for var in self.p[c]
+            if (value := fixed.get(var)) is not None
+        }
+        for share, attempt in ((0.5, fixed), (1.0, primaries)):
+            if not attempt:
+                continue
+            copy = self.m.clone()
+            for var, value in attempt.items():
+                copy.add(copy.get_bool_var_from_proto_index(var.index) == value)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.1, share * (deadline - time.monotonic()))
+            solver.parameters.num_workers = workers
+            solver.parameters.stop_after_first_solution = True
+            _tune(solver)
+            if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+        else:
             return False
         self.m.clear_hints()  # type: ignore[no-untyped-call]
         values = [

@@ -285,6 +285,8 @@ class HorizonModel:
         deadline = time.monotonic() + time_limit
         if self._keep_everything(time_limit=min(time_limit / 3, 5.0), workers=workers):
             return True
+        if self._keep_primaries(time_limit=min(time_limit / 3, 5.0), workers=workers):
+            return True
         plans: list[Plan] = []
         previous: Plan | None = None
         for mo in self.months:
@@ -384,6 +386,34 @@ class HorizonModel:
             copy.add(copy.get_int_var_from_proto_index(var.index) == value)
         for _i, _child, same in self.primary_same + self.group_same:
             copy.add(copy.get_bool_var_from_proto_index(same.index) == 1)
+        return self._complete(copy, time_limit=time_limit, workers=workers)
+
+    def _keep_primaries(self, *, time_limit: float, workers: int) -> bool:
+        """The next cheapest start: every child keeps its primary caregiver (month 0 as
+        today) until that caregiver leaves; groups regroup around the caregivers (a
+        caregiver and their primary children move together, to take newcomers or meet a
+        stricter band). False when the rules do not allow it."""
+        if not self.layers:
+            return False
+        copy = self.m.clone()
+        first = self.layers[0]
+        ids = {s.id: j for j, s in enumerate(first.caregivers)}
+        gone: dict[str, int] = {}  # child -> the first month its current primary is away
+        for c, child in enumerate(first.children):
+            cur = child.current
+            if cur is None or cur.primary not in ids:
+                continue
+            away = next(
+                (i for i, mo in enumerate(self.months) if cur.primary not in mo.employed), None
+            )
+            if away is not None:
+                gone[child.id] = away
+            if away != 0:
+                var = first.p[c][ids[cur.primary]]
+                copy.add(copy.get_bool_var_from_proto_index(var.index) == 1)
+        for i, child_id, same in self.primary_same:
+            if i > 0 and (child_id not in gone or i < gone[child_id]):
+                copy.add(copy.get_bool_var_from_proto_index(same.index) == 1)
         return self._complete(copy, time_limit=time_limit, workers=workers)
 
     # -- reading the answer --------------------------------------------------------------------
@@ -526,6 +556,17 @@ _WORDS = {
 }
 
 
+def change(
+    label: str, child: str, kind: str, before: str | None, after: str | None, why: str
+) -> Change:
+    """A change with its sentence."""
+    if kind == "primary":
+        text = f"{label}: {child}'s primary caregiver {before} → {after} ({_WORDS[why]})"
+    else:
+        text = f"{label}: {child} moves from group {before} to {after} ({_WORDS[why]})"
+    return Change(label, child, kind, before, after, why, text)
+
+
 def changes_of(
     problem: Problem, months: list[Month], plans: list[tuple[str, Plan]]
 ) -> list[Change]:
@@ -547,30 +588,10 @@ def changes_of(
             after_g = groups[child_id].id
             if before_p is not None and before_p != after_p:
                 why = _reason(problem, months, i, child_id, "primary", before_p)
-                out.append(
-                    Change(
-                        label,
-                        child_id,
-                        "primary",
-                        before_p,
-                        after_p,
-                        why,
-                        f"{label}: {child_id}'s primary caregiver {before_p} → {after_p} ({_WORDS[why]})",
-                    )
-                )
+                out.append(change(label, child_id, "primary", before_p, after_p, why))
             if before_g is not None and before_g != after_g:
                 why = _reason(problem, months, i, child_id, "group", before_p)
-                out.append(
-                    Change(
-                        label,
-                        child_id,
-                        "group",
-                        before_g,
-                        after_g,
-                        why,
-                        f"{label}: {child_id} moves from group {before_g} to {after_g} ({_WORDS[why]})",
-                    )
-                )
+                out.append(change(label, child_id, "group", before_g, after_g, why))
     return out
 
 
@@ -589,7 +610,7 @@ def solve_horizon(
     for mo in months:
         from planner.explain import prechecks
 
-        reasons = prechecks(_only_employed(mo))
+        reasons = prechecks(employed_only(mo))
         if reasons:
             return HorizonPlan(
                 status="infeasible",
@@ -609,6 +630,7 @@ def solve_horizon(
     best: list[int] | None = model.start if warm else None
     proven = True
     bound: int | None = None
+    code = cp_model.UNKNOWN
     for n, (name, cost) in enumerate(model.stages):
         objective = cost.expr()
         # the first stages get a share of the time; the last gets what is left
@@ -656,6 +678,7 @@ def solve_horizon(
             best = None
             break
         else:
+            # out of time: a plan found earlier stands (unproven); with none, nothing is known
             proven = False
             bound = None
             break
@@ -667,13 +690,23 @@ def solve_horizon(
         def value(var: cp_model.IntVar) -> int:
             return chosen[var.index]
 
+    elif code != cp_model.INFEASIBLE:
+        return HorizonPlan(
+            status="unknown",
+            explanation=[
+                f"No plan was found within the time limit ({time_limit:g} s). This does not "
+                "prove that none exists: try a longer time limit."
+            ],
+            notes=notes,
+            seconds=time.monotonic() - started,
+        )
     else:
         from planner.explain import explain_infeasible
 
         reasons = []
         for mo in months:
             month_reasons = explain_infeasible(
-                _only_employed(mo), time_limit=max(1.0, left / len(months)), workers=workers
+                employed_only(mo), time_limit=max(1.0, left / len(months)), workers=workers
             )
             reasons += [f"{mo.label}: {r}" for r in month_reasons if "breaks none" not in r]
         return HorizonPlan(
@@ -711,7 +744,7 @@ def solve_horizon(
     return result
 
 
-def _only_employed(mo: Month) -> Problem:
+def employed_only(mo: Month) -> Problem:
     """The month problem with only the caregivers employed the whole month."""
     return replace(
         mo.problem, caregivers=tuple(s for s in mo.problem.caregivers if s.id in mo.employed)

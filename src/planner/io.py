@@ -521,7 +521,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "soft": [note(n) for n in plan.soft],
         "violations": [violation(v) for v in plan.violations],
     }
-    if plan.explanation or plan.status == "infeasible":
+    if plan.explanation or plan.status in ("infeasible", "unknown"):
         out["explanation"] = list(plan.explanation)
     if plan.solver:
         out["solver"] = plan.solver

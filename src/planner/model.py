@@ -207,9 +207,14 @@ class Violation:
     room: str | None = None
     children: list[str] = field(default_factory=list)
     caregivers: list[str] = field(default_factory=list)
+    # ratio violations: the most caregivers missing at once, and caregiver-minutes missing
+    # over the span (the sum over its moments of caregivers missing × minutes)
+    missing: int = 0
+    staff_minutes: int = 0
 
 
-STATUSES = ("optimal", "feasible", "infeasible", "invalid_input")
+# "unknown": no plan found within the time limit, and none proven impossible either
+STATUSES = ("optimal", "feasible", "infeasible", "unknown", "invalid_input")
 
 
 @dataclass

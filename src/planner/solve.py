@@ -67,7 +67,7 @@ def solve(
     else:
         reasons = explain.explain_infeasible(problem, time_limit=remaining, workers=workers)
     return Plan(
-        status="infeasible",
+        status="unknown" if status == "unknown" else "infeasible",
         explanation=reasons,
         solver=f"cp-sat ({workers} workers)",
         seconds=time.monotonic() - started,

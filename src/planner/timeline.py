@@ -93,14 +93,15 @@ def pieces(problem: Problem) -> list[tuple[Piece, int, int]]:
     return out
 
 
-def blocks(problem: Problem) -> list[Block]:
-    """The distinct (children, staff) situations of the week, minus the implied ones."""
+def blocks(problem: Problem, *, prune: bool = True) -> list[Block]:
+    """The distinct (children, staff) situations of the week, minus the implied ones (unless
+    `prune` is False: a relaxed model counts what each situation is short of)."""
     by_key: dict[tuple[int, int], Block] = {}
     for piece, children, caregivers in pieces(problem):
         block = by_key.setdefault((children, caregivers), Block(children, caregivers))
         block.pieces.append(piece)
     found = list(by_key.values())
-    if not problem.program.rules.monotone:
+    if not prune or not problem.program.rules.monotone:
         return found
     # Most children and fewest staff first: they imply the others.
     found.sort(key=lambda b: (-b.children.bit_count(), b.caregivers.bit_count()))

@@ -318,6 +318,8 @@ class _Run:
     worst_start: int
     worst_end: int
     changes: bool = False  # the details differ between the intervals of the run
+    missing: int = 0  # ratio: the most caregivers missing at once
+    staff_minutes: int = 0  # ratio: caregivers missing × minutes, summed over the run
     children: set[str] = field(default_factory=set)
     caregivers: set[str] = field(default_factory=set)
 
@@ -347,6 +349,9 @@ class _Runs:
                 self.closed.append((rule, run))
             run = _Run(start, end, finding, start, end)
             self.open[finding.key] = run
+        if rule == "ratio":
+            run.missing = max(run.missing, finding.severity[0])
+            run.staff_minutes += finding.severity[0] * (end - start)
         run.children.update(kids)
         run.caregivers.update(staff)
 
@@ -674,6 +679,8 @@ class _Validator:
             room=room,
             children=sorted(run.children),
             caregivers=sorted(run.caregivers),
+            missing=run.missing,
+            staff_minutes=run.staff_minutes,
         )
 
 
