@@ -1,0 +1,563 @@
+"""What-ifs a director asks before deciding: enroll this child? what if this caregiver leaves?
+
+``enroll(problem, child, start=...)``: can the program take `child` from `start` with its
+schedule? The month of `start` is planned (planner.horizon, one month: fewest primary
+caregiver changes, then fewest group changes, then the soft goals) from the arrangement in
+`problem` (its children's and caregivers' current groups), once without the child and once
+with it. Yes: the child's group and primary caregiver, and the changes the enrollment forces
+on other children (changes that happen in that month anyway, e.g. a caregiver who leaves,
+are reported apart). No: why (planner.explain), and the smallest fix found: the least
+caregiver time (by day and time of day) that a plan breaking the rules as little as possible
+is short of, plus primary places and the rules no staff can fix (group size, room capacity).
+
+``rank(problem, entries)``: each waitlisted child's answer, best fit first: those who can be
+enrolled (fewest changes for others, then the fewest unmet goals of their own: language,
+primary on shift, IFSP-trained primary), then those who cannot (smallest fix first). Each
+answer is independent of the others (enrolling one changes the answer for the next).
+
+``staffing(problem, caregiver, start=..., shifts=None)``: the caregiver leaves on `start`
+(`shifts` None) or works `shifts` from then on (part-time): the children affected (their
+primary caregiver or group changes) with the reason, and the best re-plan of that month.
+
+Bad input raises ``WhatIfError`` naming the field: a start before the plan's date, a child
+already enrolled, a schedule or shift outside the program's opening hours (when given),
+spans that end before they start, an unknown caregiver.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from planner import cpsat, timeline
+from planner.explain import explain_infeasible, fewest_staff, prechecks
+from planner.horizon import (
+    Change,
+    HorizonPlan,
+    change,
+    employed_only,
+    months_of,
+    solve_horizon,
+)
+from planner.model import (
+    DAY_NAMES,
+    DAYS,
+    Caregiver,
+    Child,
+    Plan,
+    Problem,
+    Schedule,
+    SoftNote,
+    Span,
+    hhmm,
+    months_between,
+)
+
+Progress = Callable[[str], None]
+OPEN_DEFAULT = (7 * 60, 18 * 60)  # the day tried for an extra caregiver when hours are unknown
+PRIMARY_GOALS = ("primary_presence", "language", "ifsp", "family_requests", "siblings")
+
+
+class WhatIfError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        self.message = message
+        super().__init__(f"{field_name}: {message}")
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """More caregivers needed on `day` from `start` to `end` (minutes after midnight)."""
+
+    day: str
+    start: int
+    end: int
+    caregivers: int = 1
+
+    @property
+    def minutes(self) -> int:
+        return (self.end - self.start) * self.caregivers
+
+
+@dataclass
+class Fix:
+    """The smallest fix found: extra caregiver time that makes a plan possible.
+
+    `shortfalls` is the time of the extra caregivers (checked: with them, a plan meets every
+    rule). `least_minutes` is a lower bound on the caregiver time any fix needs (the moments
+    when too few caregivers work for the children present, whatever the grouping): when
+    `staff_minutes` equals it, the fix is the smallest possible. `other` says what extra
+    caregivers cannot fix (rooms too small); then `shortfalls` is empty."""
+
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    least_minutes: int = 0
+    other: list[str] = field(default_factory=list)
+
+    @property
+    def staff_minutes(self) -> int:
+        return sum(s.minutes for s in self.shortfalls)
+
+    @property
+    def proven(self) -> bool:
+        return bool(self.shortfalls) and self.staff_minutes == self.least_minutes
+
+    @property
+    def size(self) -> int:
+        """For ranking: caregiver-minutes; what staff cannot fix counts as a week."""
+        return self.staff_minutes + (5 * 24 * 60 if self.other else 0)
+
+    def sentence(self) -> str:
+        parts = []
+        if self.shortfalls:
+            spans: dict[tuple[int, int, int], list[str]] = {}
+            for s in self.shortfalls:
+                spans.setdefault((s.start, s.end, s.caregivers), []).append(s.day)
+            when = "; ".join(
+                f"{_days(days)} {_part(start, end)} ({hhmm(start)}–{hhmm(end)}"
+                + (f", {n} caregivers at once" if n > 1 else "")
+                + ")"
+                for (start, end, n), days in sorted(
+                    spans.items(), key=lambda item: (DAYS.index(item[1][0]), item[0])
+                )
+            )
+            parts.append(
+                f"needs {_hours(self.staff_minutes / 60)} more caregiver hours a week: {when}"
+                + (
+                    ""
+                    if self.proven
+                    else f" (any fix needs at least {_hours(self.least_minutes / 60)})"
+                )
+            )
+        parts.extend(self.other)
+        return "; ".join(parts) + "." if parts else ""
+
+
+def _hours(hours: float) -> str:
+    return f"{hours:.0f}" if hours == int(hours) else f"{hours:.1f}"
+
+
+def _days(days: Sequence[str]) -> str:
+    names = [DAY_NAMES[d] for d in sorted(set(days), key=DAYS.index)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _part(start: int, end: int) -> str:
+    if end <= 12 * 60:
+        return "morning"
+    if start >= 12 * 60:
+        return "afternoon"
+    return "midday" if end - start <= 4 * 60 else "day"
+
+
+@dataclass
+class Enrollment:
+    child: str
+    start: date
+    status: str  # "yes" or "no"
+    group: str | None = None
+    primary: str | None = None
+    room: str | None = None
+    group_children: list[str] = field(default_factory=list)
+    effects: list[Change] = field(default_factory=list)  # forced on others by enrolling
+    anyway: list[Change] = field(default_factory=list)  # that month's changes without it
+    unmet: list[SoftNote] = field(default_factory=list)  # the child's own goals not met
+    reasons: list[str] = field(default_factory=list)
+    fix: Fix | None = None
+    plan: Plan | None = None
+    problem: Problem | None = None  # the month planned, with the child
+    seconds: float = 0.0
+
+    @property
+    def fit(self) -> tuple[int, int, int]:
+        """Smaller is better: yes before no; fewest changes for others; least unmet."""
+        if self.status == "yes":
+            return (0, len(self.effects), sum(n.cost for n in self.unmet))
+        return (1, self.fix.size if self.fix else 10**9, 0)
+
+
+@dataclass
+class Staffing:
+    caregiver: str
+    start: date
+    change: str  # "leaves" or "part-time"
+    status: str  # "yes" (the rules can still be met) or "no"
+    affected: list[Change] = field(default_factory=list)
+    anyway: list[Change] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    fix: Fix | None = None
+    plan: Plan | None = None
+    problem: Problem | None = None
+    seconds: float = 0.0
+
+
+# -- checking the input -------------------------------------------------------------------------
+
+
+def check_schedule(schedule: Schedule, where: str, hours: tuple[int, int] | None) -> None:
+    """Spans in order, inside the opening hours when known."""
+    for day, spans in schedule.items():
+        if day not in DAYS:
+            raise WhatIfError(where, f"{day!r} is not a day (mon … sun)")
+        for span in spans:
+            if span.end <= span.start:
+                raise WhatIfError(
+                    where,
+                    f"{DAY_NAMES[day]}: {hhmm(span.start)}–{hhmm(span.end)} ends before it starts",
+                )
+            if hours is not None and (span.start < hours[0] or span.end > hours[1]):
+                raise WhatIfError(
+                    where,
+                    f"{DAY_NAMES[day]} {hhmm(span.start)}–{hhmm(span.end)} is outside the "
+                    f"program's hours ({hhmm(hours[0])}–{hhmm(hours[1])})",
+                )
+
+
+def _check_start(problem: Problem, start: date) -> None:
+    if start < problem.as_of:
+        raise WhatIfError(
+            "start", f"{start.isoformat()} is before the plan's date {problem.as_of.isoformat()}"
+        )
+
+
+# -- planning one month -------------------------------------------------------------------------
+
+
+def month(problem: Problem, start: date) -> Problem:
+    """The program on `start`: one month planned from the current arrangement."""
+    return replace(problem, as_of=start, horizon_months=1)
+
+
+def _lower_bound(problem: Problem) -> list[Shortfall]:
+    """Moments when fewer caregivers work than the children present need, however they are
+    grouped (planner.explain.fewest_staff): any fix needs at least this much more time."""
+    rules = problem.program.rules
+    out: list[Shortfall] = []
+    for piece, child_mask, staff_mask in timeline.pieces(problem):
+        ages = [
+            problem.age_months(c) for i, c in enumerate(problem.children) if child_mask >> i & 1
+        ]
+        missing = fewest_staff(rules, ages) - staff_mask.bit_count()
+        if missing <= 0:
+            continue
+        last = out[-1] if out else None
+        if (
+            last
+            and last.day == piece.day
+            and last.end == piece.start
+            and last.caregivers == missing
+        ):
+            out[-1] = replace(last, end=piece.end)
+        else:
+            out.append(Shortfall(piece.day, piece.start, piece.end, missing))
+    return out
+
+
+def _extras(shortfalls: Sequence[Shortfall]) -> list[Caregiver]:
+    """Extra caregivers working exactly the shortfalls (the k-th where k or more are short)."""
+    most = max((s.caregivers for s in shortfalls), default=0)
+    extras = []
+    for k in range(1, most + 1):
+        shifts: dict[str, list[Span]] = {}
+        for s in shortfalls:
+            if s.caregivers >= k:
+                spans = shifts.setdefault(s.day, [])
+                if spans and spans[-1].end == s.start:
+                    spans[-1] = Span(spans[-1].start, s.end)
+                else:
+                    spans.append(Span(s.start, s.end))
+        extras.append(Caregiver(id=f"extra-{k}", shifts={d: tuple(v) for d, v in shifts.items()}))
+    return extras
+
+
+def _shortfalls(extras: Sequence[Caregiver]) -> list[Shortfall]:
+    counts: Counter[tuple[str, int, int]] = Counter(
+        (day, span.start, span.end)
+        for e in extras
+        for day, spans in e.shifts.items()
+        for span in spans
+    )
+    return sorted(
+        (Shortfall(day, start, end, n) for (day, start, end), n in counts.items()),
+        key=lambda s: (DAYS.index(s.day), s.start),
+    )
+
+
+def _feasible(
+    problem: Problem, extras: Sequence[Caregiver], *, time_limit: float, workers: int
+) -> bool:
+    """Some plan meets every rule with these extra caregivers (first solution found)."""
+    trial = replace(problem, caregivers=(*problem.caregivers, *extras))
+    if prechecks(trial):
+        return False
+    model = cpsat.PlannerModel(trial)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.2, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.stop_after_first_solution = True
+    cpsat._tune(solver)
+    return solver.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fix(
+    problem: Problem,
+    hint: Schedule,
+    *,
+    hours: tuple[int, int] | None,
+    time_limit: float,
+    workers: int,
+) -> Fix:
+    """The least extra caregiver time found that makes a plan possible.
+
+    First the lower bound's moments alone (then the fix is proven smallest); else one more
+    caregiver on `hint` (the new child's hours, or the leaving caregiver's shifts) besides
+    them, then the program's whole day; the first that works is trimmed (whole days, then
+    half hours at either end) as long as a plan stays possible."""
+    deadline = time.monotonic() + time_limit
+    target = employed_only(months_of(problem)[0])
+    lower = _lower_bound(target)
+    fix = Fix(least_minutes=sum(s.minutes for s in lower))
+    base = _extras(lower)
+
+    def check(extras: Sequence[Caregiver]) -> bool:
+        left = deadline - time.monotonic()
+        return left > 0.1 and _feasible(target, extras, time_limit=min(2.0, left), workers=workers)
+
+    if base and check(base):
+        fix.shortfalls = _shortfalls(base)
+        return fix
+    opening = hours or OPEN_DEFAULT
+    whole_day: Schedule = {d: (Span(*opening),) for d in DAYS[:5]}
+    chosen: Schedule | None = None
+    for option in (hint, whole_day):
+        if option and check([*base, _extra(len(base) + 1, option)]):
+            chosen = dict(option)
+            break
+    if chosen is None:
+        reasons = explain_infeasible(
+            target, time_limit=max(1.0, deadline - time.monotonic()), workers=workers
+        )
+        fix.other = [r.split(": ", 1)[-1] for r in _first(reasons)] or [
+            "no extra caregiver time was found that makes a plan possible"
+        ]
+        return fix
+    n = len(base) + 1
+    # trim: whole days first, then half hours from either end of each span
+    for day in list(chosen):
+        trial = {d: v for d, v in chosen.items() if d != day}
+        if check([*base, _extra(n, trial)]):
+            chosen = trial
+    for day in list(chosen):
+        for i in range(len(chosen[day])):
+            for side in ("start", "end"):
+                while time.monotonic() < deadline:
+                    span = chosen[day][i]
+                    if span.end - span.start <= 30:
+                        break
+                    smaller = (
+                        Span(span.start + 30, span.end)
+                        if side == "start"
+                        else Span(span.start, span.end - 30)
+                    )
+                    trial = {**chosen, day: (*chosen[day][:i], smaller, *chosen[day][i + 1 :])}
+                    if not check([*base, _extra(n, trial)]):
+                        break
+                    chosen = trial
+    fix.shortfalls = _shortfalls([*base, _extra(n, chosen)])
+    return fix
+
+
+def _extra(n: int, shifts: Schedule) -> Caregiver:
+    return Caregiver(id=f"extra-{n}", shifts=dict(shifts))
+
+
+def _first(explanation: Sequence[str], most: int = 3) -> list[str]:
+    """The first reasons (without the month label), and how many more there are."""
+    reasons = [r.split(": ", 1)[-1] if r[:4].isdigit() else r for r in explanation]
+    if len(reasons) > most:
+        rest = len(reasons) - most
+        reasons = [*reasons[:most], f"… and {rest} more reason{'s' if rest > 1 else ''}."]
+    return reasons
+
+
+def _keys(changes: Sequence[Change]) -> set[tuple[str, str]]:
+    return {(c.child, c.kind) for c in changes}
+
+
+def baseline(
+    problem: Problem, start: date, *, time_limit: float = 3.0, workers: int = 2
+) -> HorizonPlan:
+    """The month of `start` planned as things stand (shared by every answer about it)."""
+    _check_start(problem, start)
+    return solve_horizon(month(problem, start), time_limit=time_limit, workers=workers)
+
+
+def enroll(
+    problem: Problem,
+    child: Child,
+    *,
+    start: date,
+    hours: tuple[int, int] | None = None,
+    time_limit: float = 3.0,
+    workers: int = 2,
+    before: HorizonPlan | None = None,
+    fix_time: float = 10.0,
+) -> Enrollment:
+    """Can `child` be enrolled from `start` with its schedule? (See the module docstring.)"""
+    started = time.monotonic()
+    _check_start(problem, start)
+    if any(c.id == child.id for c in problem.children):
+        raise WhatIfError("child", f"{child.id} is already enrolled")
+    check_schedule(child.schedule, "schedule", hours)
+    if not any(child.schedule.values()):
+        raise WhatIfError("schedule", "the child attends no day: give at least one day's hours")
+    answer = Enrollment(child=child.id, start=start, status="no")
+    rules = problem.program.rules
+    age = months_between(child.birth_date, start)
+    if child.birth_date > start or rules.band_for(age) is None:
+        low = min(b.min_months for b in rules.bands)
+        high = max(b.max_months for b in rules.bands)
+        answer.reasons = [
+            f"On {start.isoformat()} {child.id} is "
+            + ("not born yet" if child.birth_date > start else f"{age} months old")
+            + f"; {rules.id} covers children of {low} to {high} months."
+        ]
+        answer.seconds = time.monotonic() - started
+        return answer
+    if before is None:
+        before = baseline(problem, start, time_limit=time_limit / 2, workers=workers)
+    left = max(1.0, time_limit - (time.monotonic() - started))
+    newcomer = replace(child, current=None, enrolled_from=None, enrolled_until=None)
+    with_child = replace(month(problem, start), children=(*problem.children, newcomer))
+    answer.problem = months_of(with_child)[0].problem
+    if before.status not in ("optimal", "feasible"):
+        answer.reasons = [
+            "The program cannot meet the rules in that month even without this child.",
+            *_first(before.explanation),
+        ]
+        answer.fix = _fix(
+            with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
+        )
+        answer.seconds = time.monotonic() - started
+        return answer
+    after = solve_horizon(with_child, time_limit=left, workers=workers)
+    if after.status not in ("optimal", "feasible") or after.first is None:
+        answer.reasons = _first(after.explanation)
+        answer.fix = _fix(
+            with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
+        )
+        answer.seconds = time.monotonic() - started
+        return answer
+    plan = after.first
+    group = plan.group_of().get(child.id)
+    answer.status = "yes"
+    answer.plan = plan
+    answer.group = group.id if group else None
+    answer.room = group.room if group else None
+    answer.group_children = [c for c in group.children if c != child.id] if group else []
+    answer.primary = plan.primary.get(child.id)
+    anyway = _keys(before.changes)
+    answer.effects = [c for c in after.changes if (c.child, c.kind) not in anyway]
+    answer.anyway = [c for c in after.changes if (c.child, c.kind) in anyway]
+    answer.unmet = [n for n in plan.soft if n.child == child.id and n.goal in PRIMARY_GOALS]
+    answer.seconds = time.monotonic() - started
+    return answer
+
+
+def rank(
+    problem: Problem,
+    entries: Sequence[tuple[Child, date]],
+    *,
+    hours: tuple[int, int] | None = None,
+    time_limit: float = 3.0,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> list[Enrollment]:
+    """Every waitlisted child's answer, best fit first (ties keep the waitlist's order)."""
+    answers = []
+    baselines: dict[date, HorizonPlan] = {}
+    for n, (child, start) in enumerate(entries, 1):
+        if start not in baselines:
+            baselines[start] = baseline(problem, start, time_limit=time_limit, workers=workers)
+        answers.append(
+            enroll(
+                problem,
+                child,
+                start=start,
+                hours=hours,
+                time_limit=time_limit,
+                workers=workers,
+                before=baselines[start],
+            )
+        )
+        if progress is not None:
+            progress(f"{n} of {len(entries)} waitlisted children answered")
+    order = {id(a): i for i, a in enumerate(answers)}
+    return sorted(answers, key=lambda a: (a.fit, order[id(a)]))
+
+
+def staffing(
+    problem: Problem,
+    caregiver: str,
+    *,
+    start: date,
+    shifts: Schedule | None = None,
+    hours: tuple[int, int] | None = None,
+    time_limit: float = 3.0,
+    workers: int = 2,
+    fix_time: float = 10.0,
+) -> Staffing:
+    """The caregiver leaves on `start` (`shifts` None) or works `shifts` from then on."""
+    started = time.monotonic()
+    _check_start(problem, start)
+    if not any(s.id == caregiver for s in problem.caregivers):
+        raise WhatIfError("caregiver", f"{caregiver!r} is not a caregiver of this program")
+    if shifts is not None:
+        check_schedule(shifts, "shifts", hours)
+    before = baseline(problem, start, time_limit=time_limit / 2, workers=workers)
+    person = problem.caregiver(caregiver)
+    if shifts is None:
+        changed: Caregiver = replace(person, employed_until=date.fromordinal(start.toordinal() - 1))
+    else:
+        changed = replace(person, shift_changes=(*person.shift_changes, (start, shifts)))
+    after_problem = replace(
+        month(problem, start),
+        caregivers=tuple(changed if s.id == caregiver else s for s in problem.caregivers),
+    )
+    answer = Staffing(
+        caregiver=caregiver,
+        start=start,
+        change="leaves" if shifts is None else "part-time",
+        status="no",
+        problem=employed_only(months_of(after_problem)[0]),
+    )
+    left = max(1.0, time_limit - (time.monotonic() - started))
+    after = solve_horizon(after_problem, time_limit=left, workers=workers)
+    if after.status not in ("optimal", "feasible") or after.first is None:
+        answer.reasons = _first(after.explanation)
+        answer.fix = _fix(
+            after_problem,
+            person.shifts_on(start),
+            hours=hours,
+            time_limit=fix_time,
+            workers=workers,
+        )
+        answer.seconds = time.monotonic() - started
+        return answer
+    answer.status = "yes"
+    answer.plan = after.first
+    anyway = _keys(before.changes) if before.status in ("optimal", "feasible") else set()
+    for c in after.changes:
+        if (c.child, c.kind) in anyway:
+            answer.anyway.append(c)
+        else:
+            if c.before == caregiver and c.kind == "primary" and c.reason == "plan":
+                # the caregiver still works, on other hours
+                c = change(c.month, c.child, c.kind, c.before, c.after, "schedule")
+            answer.affected.append(c)
+    answer.seconds = time.monotonic() - started
+    return answer
