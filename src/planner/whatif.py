@@ -9,6 +9,8 @@ on other children (changes that happen in that month anyway, e.g. a caregiver wh
 are reported apart). No: why (planner.explain), and the smallest fix found: the least
 caregiver time (by day and time of day) that a plan breaking the rules as little as possible
 is short of, plus primary places and the rules no staff can fix (group size, room capacity).
+A month for which no plan is found in time (nothing proven either way) is a no with the
+planner's explanation and no fix.
 
 ``rank(problem, entries)``: each waitlisted child's answer, best fit first: those who can be
 enrolled (fewest changes for others, then the fewest unmet goals of their own: language,
@@ -89,7 +91,9 @@ class Fix:
     """The smallest fix found: extra caregiver time that makes a plan possible.
 
     `shortfalls` is the time of the extra caregivers (checked: with them, a plan meets every
-    rule). `least_minutes` is a lower bound on the caregiver time any fix needs (the moments
+    rule). `primary` counts the caregivers needed besides that time, on any hours, only to
+    be primary caregivers (primary places; a higher maximum for a caregiver does as well).
+    `least_minutes` is a lower bound on the caregiver time any fix needs (the moments
     when too few caregivers work for the children present, whatever the grouping): when
     `staff_minutes` equals it, the fix is the smallest possible. `other` says what extra
     caregivers cannot fix (rooms too small); then `shortfalls` is empty."""
@@ -97,6 +101,7 @@ class Fix:
     shortfalls: list[Shortfall] = field(default_factory=list)
     least_minutes: int = 0
     other: list[str] = field(default_factory=list)
+    primary: int = 0
 
     @property
     def staff_minutes(self) -> int:
@@ -104,12 +109,13 @@ class Fix:
 
     @property
     def proven(self) -> bool:
-        return bool(self.shortfalls) and self.staff_minutes == self.least_minutes
+        return bool(self.shortfalls or self.primary) and self.staff_minutes == self.least_minutes
 
     @property
     def size(self) -> int:
-        """For ranking: caregiver-minutes; what staff cannot fix counts as a week."""
-        return self.staff_minutes + (5 * 24 * 60 if self.other else 0)
+        """For ranking: caregiver-minutes; a caregiver needed only as a primary caregiver
+        counts as an hour; what staff cannot fix counts as a week."""
+        return self.staff_minutes + 60 * self.primary + (5 * 24 * 60 if self.other else 0)
 
     def sentence(self) -> str:
         parts = []
@@ -126,19 +132,28 @@ class Fix:
                 )
             )
             parts.append(
-                f"needs {_hours(self.staff_minutes / 60)} more caregiver hours a week: {when}"
+                f"needs {_hours(self.staff_minutes, 'more caregiver hour')} a week: {when}"
                 + (
                     ""
-                    if self.proven
-                    else f" (any fix needs at least {_hours(self.least_minutes / 60)})"
+                    if self.proven or not self.least_minutes
+                    else f" (any fix needs at least {_hours(self.least_minutes, 'hour')})"
                 )
             )
+        if self.primary:
+            parts.append(
+                f"needs {self.primary} more caregiver{'s' if self.primary > 1 else ''} who can "
+                "be primary caregiver for the children, on any hours (or a higher maximum of "
+                "primary children for a caregiver now)"
+            )
         parts.extend(self.other)
-        return "; ".join(parts) + "." if parts else ""
+        return "; ".join(p.rstrip(".") for p in parts) + "." if parts else ""
 
 
-def _hours(hours: float) -> str:
-    return f"{hours:.0f}" if hours == int(hours) else f"{hours:.1f}"
+def _hours(minutes: int, unit: str) -> str:
+    """'1 hour', '1.5 hours', '8 more caregiver hours' (`unit` in the singular)."""
+    hours = minutes / 60
+    number = f"{hours:.0f}" if hours == int(hours) else f"{hours:.1f}"
+    return f"{number} {unit}" + ("" if minutes == 60 else "s")
 
 
 def _days(days: Sequence[str]) -> str:
@@ -151,7 +166,7 @@ def _part(start: int, end: int) -> str:
         return "morning"
     if start >= 12 * 60:
         return "afternoon"
-    return "midday" if end - start <= 4 * 60 else "day"
+    return "midday" if end - start <= 4 * 60 else "during the day"
 
 
 @dataclass
@@ -367,7 +382,12 @@ def _fix(
                     if not check([*base, _extra(n, trial)]):
                         break
                     chosen = trial
-    fix.shortfalls = _shortfalls([*base, _extra(n, chosen)])
+    if any(chosen.values()):
+        fix.shortfalls = _shortfalls([*base, _extra(n, chosen)])
+    else:
+        # no time at all: the extra caregiver is needed as a primary caregiver only
+        fix.shortfalls = _shortfalls(base)
+        fix.primary = 1
     return fix
 
 
@@ -433,7 +453,12 @@ def enroll(
     left = max(1.0, time_limit - (time.monotonic() - started))
     newcomer = replace(child, current=None, enrolled_from=None, enrolled_until=None)
     with_child = replace(month(problem, start), children=(*problem.children, newcomer))
-    answer.problem = months_of(with_child)[0].problem
+    answer.problem = employed_only(months_of(with_child)[0])
+    if before.status == "unknown":
+        # no plan found in time, and none proven impossible: no reason, no fix to claim
+        answer.reasons = list(before.explanation)
+        answer.seconds = time.monotonic() - started
+        return answer
     if before.status not in ("optimal", "feasible"):
         answer.reasons = [
             "The program cannot meet the rules in that month even without this child.",
@@ -447,9 +472,10 @@ def enroll(
     after = solve_horizon(with_child, time_limit=left, workers=workers)
     if after.status not in ("optimal", "feasible") or after.first is None:
         answer.reasons = _first(after.explanation)
-        answer.fix = _fix(
-            with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
-        )
+        if after.status != "unknown":
+            answer.fix = _fix(
+                with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
+            )
         answer.seconds = time.monotonic() - started
         return answer
     plan = after.first
@@ -539,13 +565,14 @@ def staffing(
     after = solve_horizon(after_problem, time_limit=left, workers=workers)
     if after.status not in ("optimal", "feasible") or after.first is None:
         answer.reasons = _first(after.explanation)
-        answer.fix = _fix(
-            after_problem,
-            person.shifts_on(start),
-            hours=hours,
-            time_limit=fix_time,
-            workers=workers,
-        )
+        if after.status != "unknown":  # no plan found in time is no proof: no fix to claim
+            answer.fix = _fix(
+                after_problem,
+                person.shifts_on(start),
+                hours=hours,
+                time_limit=fix_time,
+                workers=workers,
+            )
         answer.seconds = time.monotonic() - started
         return answer
     answer.status = "yes"
