@@ -17,8 +17,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from attune.programs.models import Caregiver, Child, Program, Room, RuleSet
+from attune.programs.models import Caregiver, Child, Program, Room, RuleSet, WaitlistEntry
 from planner import io, rules
+from planner import model as planner_model
 from planner.model import Group, Plan, Problem, months_between
 
 ROOM_GROUP = re.compile(r"^room-(\d+)$")
@@ -47,6 +48,10 @@ def caregiver_id(caregiver: Caregiver) -> str:
 
 def room_id(room: Room) -> str:
     return f"r{room.pk}"
+
+
+def waitlist_id(entry: WaitlistEntry) -> str:
+    return f"w{entry.pk}"
 
 
 def current_group_id(child: Child) -> str | None:
@@ -331,15 +336,14 @@ def problem_json(
         by_family.setdefault(child.family_id, []).append(child_id(child))
     out_children = []
     for child in children:
-        item: dict[str, Any] = {
-            "id": child_id(child),
-            "birth_date": child.birth_date.isoformat(),
-            "schedule": _schedule(child.schedule),
-            "languages": list(child.home_languages or []),
-            "ifsp": child.has_ifsp,
-            "siblings": [c for c in by_family[child.family_id] if c != child_id(child)],
-            "family_requests": [],
-        }
+        item = child_json(
+            planner_id=child_id(child),
+            birth_date=child.birth_date,
+            schedule=child.schedule,
+            languages=child.home_languages,
+            ifsp=child.has_ifsp,
+            siblings=[c for c in by_family[child.family_id] if c != child_id(child)],
+        )
         current: dict[str, str] = {}
         group = current_group_id(child)
         if group is not None:
@@ -379,6 +383,76 @@ def problem_json(
         ],
         "current_groups": [{"id": g, "room": r} for g, r in sorted(rooms_now.items())],
     }
+
+
+def child_json(
+    *,
+    planner_id: str,
+    birth_date: date,
+    schedule: Any,
+    languages: Iterable[str] | None,
+    ifsp: bool,
+    siblings: Sequence[str],
+) -> dict[str, Any]:
+    """One child of the attune.problem/1 JSON (an enrolled child or a waitlisted one)."""
+    return {
+        "id": planner_id,
+        "birth_date": birth_date.isoformat(),
+        "schedule": _schedule(schedule),
+        "languages": list(languages or []),
+        "ifsp": ifsp,
+        "siblings": list(siblings),
+        "family_requests": [],
+    }
+
+
+def planner_schedule(value: Any) -> planner_model.Schedule:
+    """A stored schedule (lib.schedules' JSON: sorted, non-overlapping "HH:MM" spans) as the
+    planner's minutes."""
+    out: planner_model.Schedule = {}
+    for day, spans in _schedule(value).items():
+        parsed = tuple(
+            sorted(planner_model.Span(_minute(start), _minute(end)) for start, end in spans)
+        )
+        if parsed:
+            out[day] = parsed
+    return out
+
+
+def _minute(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def waitlist_child(
+    entry: WaitlistEntry, problem: Problem, *, schedule: Any = None
+) -> planner_model.Child:
+    """The planner's child for a waitlist entry (id "w<pk>"), attending `schedule` (stored
+    JSON; default: the desired schedule). An enrolled sibling in `problem` is its sibling."""
+    enrolled = {c.id for c in problem.children}
+    sibling = child_id(entry.sibling) if entry.sibling is not None else None
+    item = child_json(
+        planner_id=waitlist_id(entry),
+        birth_date=entry.birth_date,
+        schedule=entry.desired_schedule if schedule is None else schedule,
+        languages=entry.home_languages,
+        ifsp=entry.has_ifsp,
+        siblings=[sibling] if sibling in enrolled else [],
+    )
+    return planner_model.Child(
+        id=item["id"],
+        birth_date=entry.birth_date,
+        schedule=planner_schedule(item["schedule"]),
+        languages=tuple(item["languages"]),
+        ifsp=item["ifsp"],
+        siblings=tuple(item["siblings"]),
+    )
+
+
+def opening_hours(program: Program) -> tuple[int, int]:
+    """The program's hours as minutes after midnight (planner.whatif's `hours`)."""
+    opens, closes = program.opens_at, program.closes_at
+    return opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
 
 
 def _staff_group(caregiver: Caregiver) -> str | None:
