@@ -1,4 +1,4 @@
-"""python -m planner: solve, validate, explain, generate, bench.
+"""python -m planner: solve, validate, explain, generate, simulate, bench.
 
 Exit codes: 0 ok; 1 infeasible (solve, explain) or a plan that breaks the rules (validate);
 2 invalid input, with a message on stderr naming the field and the record.
@@ -121,6 +121,47 @@ def _generate(args: argparse.Namespace) -> int:
     return OK
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    from planner import simulate as sim
+
+    config = sim.Config(
+        months=args.months,
+        children=args.children,
+        seed=args.seed,
+        rules=args.rules,
+        turnover=args.turnover,
+        hiring_delay=args.hiring_delay,
+        horizon=args.horizon,
+        time_limit=args.time_limit,
+        workers=args.workers,
+        caregivers=args.caregivers,
+    )
+    policies = tuple(dict.fromkeys(args.policy or sim.POLICIES))
+    try:
+        sim.check(config, policies)
+        if args.chart:
+            try:
+                Path(args.chart).write_text("", encoding="utf-8")
+            except OSError as exc:
+                raise sim.SimulationError(
+                    f"--chart: cannot write {args.chart}: {exc.strerror}"
+                ) from None
+        results, summaries = sim.simulate(config, policies, progress=_say)
+    except sim.SimulationError as exc:
+        _say(f"invalid input: {exc}")
+        return INVALID
+    print(
+        f"{config.months} months, {config.children} children, seed {config.seed}, "
+        f"{config.rules}, turnover {config.turnover:.0%} a year, hiring delay "
+        f"{config.hiring_delay} month(s)"
+    )
+    print(sim.table(summaries))
+    if args.chart:
+        Path(args.chart).write_text(sim.chart(results), encoding="utf-8")
+        _say(f"chart written to {args.chart}")
+    return INFEASIBLE if any(s.violations for s in summaries) else OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m planner", description="Attune's care-organization planner.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -150,6 +191,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--rules", default="cfoc-center")
     generate.set_defaults(run=_generate)
 
+    simulate = commands.add_parser(
+        "simulate",
+        help="months of a program under the continuity, age-rooms and greedy policies",
+        description="Simulate a program month by month (children arrive, grow, leave; "
+        "caregivers resign and are replaced) under each policy; a table of continuity "
+        "measures on stdout, progress on stderr. Exit 1 if any plan broke a rule.",
+    )
+    simulate.add_argument("--months", type=int, default=36, metavar="N")
+    simulate.add_argument("--children", type=int, default=48, metavar="N")
+    simulate.add_argument(
+        "--caregivers", type=int, default=None, metavar="N", help="default: as generated"
+    )
+    simulate.add_argument("--seed", type=int, default=1, metavar="K")
+    simulate.add_argument(
+        "--policy",
+        action="append",
+        choices=("continuity", "age-rooms", "greedy"),
+        help="repeat for several; default: all three",
+    )
+    simulate.add_argument("--rules", default="cfoc-center")
+    simulate.add_argument(
+        "--turnover",
+        type=float,
+        default=0.30,
+        metavar="SHARE",
+        help="caregivers leaving a year (default 0.30; 26–40%% commonly reported)",
+    )
+    simulate.add_argument("--hiring-delay", type=int, default=1, metavar="MONTHS")
+    simulate.add_argument("--horizon", type=int, default=3, metavar="MONTHS")
+    simulate.add_argument(
+        "--time-limit", type=float, default=4.0, metavar="S", help="per monthly plan"
+    )
+    simulate.add_argument("--workers", type=int, default=2, metavar="N")
+    simulate.add_argument("--chart", metavar="FILE.svg", help="write an SVG chart")
+    simulate.set_defaults(run=_simulate)
+
     commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
 
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -165,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     if getattr(args, "children", 1) < 1:
         parser.error("--children must be at least 1")
+    if getattr(args, "months", 1) < 1:
+        parser.error("--months must be at least 1")
     try:
         return int(args.run(args))
     except io.InvalidInput as exc:
