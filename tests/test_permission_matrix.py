@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
 from tests.conftest import PERSONAS, World
@@ -112,6 +113,15 @@ def plan_run(w: World) -> dict[str, Any]:
     return {"program_id": w.program.pk, "run_id": run.pk}
 
 
+def whatif_run(w: World) -> dict[str, Any]:
+    """A what-if asked about the world's program, answered."""
+    run = WhatIfRun.objects.create(
+        program=w.program, kind=WhatIfRun.Kind.RANKING, status=WhatIfRun.Status.DONE,
+        result={"answers": []},
+    )  # fmt: skip
+    return {"program_id": w.program.pk, "run_id": run.pk}
+
+
 def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
 
@@ -166,6 +176,14 @@ MATRIX: list[Row] = [
     Row("plan_print", plan_run, MANAGE),
     Row("plan_json", plan_run, MANAGE),
     Row("program_continuity", program, MANAGE),
+    # What-ifs: the planning managers only; an empty question is the form back with its errors
+    Row("whatif", program, MANAGE),
+    Row("whatif_enroll", program, form_errors(MANAGE), "post", nothing),
+    Row("whatif_staffing", program, form_errors(MANAGE), "post", nothing),
+    Row("whatif_ranking", program, MANAGE),
+    # Ranking an empty waiting list redirects back to the ranking page with a message
+    Row("whatif_rank", program, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    Row("whatif_run", whatif_run, MANAGE),
     Row("program_continuity_csv", program, MANAGE),
     Row(
         "organization_continuity",

@@ -204,6 +204,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# What-ifs (attune.plans.whatif) are answered by this many background threads at once; the
+# tests answer them inline, within the request.
+ATTUNE_WHATIF_INLINE = ENV == "test"
+ATTUNE_WHATIF_WORKERS = 2
+
 # Auditlog: who did it comes from the request (middleware) or from services (set_actor).
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

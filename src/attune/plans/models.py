@@ -147,3 +147,61 @@ class MonthlySnapshot(models.Model):
         if attended is not None and overlap is not None and overlap > attended:
             message = _("The primary caregiver cannot overlap more minutes than the child attends.")
             raise ValidationError({"overlap_minutes": message})
+
+
+class WhatIfRun(models.Model):
+    """A what-if a director asked (enroll a waitlisted child, a caregiver leaving or going
+    part-time, the waitlist ranked by fit) and its answer, computed in the background.
+
+    Written only by attune.plans.whatif. The answer (`result`) holds names and reason codes,
+    never ids, so it reads the same after the records change; a what-if changes no record
+    of a child, family or caregiver.
+    """
+
+    class Kind(models.TextChoices):
+        ENROLL = "enroll", _("Enroll a waitlisted child")
+        STAFFING = "staffing", _("A caregiver leaves or goes part-time")
+        RANKING = "ranking", _("The waiting list ranked by fit")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Working")
+        DONE = "done", _("Answered")
+        FAILED = "failed", _("Failed")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="what_ifs", verbose_name=_("program")
+    )
+    kind = models.CharField(_("question"), max_length=16, choices=Kind.choices)
+    parameters = models.JSONField(_("asked"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.CharField(_("progress"), max_length=200, blank=True)
+    result = models.JSONField(_("answer"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("what-if")
+        verbose_name_plural = _("what-ifs")
+        indexes = [models.Index(fields=["program", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

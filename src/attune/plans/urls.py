@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.plans import views, views_continuity
+from attune.plans import views, views_continuity, views_whatif
 
 urlpatterns = [
     path("programs/<int:program_id>/plan/", views.plan_board, name="plan_board"),
@@ -33,6 +33,32 @@ urlpatterns = [
         "organizations/<int:organization_id>/continuity/",
         views_continuity.organization_continuity,
         name="organization_continuity",
+    ),
+    path("programs/<int:program_id>/what-if/", views_whatif.whatif_page, name="whatif"),
+    path(
+        "programs/<int:program_id>/what-if/enroll/",
+        views_whatif.whatif_enroll,
+        name="whatif_enroll",
+    ),
+    path(
+        "programs/<int:program_id>/what-if/staffing/",
+        views_whatif.whatif_staffing,
+        name="whatif_staffing",
+    ),
+    path(
+        "programs/<int:program_id>/what-if/waiting-list/",
+        views_whatif.whatif_ranking,
+        name="whatif_ranking",
+    ),
+    path(
+        "programs/<int:program_id>/what-if/waiting-list/rank/",
+        views_whatif.whatif_rank,
+        name="whatif_rank",
+    ),
+    path(
+        "programs/<int:program_id>/what-if/<int:run_id>/",
+        views_whatif.whatif_run,
+        name="whatif_run",
     ),
     path("state/continuity/", views_continuity.state_continuity, name="state_continuity"),
     path(
