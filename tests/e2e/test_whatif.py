@@ -1,0 +1,85 @@
+"""What-ifs in a real browser, on the demo organization as `make run` has it.
+
+The demo director opens the continuity page, follows "What if…", chooses a waitlisted child
+(HTMX fills in the child's desired start and schedule), asks, and reads the answer as the
+run's page polls for it; then ranks the waiting list, leaves while it works and comes back
+to the ranking. The answers are worked out by the server's background threads.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+from tests.e2e.test_demo_roles import assert_accessible, demo_server, sign_in
+
+__all__ = ["demo_server"]  # the module-scoped server fixture, used here by name
+
+ANSWER_SECONDS = 30_000  # ms: the slowest demo answer (a no, with its fix) takes ~15 s
+
+
+def test_director_asks_whether_a_waitlisted_child_can_start(page: Page, demo_server: str) -> None:
+    sign_in(page, demo_server, "director")
+    page.get_by_role("link", name="Continuity of care").click()
+    expect(page.get_by_role("heading", name="Continuity of care", level=1)).to_be_visible()
+    page.get_by_role("link", name="What if…").click()
+    expect(page.get_by_role("heading", name="What if…", level=1)).to_be_visible()
+    assert_accessible(page)
+
+    # choosing a child swaps in the form with their desired start and schedule, in place
+    page.evaluate("window.marker = 'same page'")
+    page.get_by_label("Child on the waiting list").select_option(label="Ifrah Yusuf · Waiting")
+    expect(page.locator("#enroll-form")).to_contain_text("Ifrah Yusuf, born (or due)")
+    expect(page.get_by_label("Weekly attendance")).to_have_value("tue 08:30-16:00; thu 08:30-16:00")
+    assert page.evaluate("window.marker") == "same page"
+    assert "entry=" in page.url
+
+    asked = time.monotonic()
+    page.get_by_role("button", name="Ask about this child").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Can Ifrah Yusuf start on"))
+    ).to_be_visible()
+    headline = page.locator(".whatif-headline")
+    expect(headline).to_have_text(re.compile(r"^(Yes|No): Ifrah Yusuf can"), timeout=ANSWER_SECONDS)
+    answered = time.monotonic() - asked
+    if headline.inner_text().startswith("Yes"):
+        facts = page.locator(".whatif-answer dl")
+        expect(facts).to_contain_text("Group")
+        expect(facts).to_contain_text("Primary caregiver")
+        expect(
+            page.get_by_text("Children whose primary caregiver or group would change")
+        ).to_be_visible()
+    else:
+        expect(page.get_by_text("The smallest fix found")).to_be_visible()
+    assert answered < ANSWER_SECONDS / 1000, answered
+    assert not re.search(r"(?<![\w-])[csw]\d+(?![\w-])", page.locator("main").inner_text())
+    assert_accessible(page)
+
+    # the question is in the list of recent what-ifs, to come back to
+    page.get_by_role("link", name="All what-ifs").click()
+    recent = page.get_by_role("table")
+    expect(recent).to_contain_text("Can Ifrah Yusuf start on")
+
+
+def test_director_ranks_the_waiting_list_leaves_and_comes_back(
+    page: Page, demo_server: str
+) -> None:
+    sign_in(page, demo_server, "director")
+    page.get_by_role("link", name="Continuity of care").click()
+    page.get_by_role("link", name="What if…").click()
+    page.get_by_role("link", name="The waiting list by fit").first.click()
+    expect(page.get_by_role("heading", name="The waiting list by fit", level=1)).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Rank them")).click()
+    # the ranking works in the background: the page says so and can be left
+    expect(page.get_by_text("You can leave this page")).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Today").click()
+    page.go_back()
+    ranking = page.locator(".whatif-ranking")
+    expect(ranking).to_be_visible(timeout=60_000)
+    expect(ranking.locator("> li")).to_have_count(4)
+    expect(ranking).to_contain_text("Ifrah Yusuf")
+    expect(ranking.get_by_text("Can start").first).to_be_visible()
+    assert_accessible(page)
