@@ -9,13 +9,22 @@ on other children (changes that happen in that month anyway, e.g. a caregiver wh
 are reported apart). No: why (planner.explain), and the smallest fix found: the least
 caregiver time (by day and time of day) that a plan breaking the rules as little as possible
 is short of, plus primary places and the rules no staff can fix (group size, room capacity).
-A month for which no plan is found in time (nothing proven either way) is a no with the
-planner's explanation and no fix.
+When even ample extra staff (enough full-time caregivers to staff every group the rooms can
+hold on their own) leaves no plan possible, the fix says what staff cannot fix instead (rooms
+holding all their groups, groups too big), from planner.explain on the month with that staff;
+a staffing fix is only ever given when a plan with it was found. A month for which no plan is
+found in time (nothing proven either way) is a no with the planner's explanation and no fix.
+
+Two phases: the answer (yes, or no with its reasons) comes within `time_limit`; the fix
+search comes after, for up to `fix_time`. With ``fix_time=0`` a no is returned without its
+fix (``answer.fix_pending``) and ``find_fix(answer)`` looks for it later.
 
 ``rank(problem, entries)``: each waitlisted child's answer, best fit first: those who can be
 enrolled (fewest changes for others, then the fewest unmet goals of their own: language,
 primary on shift, IFSP-trained primary), then those who cannot (smallest fix first). Each
-answer is independent of the others (enrolling one changes the answer for the next).
+answer is independent of the others (enrolling one changes the answer for the next). Every
+child is answered first, then the fixes are looked for; ``by_fit`` sorts answers by what is
+known (a no whose fix is pending sorts with the nos that have none).
 
 ``staffing(problem, caregiver, start=..., shifts=None)``: the caregiver leaves on `start`
 (`shifts` None) or works `shifts` from then on (part-time): the children affected (their
@@ -28,6 +37,7 @@ spans that end before they start, an unknown caregiver.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -37,7 +47,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from planner import cpsat, timeline
-from planner.explain import explain_infeasible, fewest_staff, prechecks
+from planner.explain import fewest_staff, prechecks
 from planner.horizon import (
     Change,
     HorizonPlan,
@@ -56,13 +66,21 @@ from planner.model import (
     Schedule,
     SoftNote,
     Span,
+    Violation,
     hhmm,
     months_between,
 )
+from planner.validate import validate
 
 Progress = Callable[[str], None]
 OPEN_DEFAULT = (7 * 60, 18 * 60)  # the day tried for an extra caregiver when hours are unknown
 PRIMARY_GOALS = ("primary_presence", "language", "ifsp", "family_requests", "siblings")
+FIX_TIME = 10.0  # seconds for the fix search by default
+# kept from the month's planning for what comes after it within `time_limit` (building the
+# model, explaining a no: planner.horizon's explanation runs a little over its share)
+MARGIN = 0.3
+# the rules extra caregivers do not help with (see planner.validate)
+BEYOND_STAFF = ("group-size", "room-capacity", "room-too-many-groups", "limit")
 
 
 class WhatIfError(ValueError):
@@ -169,6 +187,15 @@ def _part(start: int, end: int) -> str:
     return "midday" if end - start <= 4 * 60 else "during the day"
 
 
+@dataclass(frozen=True)
+class FixSearch:
+    """What the fix search for a no needs, kept on an answer asked with ``fix_time=0``."""
+
+    problem: Problem  # the month (caregivers who work all of it) with the change
+    hint: Schedule  # hours tried first for one extra caregiver
+    hours: tuple[int, int] | None  # the program's opening hours, when known
+
+
 @dataclass
 class Enrollment:
     child: str
@@ -185,7 +212,13 @@ class Enrollment:
     fix: Fix | None = None
     plan: Plan | None = None
     problem: Problem | None = None  # the month planned, with the child
-    seconds: float = 0.0
+    seconds: float = 0.0  # to the answer (yes or no, with the reasons)
+    fix_search: FixSearch | None = None  # a no's fix not looked for yet: see find_fix
+    fix_seconds: float = 0.0  # the fix search, after the answer
+
+    @property
+    def fix_pending(self) -> bool:
+        return self.fix_search is not None
 
     @property
     def fit(self) -> tuple[int, int, int]:
@@ -207,7 +240,13 @@ class Staffing:
     fix: Fix | None = None
     plan: Plan | None = None
     problem: Problem | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # to the answer
+    fix_search: FixSearch | None = None  # a no's fix not looked for yet: see find_fix
+    fix_seconds: float = 0.0  # the fix search, after the answer
+
+    @property
+    def fix_pending(self) -> bool:
+        return self.fix_search is not None
 
 
 # -- checking the input -------------------------------------------------------------------------
@@ -302,38 +341,105 @@ def _shortfalls(extras: Sequence[Caregiver]) -> list[Shortfall]:
     )
 
 
-def _feasible(
+def _verdict(
     problem: Problem, extras: Sequence[Caregiver], *, time_limit: float, workers: int
-) -> bool:
-    """Some plan meets every rule with these extra caregivers (first solution found)."""
+) -> str:
+    """ "feasible" (a plan meets every rule with these extra caregivers: the first solution
+    found), "infeasible" (proved) or "unknown" (neither, in the time given)."""
     trial = replace(problem, caregivers=(*problem.caregivers, *extras))
     if prechecks(trial):
-        return False
+        return "infeasible"
     model = cpsat.PlannerModel(trial)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.2, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.stop_after_first_solution = True
     cpsat._tune(solver)
-    return solver.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    code = solver.solve(model.m)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible"
+    return "infeasible" if code == cp_model.INFEASIBLE else "unknown"
+
+
+def _feasible(
+    problem: Problem, extras: Sequence[Caregiver], *, time_limit: float, workers: int
+) -> bool:
+    """Some plan meets every rule with these extra caregivers (first solution found)."""
+    return _verdict(problem, extras, time_limit=time_limit, workers=workers) == "feasible"
+
+
+def _ample(problem: Problem, hours: tuple[int, int] | None) -> list[Caregiver]:
+    """Extra full-time caregivers enough for staff never to be what keeps a plan from the
+    rules: as many as it takes to staff every group the rooms can hold on their own (the
+    band needing the most staff for a full group), working every day a child attends, from
+    the program's opening (or the earliest arrival) to its closing (or the last departure)."""
+    rules = problem.program.rules
+    full = [b.staff_for(b.max_group) or 1 for b in rules.bands]
+    if rules.mixed_group is not None:
+        full.append(rules.mixed_group.staff_for(rules.mixed_group.max_group) or 1)
+    slots = sum(room.max_groups for room in problem.rooms)
+    spans = [span for child in problem.children for v in child.schedule.values() for span in v]
+    opening = hours or OPEN_DEFAULT
+    start = min([opening[0], *(s.start for s in spans)])
+    end = max([opening[1], *(s.end for s in spans)])
+    days = [d for d in DAYS if any(c.schedule.get(d) for c in problem.children)] or list(DAYS[:5])
+    shifts: Schedule = {d: (Span(start, end),) for d in days}
+    return [_extra(k, shifts) for k in range(1, max(1, slots * max(full)) + 1)]
+
+
+def _trim(
+    fixed: Sequence[Caregiver],
+    chosen: Schedule,
+    n: int,
+    check: Callable[[Sequence[Caregiver]], bool],
+    deadline: float,
+) -> Schedule:
+    """The extra caregiver `n`'s shifts `chosen` (a plan is possible with `fixed` and them),
+    trimmed as long as a plan stays possible: whole days first, then half hours from either
+    end of each span."""
+    for day in list(chosen):
+        trial = {d: v for d, v in chosen.items() if d != day}
+        if check([*fixed, _extra(n, trial)]):
+            chosen = trial
+    for day in list(chosen):
+        for i in range(len(chosen[day])):
+            for side in ("start", "end"):
+                while time.monotonic() < deadline:
+                    span = chosen[day][i]
+                    if span.end - span.start <= 30:
+                        break
+                    smaller = (
+                        Span(span.start + 30, span.end)
+                        if side == "start"
+                        else Span(span.start, span.end - 30)
+                    )
+                    trial = {**chosen, day: (*chosen[day][:i], smaller, *chosen[day][i + 1 :])}
+                    if not check([*fixed, _extra(n, trial)]):
+                        break
+                    chosen = trial
+    return chosen
 
 
 def _fix(
-    problem: Problem,
+    target: Problem,
     hint: Schedule,
     *,
     hours: tuple[int, int] | None,
     time_limit: float,
     workers: int,
 ) -> Fix:
-    """The least extra caregiver time found that makes a plan possible.
+    """The least extra caregiver time found that makes a plan of the month `target` (its
+    caregivers working all of it) possible.
 
     First the lower bound's moments alone (then the fix is proven smallest); else one more
     caregiver on `hint` (the new child's hours, or the leaving caregiver's shifts) besides
     them, then the program's whole day; the first that works is trimmed (whole days, then
-    half hours at either end) as long as a plan stays possible."""
+    half hours at either end) as long as a plan stays possible. When one more caregiver is
+    not enough, ample extra staff (`_ample`) is tried: if a plan is possible with it, the
+    fewest of those full-time caregivers that make it possible (each trimmed, last first);
+    if none is (proved), what staff cannot fix, from the least-bad arrangement with that
+    staff. Every staffing fix returned was checked: with it a plan meets every rule."""
     deadline = time.monotonic() + time_limit
-    target = employed_only(months_of(problem)[0])
     lower = _lower_bound(target)
     fix = Fix(least_minutes=sum(s.minutes for s in lower))
     base = _extras(lower)
@@ -353,35 +459,9 @@ def _fix(
             chosen = dict(option)
             break
     if chosen is None:
-        reasons = explain_infeasible(
-            target, time_limit=max(1.0, deadline - time.monotonic()), workers=workers
-        )
-        fix.other = [r.split(": ", 1)[-1] for r in _first(reasons)] or [
-            "no extra caregiver time was found that makes a plan possible"
-        ]
-        return fix
+        return _more_than_one(target, fix, hours=hours, deadline=deadline, workers=workers)
     n = len(base) + 1
-    # trim: whole days first, then half hours from either end of each span
-    for day in list(chosen):
-        trial = {d: v for d, v in chosen.items() if d != day}
-        if check([*base, _extra(n, trial)]):
-            chosen = trial
-    for day in list(chosen):
-        for i in range(len(chosen[day])):
-            for side in ("start", "end"):
-                while time.monotonic() < deadline:
-                    span = chosen[day][i]
-                    if span.end - span.start <= 30:
-                        break
-                    smaller = (
-                        Span(span.start + 30, span.end)
-                        if side == "start"
-                        else Span(span.start, span.end - 30)
-                    )
-                    trial = {**chosen, day: (*chosen[day][:i], smaller, *chosen[day][i + 1 :])}
-                    if not check([*base, _extra(n, trial)]):
-                        break
-                    chosen = trial
+    chosen = _trim(base, chosen, n, check, deadline)
     if any(chosen.values()):
         fix.shortfalls = _shortfalls([*base, _extra(n, chosen)])
     else:
@@ -389,6 +469,128 @@ def _fix(
         fix.shortfalls = _shortfalls(base)
         fix.primary = 1
     return fix
+
+
+def _more_than_one(
+    target: Problem, fix: Fix, *, hours: tuple[int, int] | None, deadline: float, workers: int
+) -> Fix:
+    """`_fix` when the lower bound's time and one more caregiver are not enough."""
+    ample = _ample(target, hours)
+
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    def check(trial: Sequence[Caregiver]) -> bool:
+        return left() > 0.1 and _feasible(
+            target, trial, time_limit=min(2.0, left()), workers=workers
+        )
+
+    verdict = (
+        _verdict(target, ample, time_limit=min(3.0, left()), workers=workers)
+        if left() > 0.1
+        else "unknown"
+    )
+    if verdict == "infeasible":
+        fix.other = _beyond_staff(
+            target, ample, time_limit=max(1.0, min(3.0, left())), workers=workers
+        )
+        return fix
+    if verdict == "unknown":
+        fix.other = [
+            f"No fix was found in the time given: with {len(ample)} more full-time caregivers "
+            "no plan was found, and none was proven impossible."
+        ]
+        return fix
+    # the fewest of the ample caregivers that make a plan possible (all of them do), then
+    # each trimmed, the last first; every step is checked
+    extras = list(ample)
+    for k in range(1, len(ample)):
+        if left() <= 0.1:
+            break
+        if check(ample[:k]):
+            extras = list(ample[:k])
+            break
+    for i in reversed(range(len(extras))):
+        if left() <= 0.1:
+            break
+        others = [*extras[:i], *extras[i + 1 :]]
+        extras[i] = _extra(i + 1, _trim(others, dict(extras[i].shifts), i + 1, check, deadline))
+    kept = [e for e in extras if any(e.shifts.values())]
+    fix.shortfalls = _shortfalls(kept)
+    fix.primary = len(extras) - len(kept)
+    return fix
+
+
+_AT_MOST = re.compile(r"allows at most (\d+) children")
+_PRESENT = re.compile(r"has (\d+) children present")
+_ON_SHIFT = re.compile(r" \((?:caregivers? on shift: [^)]*|no caregiver on shift)\)")
+
+
+def _beyond_staff(
+    target: Problem, extras: Sequence[Caregiver], *, time_limit: float, workers: int
+) -> list[str]:
+    """What no number of caregivers fixes, `extras` (ample staff) proved not to be enough:
+    the rooms' places (planner.explain's checks), else the least-bad arrangement with that
+    staff (planner.explain's relaxed model) and the rules it still breaks."""
+    trial = replace(target, caregivers=(*target.caregivers, *extras))
+    staff = f"Even with {len(extras)} more full-time caregivers no plan meets every rule"
+    reasons = [r for r in prechecks(trial) if "room" in r]
+    if reasons:
+        return [f"{staff}.", *reasons]
+    model = cpsat.PlannerModel(trial, relax=True)
+    model.minimize_slack()
+    outcome = cpsat.run(model, time_limit=time_limit, workers=workers)
+    if outcome.status not in ("optimal", "feasible"):
+        return [f"{staff}; no explanation was found in the time given."]
+    plan = model.plan(outcome.value, outcome.status)
+    found = [v for v in validate(trial, plan) if v.rule in BEYOND_STAFF]
+    if not found:
+        return [f"{staff}."]
+    rules = target.program.rules
+    slots = sum(room.max_groups for room in target.rooms)
+    out: list[str] = []
+    sizes = [v for v in found if v.rule == "group-size"]
+    if sizes and len(plan.groups) >= slots:
+        worst = sizes[0]
+        ages = [target.age_months(target.child(c)) for c in worst.children if _is_child(target, c)]
+        band = rules.band_for(min(ages)) if ages else None
+        of = f" of the {band.label} band" if band is not None else ""
+        holds = (
+            "its group"
+            if all(room.max_groups == 1 for room in target.rooms)
+            else "as many groups as it can"
+        )
+        sentence = (
+            f"{staff}: every room already holds {holds}, so there is no room for another group{of}"
+        )
+        present, most = _PRESENT.search(worst.message), _AT_MOST.search(worst.message)
+        if present and most:
+            where = f" in room {worst.room}" if worst.room else ""
+            sentence += (
+                f"; the group{where} would have {present.group(1)} children where at most "
+                f"{most.group(1)} are allowed"
+            )
+        out.append(sentence + ".")
+    else:
+        out.append(f"{staff}: the closest arrangement still breaks these rules.")
+    for v in found[:2]:
+        out.append(_without_staff(v))
+    if len(found) > 2:
+        rest = len(found) - 2
+        out.append(f"… and {rest} more time{'s' if rest > 1 else ''} the rules are broken.")
+    return out
+
+
+def _is_child(problem: Problem, child_id: str) -> bool:
+    return any(c.id == child_id for c in problem.children)
+
+
+def _without_staff(violation: Violation) -> str:
+    """The violation's sentence, without the caregivers on shift (extra ones among them)."""
+    text = _ON_SHIFT.sub("", violation.message)
+    if violation.group and violation.room:
+        text = text.replace(f"group {violation.group} ", f"the group in room {violation.room} ", 1)
+    return text
 
 
 def _extra(n: int, shifts: Schedule) -> Caregiver:
@@ -416,6 +618,39 @@ def baseline(
     return solve_horizon(month(problem, start), time_limit=time_limit, workers=workers)
 
 
+def find_fix(
+    answer: Enrollment | Staffing, *, time_limit: float = FIX_TIME, workers: int = 2
+) -> Fix | None:
+    """Look for the smallest fix of a no answered with ``fix_time=0`` (for up to
+    `time_limit` seconds): stored on the answer (`fix`, `fix_seconds`) and returned. An
+    answer with no fix to look for (a yes, a no without proof, one already looked for)
+    keeps its fix, which is returned."""
+    search = answer.fix_search
+    if search is None:
+        return answer.fix
+    started = time.monotonic()
+    answer.fix = _fix(
+        search.problem, search.hint, hours=search.hours, time_limit=time_limit, workers=workers
+    )
+    answer.fix_search = None
+    answer.fix_seconds = time.monotonic() - started
+    return answer.fix
+
+
+def _no(
+    answer: Enrollment | Staffing,
+    hint: Schedule,
+    hours: tuple[int, int] | None,
+    fix_time: float,
+    workers: int,
+) -> None:
+    """A proven no: its fix is looked for now (`fix_time` > 0) or left for find_fix."""
+    assert answer.problem is not None
+    answer.fix_search = FixSearch(answer.problem, dict(hint), hours)
+    if fix_time > 0:
+        find_fix(answer, time_limit=fix_time, workers=workers)
+
+
 def enroll(
     problem: Problem,
     child: Child,
@@ -425,9 +660,13 @@ def enroll(
     time_limit: float = 3.0,
     workers: int = 2,
     before: HorizonPlan | None = None,
-    fix_time: float = 10.0,
+    fix_time: float = FIX_TIME,
 ) -> Enrollment:
-    """Can `child` be enrolled from `start` with its schedule? (See the module docstring.)"""
+    """Can `child` be enrolled from `start` with its schedule? (See the module docstring.)
+
+    The answer comes within about `time_limit` seconds (`MARGIN` of it kept for explaining a
+    no). A no's fix is looked for for up to `fix_time` seconds after the answer; with 0 it is
+    not, and `find_fix(answer)` looks for it later (`answer.fix_pending`)."""
     started = time.monotonic()
     _check_start(problem, start)
     if any(c.id == child.id for c in problem.children):
@@ -450,7 +689,7 @@ def enroll(
         return answer
     if before is None:
         before = baseline(problem, start, time_limit=time_limit / 2, workers=workers)
-    left = max(1.0, time_limit - (time.monotonic() - started))
+    left = max(1.0, time_limit - (time.monotonic() - started) - MARGIN)
     newcomer = replace(child, current=None, enrolled_from=None, enrolled_until=None)
     with_child = replace(month(problem, start), children=(*problem.children, newcomer))
     answer.problem = employed_only(months_of(with_child)[0])
@@ -464,19 +703,15 @@ def enroll(
             "The program cannot meet the rules in that month even without this child.",
             *_first(before.explanation),
         ]
-        answer.fix = _fix(
-            with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
-        )
         answer.seconds = time.monotonic() - started
+        _no(answer, child.schedule, hours, fix_time, workers)
         return answer
     after = solve_horizon(with_child, time_limit=left, workers=workers)
     if after.status not in ("optimal", "feasible") or after.first is None:
         answer.reasons = _first(after.explanation)
-        if after.status != "unknown":
-            answer.fix = _fix(
-                with_child, child.schedule, hours=hours, time_limit=fix_time, workers=workers
-            )
         answer.seconds = time.monotonic() - started
+        if after.status != "unknown":
+            _no(answer, child.schedule, hours, fix_time, workers)
         return answer
     plan = after.first
     group = plan.group_of().get(child.id)
@@ -494,6 +729,13 @@ def enroll(
     return answer
 
 
+def by_fit(answers: Sequence[Enrollment]) -> list[Enrollment]:
+    """Best fit first, by what is known (a no whose fix is pending sorts as one without a
+    fix); ties keep the given order."""
+    order = {id(a): i for i, a in enumerate(answers)}
+    return sorted(answers, key=lambda a: (a.fit, order[id(a)]))
+
+
 def rank(
     problem: Problem,
     entries: Sequence[tuple[Child, date]],
@@ -502,8 +744,12 @@ def rank(
     time_limit: float = 3.0,
     workers: int = 2,
     progress: Progress | None = None,
+    fix_time: float = FIX_TIME,
 ) -> list[Enrollment]:
-    """Every waitlisted child's answer, best fit first (ties keep the waitlist's order)."""
+    """Every waitlisted child's answer, best fit first (ties keep the waitlist's order).
+
+    Every child is answered first; then the fixes of the nos are looked for, each for up to
+    `fix_time` seconds (with 0 they are left pending: find_fix, then by_fit)."""
     answers = []
     baselines: dict[date, HorizonPlan] = {}
     for n, (child, start) in enumerate(entries, 1):
@@ -518,12 +764,20 @@ def rank(
                 time_limit=time_limit,
                 workers=workers,
                 before=baselines[start],
+                fix_time=0,
             )
         )
         if progress is not None:
             progress(f"{n} of {len(entries)} waitlisted children answered")
-    order = {id(a): i for i, a in enumerate(answers)}
-    return sorted(answers, key=lambda a: (a.fit, order[id(a)]))
+    if fix_time > 0:
+        pending = [a for a in answers if a.fix_pending]
+        for n, answer in enumerate(pending, 1):
+            find_fix(answer, time_limit=fix_time, workers=workers)
+            if progress is not None:
+                progress(
+                    f"smallest fix looked for: {n} of {len(pending)} children who cannot start"
+                )
+    return by_fit(answers)
 
 
 def staffing(
@@ -535,9 +789,11 @@ def staffing(
     hours: tuple[int, int] | None = None,
     time_limit: float = 3.0,
     workers: int = 2,
-    fix_time: float = 10.0,
+    fix_time: float = FIX_TIME,
 ) -> Staffing:
-    """The caregiver leaves on `start` (`shifts` None) or works `shifts` from then on."""
+    """The caregiver leaves on `start` (`shifts` None) or works `shifts` from then on.
+
+    A no's fix as for `enroll` (`fix_time` 0: left for find_fix)."""
     started = time.monotonic()
     _check_start(problem, start)
     if not any(s.id == caregiver for s in problem.caregivers):
@@ -561,19 +817,13 @@ def staffing(
         status="no",
         problem=employed_only(months_of(after_problem)[0]),
     )
-    left = max(1.0, time_limit - (time.monotonic() - started))
+    left = max(1.0, time_limit - (time.monotonic() - started) - MARGIN)
     after = solve_horizon(after_problem, time_limit=left, workers=workers)
     if after.status not in ("optimal", "feasible") or after.first is None:
         answer.reasons = _first(after.explanation)
-        if after.status != "unknown":  # no plan found in time is no proof: no fix to claim
-            answer.fix = _fix(
-                after_problem,
-                person.shifts_on(start),
-                hours=hours,
-                time_limit=fix_time,
-                workers=workers,
-            )
         answer.seconds = time.monotonic() - started
+        if after.status != "unknown":  # no plan found in time is no proof: no fix to claim
+            _no(answer, person.shifts_on(start), hours, fix_time, workers)
         return answer
     answer.status = "yes"
     answer.plan = after.first

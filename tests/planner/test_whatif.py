@@ -37,7 +37,9 @@ from planner.whatif import (
     Shortfall,
     Staffing,
     WhatIfError,
+    by_fit,
     enroll,
+    find_fix,
     rank,
     staffing,
 )
@@ -406,6 +408,79 @@ def test_what_staff_cannot_fix_is_said_instead() -> None:
     assert "room" in answer.fix.sentence()
 
 
+def test_when_no_staff_makes_room_the_fix_says_so_and_offers_no_staffing() -> None:
+    # Each room holds one group (max_groups 1) and 10 children. ga: six infants (the most an
+    # infant group may hold) with sa1 and sa2; gb: eight toddlers (the most for toddlers)
+    # with sb1 and sb2. A seventh infant is one child too many for either group, and there
+    # is no room for a third group. The first reason is about staff (15 children need 5
+    # caregivers, 4 work), but no number of caregivers helps: the fix must say what staff
+    # cannot fix (the group size, every room holding its group), not repeat the shortfall.
+    children = [kid(f"a{i}", 7, "ga", "sa1" if i < 3 else "sa2") for i in range(6)]
+    children += [kid(f"b{i}", 22, "gb", "sb1" if i < 4 else "sb2") for i in range(8)]
+    caregivers = [carer("sa1", "ga"), carer("sa2", "ga"), carer("sb1", "gb"), carer("sb2", "gb")]
+    problem = program([("r1", 10), ("r2", 10)], children, caregivers, {"ga": "r1", "gb": "r2"})
+    assert all(room.max_groups == 1 for room in problem.rooms)
+    answer = enroll(problem, kid("baby", 7), start=JAN, time_limit=LIMIT, fix_time=0)
+    assert answer.status == "no"
+    assert "only 4 caregivers" in answer.reasons[0] and "needs at least 5" in answer.reasons[0]
+    assert answer.fix is None and answer.fix_pending  # the answer first, the fix after
+    fix = find_fix(answer)
+    assert fix is answer.fix and fix is not None and not answer.fix_pending
+    # no staffing fix is offered, and the shortfall is not repeated as if it were one
+    assert fix.shortfalls == [] and fix.primary == 0 and not fix.proven
+    assert fix.other and fix.size >= 5 * 24 * 60
+    summary = fix.other[0]
+    assert summary.startswith("Even with 4 more full-time caregivers no plan meets every rule")
+    assert "every room already holds its group" in summary
+    assert "no room for another group of the birth-12 months band" in summary
+    assert "would have 7 children where at most 6 are allowed" in summary
+    sentence = fix.sentence()
+    assert "needs at least 5" not in sentence and "more caregiver" not in sentence
+    assert "caregivers on shift" not in sentence  # the extra caregivers are not named
+    assert "extra-" not in sentence
+    # independently: even three more full-time caregivers leave no plan possible
+    assert answer.problem is not None
+    extra = [Caregiver(id=f"hired-{n}", shifts=SHIFT) for n in range(3)]
+    hired_three = replace(answer.problem, caregivers=(*answer.problem.caregivers, *extra))
+    assert solve(hired_three, time_limit=5, workers=2).status == "infeasible"
+    # the same answer with the fix looked for at once
+    at_once = enroll(problem, kid("baby", 7), start=JAN, time_limit=LIMIT)
+    assert at_once.fix is not None and not at_once.fix_pending
+    assert at_once.fix.shortfalls == [] and at_once.fix.other[0] == summary
+
+
+def test_the_fix_can_be_looked_for_after_the_answer() -> None:
+    # one_caregiver's no (see test_no_capacity_gives_reasons_and_the_smallest_fix), answered
+    # without its fix, then with it: the same fix as when it is looked for at once
+    mwf = week("09:00-15:00", ("mon", "wed", "fri"))
+    answer = enroll(one_caregiver(), kid("new", 18, schedule=mwf), start=JAN, fix_time=0)
+    assert answer.status == "no" and answer.reasons
+    assert answer.fix is None and answer.fix_pending and answer.fix_seconds == 0
+    assert answer.fit == (1, 10**9, 0)  # sorted with what is known: no fix yet
+    fix = find_fix(answer, time_limit=LIMIT)
+    assert fix is not None and fix.proven and fix.staff_minutes == 18 * 60
+    assert answer.fix is fix and not answer.fix_pending and answer.fix_seconds > 0
+    assert answer.fit == (1, 18 * 60, 0)
+    assert find_fix(answer) is fix  # nothing more to look for
+    assert_fix_works(answer.problem, fix)
+    # a yes has no fix to look for
+    yes = enroll(spare(), kid("new", 18), start=JAN, time_limit=LIMIT, fix_time=0)
+    assert yes.status == "yes" and not yes.fix_pending and find_fix(yes) is None
+    # a caregiver leaving, likewise
+    leaving = staffing(two_full_groups(), "sa1", start=JAN, time_limit=LIMIT, fix_time=0)
+    assert leaving.status == "no" and leaving.fix is None and leaving.fix_pending
+    found = find_fix(leaving, time_limit=LIMIT)
+    assert found is not None and found.proven and found.staff_minutes == 40 * 60
+    # ranking without fixes: every answer, sorted by what is known; the fixes after
+    entries = [(kid("saturday", 18, schedule=week("08:00-16:00", ("sat",))), JAN)]
+    entries += [(kid("toddler", 18), JAN)]
+    ranked = rank(crowded(), entries, time_limit=LIMIT, fix_time=0)
+    assert [(a.child, a.fix_pending) for a in ranked] == [("toddler", False), ("saturday", True)]
+    find_fix(ranked[1], time_limit=LIMIT)
+    assert [a.child for a in by_fit(ranked)] == ["toddler", "saturday"]
+    assert ranked[1].fix is not None and ranked[1].fix.staff_minutes == 8 * 60
+
+
 @pytest.mark.parametrize(
     ("birth", "words"),
     [
@@ -459,7 +534,15 @@ def test_rank_puts_yes_before_no_and_fewer_effects_first() -> None:
     assert [a.child for a in answers] == ["toddler", "baby", "saturday", "old"]
     assert [a.status for a in answers] == ["yes", "yes", "no", "no"]
     assert [len(a.effects) for a in answers[:2]] == [0, 2]
-    assert seen[-1] == "4 of 4 waitlisted children answered"
+    # every child is answered first, then the fixes are looked for
+    assert seen == [
+        "1 of 4 waitlisted children answered",
+        "2 of 4 waitlisted children answered",
+        "3 of 4 waitlisted children answered",
+        "4 of 4 waitlisted children answered",
+        "smallest fix looked for: 1 of 1 children who cannot start",
+    ]
+    assert not any(a.fix_pending for a in answers)
     for answer in answers[:2]:
         assert_valid(answer.problem, answer.plan)
     saturday_fix = answers[2].fix
