@@ -27,6 +27,7 @@ from attune.plans import whatif
 from attune.plans.models import WhatIfRun
 from attune.programs import services as program_services
 from attune.programs.models import Caregiver, Child, Program, WaitlistEntry
+from planner import whatif as engine
 from tests.conftest import World, make_user
 from tests.plans.helpers import staff
 
@@ -303,6 +304,128 @@ def test_the_run_page_shows_progress_polls_and_then_the_answer(world: World) -> 
     assert "Yes: Noor Haddad can start on" in visible_text(partial)
     whatif.answer(run_id=run.pk)  # a second call does not answer again
     assert WhatIfRun.objects.get(pk=run.pk).status == WhatIfRun.Status.DONE
+
+
+def _watch_fix_search(monkeypatch: pytest.MonkeyPatch, run_id: int | None = None) -> list[Any]:
+    """planner.whatif.find_fix, recording the run as the page would read it when each fix
+    search starts (the newest run, or `run_id`)."""
+    seen: list[Any] = []
+    find_fix = engine.find_fix
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        run = WhatIfRun.objects.get(pk=run_id) if run_id else WhatIfRun.objects.first()
+        assert run is not None
+        seen.append((run.status, run.progress, run.result))
+        return find_fix(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "find_fix", watched)
+    return seen
+
+
+def test_a_no_is_stored_and_shown_before_its_fix_is_looked_for(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program, _ruth = tiny(world)
+    entry = waiting(program, desired_schedule=FULL_DAY, birth_date=months_ago(program.today(), 20))
+    seen = _watch_fix_search(monkeypatch)
+    client = world.client("org_admin")
+    response = client.post(
+        url("whatif_enroll", program),
+        {"entry": entry.pk, "start": entry.desired_start.isoformat(), "schedule": "mon-fri 08:00-16:30"},
+    )  # fmt: skip
+    # when the fix search started, the run already held the answer, still running
+    ((status, progress, result),) = seen
+    assert status == WhatIfRun.Status.RUNNING
+    assert progress == "Looking for the smallest fix…"
+    assert result["status"] == "no" and result["reasons"]
+    assert result["fix"] is None and result["fix_pending"] is True
+    run = WhatIfRun.objects.get()
+    assert run.status == WhatIfRun.Status.DONE
+    assert run.result["fix_pending"] is False and run.result["fix"]["shortfalls"]
+    assert run.result["seconds"] < 3 and run.result["fix_seconds"] > 0
+    page = answer_page(client, response)
+    assert "The smallest fix found" in page and "Still looking" not in page
+    assert re.search(r"Answered in [\d.]+ s\. The smallest fix took [\d.]+ s more\.", page)
+    # the run's page as it was while the fix was looked for: the answer, and polling on
+    WhatIfRun.objects.filter(pk=run.pk).update(
+        status=WhatIfRun.Status.RUNNING, result=result, progress=progress, finished_at=None
+    )
+    run_url = url("whatif_run", program, run_id=run.pk)
+    partial = client.get(run_url, HTTP_HX_TARGET="whatif-answer", **HTMX).content.decode()
+    assert 'hx-trigger="every 1s"' in partial
+    text = visible_text(partial)
+    assert "No: Noor Haddad cannot start on" in text
+    assert "The smallest fix Still looking for it: it is added here when found." in text
+    assert "Looking for the smallest fix…" in text and "You can leave this page" in text
+    assert "The smallest fix found" not in text
+    assert not ID.search(text), ID.search(text)
+    # the server stopped during the fix search: the answer stays, the fix is said to be missing
+    WhatIfRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    body = client.get(run_url).content.decode()
+    text = visible_text(body)
+    assert "hx-trigger" not in body
+    assert "No: Noor Haddad cannot start on" in text
+    assert "stopped before the smallest fix was found" in text
+    assert "The search for it stopped before it was found." in text
+
+
+def test_a_caregiver_leaving_is_answered_before_its_fix(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program, ruth = tiny(world)
+    start = program.today() + timedelta(days=10)
+    seen: list[dict[str, Any]] = []
+    result = whatif.staffing(program, ruth, start=start, shifts=None, answered=seen.append)
+    ((first,),) = [seen]
+    assert first["status"] == "no" and first["fix_pending"] and first["fix"] is None
+    assert result["status"] == "no" and not result["fix_pending"]
+    assert result["fix"]["staff_minutes"] > 0
+    assert {k: v for k, v in first.items() if "fix" not in k and k != "seconds"} == {
+        k: v for k, v in result.items() if "fix" not in k and k != "seconds"
+    }
+    # a fix search that fails leaves the answer, saying so
+    monkeypatch.setattr(engine, "find_fix", lambda *a, **k: 1 / 0)
+    failed = whatif.staffing(program, ruth, start=start, shifts=None)
+    assert failed["status"] == "no" and failed["fix"] is None and failed["fix_failed"]
+    assert not failed["fix_pending"]
+    said = whatif.say_staffing(failed)
+    assert said.fix_failed and not said.fix_pending
+
+
+def test_the_ranking_answers_every_child_first_then_the_fixes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program, _ruth = tiny(world)
+    today = program.today()
+    full = waiting(program, desired_schedule=FULL_DAY, birth_date=months_ago(today, 20))
+    unborn = waiting(
+        program,
+        child_first_name="Zed",
+        birth_date=today + timedelta(days=60),
+        desired_start=today + timedelta(days=20),
+    )
+    seen = _watch_fix_search(monkeypatch)
+    client = world.client("org_admin")
+    assert client.post(url("whatif_rank", program)).status_code == 302
+    ((status, progress, result),) = seen
+    assert status == WhatIfRun.Status.RUNNING
+    assert progress == "Looking for the smallest fix: 1 of 1 children who cannot start"
+    assert result["fixes_pending"] is True
+    assert [a["entry"] for a in result["answers"]] == [full.pk, unborn.pk]
+    assert result["answers"][0]["fix_pending"] and not result["answers"][1]["fix_pending"]
+    run = WhatIfRun.objects.get()
+    assert run.status == WhatIfRun.Status.DONE and run.result["fixes_pending"] is False
+    assert run.result["answers"][0]["fix"]["shortfalls"]
+    # the ranking page while the fixes were looked for: every child, and polling on
+    WhatIfRun.objects.filter(pk=run.pk).update(
+        status=WhatIfRun.Status.RUNNING, result=result, progress=progress, finished_at=None
+    )
+    html = client.get(url("whatif_ranking", program)).content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    text = visible_text(html)
+    assert text.index("Noor Haddad") < text.index("Zed Haddad")
+    assert "Cannot start" in text and "Still looking for it" in text
+    assert "Looking for the smallest fix: 1 of 1 children who cannot start" in text
 
 
 def test_a_run_whose_thread_died_is_shown_as_interrupted(world: World) -> None:

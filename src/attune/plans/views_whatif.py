@@ -4,7 +4,8 @@ and answers (in the background), the run's page shows the answer.
 
 Every page works without JavaScript: the forms post and redirect to the run's page, which
 has a Refresh button while the answer is being worked out; with HTMX the run's answer is
-polled every second and choosing a child fills in their desired start and schedule.
+polled every second and choosing a child fills in their desired start and schedule. The
+answer is shown as soon as it is known; polling goes on until a no's smallest fix is found.
 """
 
 from __future__ import annotations
@@ -120,15 +121,18 @@ def _latest_ranking(program: Program) -> WhatIfRun | None:
 
 
 def _answer_context(run: WhatIfRun) -> dict[str, Any]:
-    """What the answer partial shows for a run, finished or not."""
+    """What the answer partial shows for a run, finished or not: the answer as soon as it is
+    stored (a no's fix, or the ranking's fixes, may still be being looked for)."""
     context: dict[str, Any] = {
         "run": run,
         "question": whatif.question(run),
         "interrupted": whatif.interrupted(run),
+        "answered": False,
         "said": None,
         "ranked": [],
     }
-    if run.status == WhatIfRun.Status.DONE and run.result is not None:
+    if run.status != WhatIfRun.Status.FAILED and run.result is not None:
+        context["answered"] = True
         if run.kind == WhatIfRun.Kind.ENROLL:
             context["said"] = whatif.say_enrollment(run.result)
         elif run.kind == WhatIfRun.Kind.STAFFING:

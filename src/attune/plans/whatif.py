@@ -7,6 +7,12 @@ planner problem (adapter.problem_for), the engine answers, and the answer is sto
 run as JSON with names and reason codes, never planner ids: the pages say it in the
 reader's language when they show it (`say_*` below). A what-if writes nothing but its run.
 
+Two phases: the answer (yes, or no with the reasons) is stored on the run as soon as it is
+known, while the run is still running ("Looking for the smallest fix…"); a no's smallest fix
+is looked for after it (planner.whatif's ``fix_time=0`` and ``find_fix``) and added when
+found. The ranking answers every child first (stored, sorted by what is known), then looks
+for the fixes one child at a time, with progress.
+
 Runs are answered by a small pool of background threads (`ATTUNE_WHATIF_WORKERS`), so a
 director can leave the page and come back; tests set `ATTUNE_WHATIF_INLINE` and get the
 answer within the request. A run whose thread died (the server stopped) stops being
@@ -47,14 +53,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TIME_LIMIT = 3.0  # seconds for planning the month asked about (planner.whatif's time_limit)
-FIX_TIME = 10.0  # seconds to look for the smallest fix when the answer is no
+TIME_LIMIT = 2.5  # seconds for the answer (planner.whatif's time_limit): within 3 s in all
+FIX_TIME = 10.0  # seconds to look for the smallest fix when the answer is no (after it)
 WORKERS = 2  # CP-SAT workers per answer
 STALE = timedelta(minutes=10)  # a run not updated for this long was interrupted
 RECENT = 10  # runs listed on the what-if page
 OPEN = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 
 Progress = Callable[[str], None]
+Answered = Callable[[dict[str, Any]], None]  # the answer, before its fix is looked for
 
 
 def open_entries(program: Program) -> QuerySet[WaitlistEntry]:
@@ -159,6 +166,10 @@ def answer(*, run_id: int) -> None:
     def progress(text: str) -> None:
         _update(run.pk, progress=text[:200])
 
+    def answered(result: dict[str, Any]) -> None:
+        """The answer is known: shown at once, while its fix is looked for."""
+        _update(run.pk, result=result, progress=_("Looking for the smallest fix…"))
+
     compute = {
         WhatIfRun.Kind.ENROLL: _enroll_run,
         WhatIfRun.Kind.STAFFING: _staffing_run,
@@ -166,7 +177,7 @@ def answer(*, run_id: int) -> None:
     }[WhatIfRun.Kind(run.kind)]
     with translation.override(str(run.parameters.get("language") or settings.LANGUAGE_CODE)):
         try:
-            result = compute(run, progress)
+            result = compute(run, progress, answered)
         except adapter.CannotPlan as exc:
             error = "\n".join(exc.messages)
         except engine.WhatIfError as exc:
@@ -304,9 +315,30 @@ def enrollment_json(
         "anyway": [_change_json(c, namer) for c in found.anyway],
         "unmet": unmet,
         "reasons": [namer.say(r) for r in found.reasons],
-        "fix": _fix_json(found.fix, namer),
-        "seconds": round(found.seconds, 2),
+        **_fix_fields(found, namer),
     }
+
+
+def _fix_fields(found: engine.Enrollment | engine.Staffing, namer: Namer) -> dict[str, Any]:
+    """The fix of an answer (or that it is still being looked for), and the times taken."""
+    return {
+        "fix": _fix_json(found.fix, namer),
+        "fix_pending": found.fix_pending,
+        "seconds": round(found.seconds, 2),
+        "fix_seconds": round(found.fix_seconds, 2),
+    }
+
+
+def _find_fix(found: engine.Enrollment | engine.Staffing) -> bool:
+    """Look for the answer's fix (planner.whatif.find_fix); False when that failed (logged:
+    the answer stands without a fix)."""
+    try:
+        engine.find_fix(found, time_limit=FIX_TIME, workers=WORKERS)
+    except Exception:
+        logger.exception("what-if fix search failed")
+        found.fix_search = None
+        return False
+    return True
 
 
 # -- the three questions ------------------------------------------------------------------------
@@ -317,9 +349,17 @@ def _month(day: date) -> str:
 
 
 def enroll(
-    program: Program, entry: WaitlistEntry, *, start: date, schedule: Mapping[str, Any]
+    program: Program,
+    entry: WaitlistEntry,
+    *,
+    start: date,
+    schedule: Mapping[str, Any],
+    answered: Answered | None = None,
 ) -> dict[str, Any]:
-    """Can `entry`'s child start on `start`, attending `schedule` (stored JSON)?"""
+    """Can `entry`'s child start on `start`, attending `schedule` (stored JSON)?
+
+    A no is given to `answered` (with "fix_pending") before its fix is looked for; the
+    answer returned has the fix."""
     problem, names = adapter.problem_for(program, on=start)
     child = adapter.waitlist_child(entry, problem, schedule=schedule)
     found = engine.enroll(
@@ -329,12 +369,17 @@ def enroll(
         hours=adapter.opening_hours(program),
         time_limit=TIME_LIMIT,
         workers=WORKERS,
-        fix_time=FIX_TIME,
+        fix_time=0,
     )
-    return enrollment_json(found, entry, names)
+    if not found.fix_pending:
+        return enrollment_json(found, entry, names)
+    if answered is not None:
+        answered(enrollment_json(found, entry, names))
+    ok = _find_fix(found)
+    return {**enrollment_json(found, entry, names), **({} if ok else {"fix_failed": True})}
 
 
-def _enroll_run(run: WhatIfRun, progress: Progress) -> dict[str, Any]:
+def _enroll_run(run: WhatIfRun, progress: Progress, answered: Answered) -> dict[str, Any]:
     p = run.parameters
     entry = WaitlistEntry.objects.select_related("sibling").get(pk=p["entry"], program=run.program)
     start = date.fromisoformat(p["start"])
@@ -342,13 +387,20 @@ def _enroll_run(run: WhatIfRun, progress: Progress) -> dict[str, Any]:
         _("Planning %(month)s with and without %(child)s…")
         % {"month": _month(start), "child": entry}
     )
-    return enroll(run.program, entry, start=start, schedule=p["schedule"])
+    return enroll(run.program, entry, start=start, schedule=p["schedule"], answered=answered)
 
 
 def staffing(
-    program: Program, caregiver: Caregiver, *, start: date, shifts: Mapping[str, Any] | None
+    program: Program,
+    caregiver: Caregiver,
+    *,
+    start: date,
+    shifts: Mapping[str, Any] | None,
+    answered: Answered | None = None,
 ) -> dict[str, Any]:
-    """`caregiver` leaves on `start` (`shifts` None) or works `shifts` from then on."""
+    """`caregiver` leaves on `start` (`shifts` None) or works `shifts` from then on.
+
+    A no is given to `answered` before its fix is looked for, as for `enroll`."""
     problem, names = adapter.problem_for(program, on=start)
     found = engine.staffing(
         problem,
@@ -358,29 +410,37 @@ def staffing(
         hours=adapter.opening_hours(program),
         time_limit=TIME_LIMIT,
         workers=WORKERS,
-        fix_time=FIX_TIME,
+        fix_time=0,
     )
     namer = Namer(names).with_plan(found.plan, found.problem)
-    return {
-        "caregiver": str(caregiver),
-        "change": found.change,
-        "start": found.start.isoformat(),
-        "status": found.status,
-        "affected": [_change_json(c, namer) for c in found.affected],
-        "anyway": [_change_json(c, namer) for c in found.anyway],
-        "reasons": [namer.say(r) for r in found.reasons],
-        "fix": _fix_json(found.fix, namer),
-        "seconds": round(found.seconds, 2),
-    }
+
+    def said() -> dict[str, Any]:
+        return {
+            "caregiver": str(caregiver),
+            "change": found.change,
+            "start": found.start.isoformat(),
+            "status": found.status,
+            "affected": [_change_json(c, namer) for c in found.affected],
+            "anyway": [_change_json(c, namer) for c in found.anyway],
+            "reasons": [namer.say(r) for r in found.reasons],
+            **_fix_fields(found, namer),
+        }
+
+    if not found.fix_pending:
+        return said()
+    if answered is not None:
+        answered(said())
+    ok = _find_fix(found)
+    return {**said(), **({} if ok else {"fix_failed": True})}
 
 
-def _staffing_run(run: WhatIfRun, progress: Progress) -> dict[str, Any]:
+def _staffing_run(run: WhatIfRun, progress: Progress, answered: Answered) -> dict[str, Any]:
     p = run.parameters
     caregiver = Caregiver.objects.get(pk=p["caregiver"], program=run.program)
     start = date.fromisoformat(p["start"])
     progress(_("Planning %(month)s without the change and with it…") % {"month": _month(start)})
     shifts = p.get("shifts") if p["change"] == "part-time" else None
-    return staffing(run.program, caregiver, start=start, shifts=shifts)
+    return staffing(run.program, caregiver, start=start, shifts=shifts, answered=answered)
 
 
 def _refused(entry: WaitlistEntry, start: date, reason: str) -> dict[str, Any]:
@@ -399,7 +459,9 @@ def _refused(entry: WaitlistEntry, start: date, reason: str) -> dict[str, Any]:
         "unmet": [],
         "reasons": [reason],
         "fix": None,
+        "fix_pending": False,
         "seconds": 0.0,
+        "fix_seconds": 0.0,
     }
 
 
@@ -411,13 +473,41 @@ def _entry_problem(program: Program, entry: WaitlistEntry) -> str | None:
     return program.outside_hours(schedule)
 
 
-def rank(program: Program, *, progress: Progress | None = None) -> dict[str, Any]:
+@dataclass
+class _Ranked:
+    """One child's answer in the ranking: refused (`found` None) or planner.whatif's."""
+
+    order: int
+    entry: WaitlistEntry
+    names: adapter.Names | None = None
+    found: engine.Enrollment | None = None
+    refused: dict[str, Any] | None = None
+    fix_failed: bool = False
+
+    def fit(self) -> tuple[int, int, int]:
+        return self.found.fit if self.found is not None else (2, 0, 0)
+
+    def json(self) -> dict[str, Any]:
+        if self.found is None or self.names is None:
+            assert self.refused is not None
+            return self.refused
+        said = enrollment_json(self.found, self.entry, self.names)
+        return {**said, "fix_failed": True} if self.fix_failed else said
+
+
+def rank(
+    program: Program, *, progress: Progress | None = None, answered: Answered | None = None
+) -> dict[str, Any]:
     """Every child on the waiting list, best fit first (planner.whatif.rank), each from
-    their desired start (today, if it is past) with their desired schedule."""
+    their desired start (today, if it is past) with their desired schedule.
+
+    Every child is answered first: the ranking by what is then known goes to `answered`
+    (with "fixes_pending") when some no's fix is still to be looked for; then the fixes,
+    one child at a time, with progress; the ranking returned has them."""
     today = program.today()
     entries = list(open_entries(program))
     order = {e.pk: i for i, e in enumerate(entries)}
-    answered: list[tuple[tuple[int, int, int], int, dict[str, Any]]] = []
+    ranked: list[_Ranked] = []
     done = 0
 
     def tick(_text: str = "") -> None:
@@ -434,7 +524,7 @@ def rank(program: Program, *, progress: Progress | None = None) -> dict[str, Any
         start = start_for(entry, today)
         reason = _entry_problem(program, entry)
         if reason is not None:
-            answered.append(((2, 0, 0), order[entry.pk], _refused(entry, start, reason)))
+            ranked.append(_Ranked(order[entry.pk], entry, refused=_refused(entry, start, reason)))
             tick()
             continue
         by_start.setdefault(start, []).append(entry)
@@ -443,9 +533,8 @@ def rank(program: Program, *, progress: Progress | None = None) -> dict[str, Any
             problem, names = adapter.problem_for(program, on=start)
         except adapter.CannotPlan as exc:
             for entry in group:
-                answered.append(
-                    ((2, 0, 0), order[entry.pk], _refused(entry, start, " ".join(exc.messages)))
-                )
+                refused = _refused(entry, start, " ".join(exc.messages))
+                ranked.append(_Ranked(order[entry.pk], entry, refused=refused))
                 tick()
             continue
         by_id = {adapter.waitlist_id(e): e for e in group}
@@ -457,19 +546,40 @@ def rank(program: Program, *, progress: Progress | None = None) -> dict[str, Any
             time_limit=TIME_LIMIT,
             workers=WORKERS,
             progress=tick,
+            fix_time=0,
         )
         for enrollment in found:
             entry = by_id[enrollment.child]
-            answered.append(
-                (enrollment.fit, order[entry.pk], enrollment_json(enrollment, entry, names))
+            ranked.append(_Ranked(order[entry.pk], entry, names, enrollment))
+
+    def ranking() -> dict[str, Any]:
+        ranked.sort(key=lambda r: (r.fit(), r.order))
+        pending = any(r.found is not None and r.found.fix_pending for r in ranked)
+        return {
+            "answers": [r.json() for r in ranked],
+            "today": today.isoformat(),
+            "fixes_pending": pending,
+        }
+
+    pending = [r for r in ranked if r.found is not None and r.found.fix_pending]
+    if not pending:
+        return ranking()
+    if answered is not None:
+        answered(ranking())
+    for n, r in enumerate(pending, 1):
+        if progress is not None:
+            progress(
+                _("Looking for the smallest fix: %(done)d of %(total)d children who cannot start")
+                % {"done": n, "total": len(pending)}
             )
-    answered.sort(key=lambda item: (item[0], item[1]))
-    return {"answers": [a for _fit, _order, a in answered], "today": today.isoformat()}
+        assert r.found is not None
+        r.fix_failed = not _find_fix(r.found)
+    return ranking()
 
 
-def _ranking_run(run: WhatIfRun, progress: Progress) -> dict[str, Any]:
+def _ranking_run(run: WhatIfRun, progress: Progress, answered: Answered) -> dict[str, Any]:
     progress(_("Answering for each child on the waiting list…"))
-    return rank(run.program, progress=progress)
+    return rank(run.program, progress=progress, answered=answered)
 
 
 # -- saying the answer (in the reader's language, when the page is shown) -----------------------
@@ -630,7 +740,10 @@ class Said:
     reasons: list[str] = field(default_factory=list)  # the planner's sentences (English)
     fix: list[str] = field(default_factory=list)  # translated
     fix_other: list[str] = field(default_factory=list)  # the planner's sentences (English)
-    seconds: float | None = None
+    fix_pending: bool = False  # a no whose fix is still being looked for
+    fix_failed: bool = False  # the fix search failed (logged)
+    seconds: float | None = None  # to the answer
+    fix_seconds: float | None = None  # the fix search, after the answer
     summary: str = ""  # one line, for the ranking
     start: str = ""  # the day asked about, for the reader
 
@@ -673,9 +786,18 @@ def say_enrollment(a: Mapping[str, Any]) -> Said:
     said.reasons = list(a.get("reasons") or [])
     said.fix = fix
     said.fix_other = fix_other(a.get("fix"))
-    said.seconds = a.get("seconds")
+    _timing(said, a)
     said.start = _date(a["start"])
     return said
+
+
+def _timing(said: Said, a: Mapping[str, Any]) -> None:
+    """Whether the fix is still being looked for (or failed), and the seconds taken."""
+    said.fix_pending = bool(a.get("fix_pending"))
+    said.fix_failed = bool(a.get("fix_failed"))
+    said.seconds = a.get("seconds")
+    if a.get("fix") is not None and a.get("fix_seconds"):
+        said.fix_seconds = a.get("fix_seconds")
 
 
 def say_staffing(a: Mapping[str, Any]) -> Said:
@@ -698,7 +820,7 @@ def say_staffing(a: Mapping[str, Any]) -> Said:
                 "%(date)s."
             )
         )
-    return Said(
+    said = Said(
         status=a["status"],
         headline=headline % params,
         changes=[say_change(c) for c in a.get("affected") or []],
@@ -708,8 +830,9 @@ def say_staffing(a: Mapping[str, Any]) -> Said:
         reasons=list(a.get("reasons") or []),
         fix=say_fix(a.get("fix")),
         fix_other=fix_other(a.get("fix")),
-        seconds=a.get("seconds"),
     )
+    _timing(said, a)
+    return said
 
 
 def question(run: WhatIfRun) -> str:
