@@ -8,6 +8,7 @@ one that checks the background thread.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -644,3 +646,33 @@ def test_a_new_user_without_a_role_cannot_ask(world: World) -> None:
     client = Client()
     client.force_login(make_user("stranger"))
     assert client.get(url("whatif", world.program)).status_code == 404
+
+
+# -- the benchmark command ------------------------------------------------------------------------
+
+
+def test_bench_whatif_runs_on_a_throwaway_demo_and_leaves_this_database_alone(
+    world: World,
+) -> None:
+    # one program, one made-up child: the command sets up its own demo copy in a temporary
+    # directory (a subprocess: migrate, load_demo) and times the what-ifs there
+    programs, runs = Program.objects.count(), WhatIfRun.objects.count()
+    entries = WaitlistEntry.objects.count()
+    out = io.StringIO()
+    call_command("bench_whatif", "--program", "Nguyen", "--limit", "1", stdout=out)
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert lines[0] == "| Program | Question | Answer | Seconds to answer | Seconds with fix |"
+    rows = [line for line in lines[2:] if line.startswith("| Nguyen Family Child Care |")]
+    assert len(rows) == 3, text
+    assert "Can Made-up Infant start on" in rows[0] and "(made up: 10 months, mon-fri" in rows[0]
+    assert "The waiting list ranked (1 child) †" in rows[1]
+    assert "What if " in rows[2] and " leaves on " in rows[2]
+    for row in rows:
+        answered, total = (float(cell) for cell in row.strip("| ").split(" | ")[-2:])
+        assert 0 <= answered <= total
+    assert re.search(r"^answer ≤ 3 s: MET \(slowest: Nguyen Family Child Care, ", text, re.M)
+    assert "Sunrise" not in text
+    # nothing was written here
+    assert (Program.objects.count(), WhatIfRun.objects.count()) == (programs, runs)
+    assert WaitlistEntry.objects.count() == entries
