@@ -9,11 +9,13 @@ on other children (changes that happen in that month anyway, e.g. a caregiver wh
 are reported apart). No: why (planner.explain), and the smallest fix found: the least
 caregiver time (by day and time of day) that a plan breaking the rules as little as possible
 is short of, plus primary places and the rules no staff can fix (group size, room capacity).
-When even ample extra staff (enough full-time caregivers to staff every group the rooms can
-hold on their own) leaves no plan possible, the fix says what staff cannot fix instead (rooms
-holding all their groups, groups too big), from planner.explain on the month with that staff;
-a staffing fix is only ever given when a plan with it was found. A month for which no plan is
-found in time (nothing proven either way) is a no with the planner's explanation and no fix.
+When one more caregiver is not enough, ample extra staff is tried (enough caregivers, working
+whenever children are there, to staff every group the rooms can hold on their own): a plan
+with it gives the fewest of them that work; none (proved) gives what staff cannot fix instead
+(rooms holding all their groups, groups too big), from planner.explain's relaxed model on the
+month with that staff. A staffing fix is only ever given when a plan with it was found. A
+month for which no plan is found in time (nothing proven either way) is a no with the
+planner's explanation and no fix.
 
 Two phases: the answer (yes, or no with its reasons) comes within `time_limit`; the fix
 search comes after, for up to `fix_time`. With ``fix_time=0`` a no is returned without its
@@ -368,22 +370,21 @@ def _feasible(
     return _verdict(problem, extras, time_limit=time_limit, workers=workers) == "feasible"
 
 
-def _ample(problem: Problem, hours: tuple[int, int] | None) -> list[Caregiver]:
-    """Extra full-time caregivers enough for staff never to be what keeps a plan from the
-    rules: as many as it takes to staff every group the rooms can hold on their own (the
-    band needing the most staff for a full group), working every day a child attends, from
-    the program's opening (or the earliest arrival) to its closing (or the last departure)."""
+def _ample(problem: Problem) -> list[Caregiver]:
+    """Extra caregivers enough for staff never to be what keeps a plan from the rules: as
+    many as it takes to staff every group the rooms can hold on their own (the band needing
+    the most staff for a full group), each working whenever a child is there (each day from
+    the first arrival to the last departure)."""
     rules = problem.program.rules
     full = [b.staff_for(b.max_group) or 1 for b in rules.bands]
     if rules.mixed_group is not None:
         full.append(rules.mixed_group.staff_for(rules.mixed_group.max_group) or 1)
     slots = sum(room.max_groups for room in problem.rooms)
-    spans = [span for child in problem.children for v in child.schedule.values() for span in v]
-    opening = hours or OPEN_DEFAULT
-    start = min([opening[0], *(s.start for s in spans)])
-    end = max([opening[1], *(s.end for s in spans)])
-    days = [d for d in DAYS if any(c.schedule.get(d) for c in problem.children)] or list(DAYS[:5])
-    shifts: Schedule = {d: (Span(start, end),) for d in days}
+    shifts: Schedule = {}
+    for day in DAYS:
+        spans = [span for child in problem.children for span in child.schedule.get(day, ())]
+        if spans:
+            shifts[day] = (Span(min(s.start for s in spans), max(s.end for s in spans)),)
     return [_extra(k, shifts) for k in range(1, max(1, slots * max(full)) + 1)]
 
 
@@ -436,7 +437,7 @@ def _fix(
     them, then the program's whole day; the first that works is trimmed (whole days, then
     half hours at either end) as long as a plan stays possible. When one more caregiver is
     not enough, ample extra staff (`_ample`) is tried: if a plan is possible with it, the
-    fewest of those full-time caregivers that make it possible (each trimmed, last first);
+    fewest of those caregivers that make it possible (each trimmed, last first);
     if none is (proved), what staff cannot fix, from the least-bad arrangement with that
     staff. Every staffing fix returned was checked: with it a plan meets every rule."""
     deadline = time.monotonic() + time_limit
@@ -459,7 +460,7 @@ def _fix(
             chosen = dict(option)
             break
     if chosen is None:
-        return _more_than_one(target, fix, hours=hours, deadline=deadline, workers=workers)
+        return _more_than_one(target, fix, deadline=deadline, workers=workers)
     n = len(base) + 1
     chosen = _trim(base, chosen, n, check, deadline)
     if any(chosen.values()):
@@ -471,11 +472,9 @@ def _fix(
     return fix
 
 
-def _more_than_one(
-    target: Problem, fix: Fix, *, hours: tuple[int, int] | None, deadline: float, workers: int
-) -> Fix:
+def _more_than_one(target: Problem, fix: Fix, *, deadline: float, workers: int) -> Fix:
     """`_fix` when the lower bound's time and one more caregiver are not enough."""
-    ample = _ample(target, hours)
+    ample = _ample(target)
 
     def left() -> float:
         return deadline - time.monotonic()
@@ -497,8 +496,8 @@ def _more_than_one(
         return fix
     if verdict == "unknown":
         fix.other = [
-            f"No fix was found in the time given: with {len(ample)} more full-time caregivers "
-            "no plan was found, and none was proven impossible."
+            f"No fix was found in the time given: with {len(ample)} more caregivers working "
+            "whenever children are there no plan was found, and none was proven impossible."
         ]
         return fix
     # the fewest of the ample caregivers that make a plan possible (all of them do), then
@@ -533,10 +532,14 @@ def _beyond_staff(
     the rooms' places (planner.explain's checks), else the least-bad arrangement with that
     staff (planner.explain's relaxed model) and the rules it still breaks."""
     trial = replace(target, caregivers=(*target.caregivers, *extras))
-    staff = f"Even with {len(extras)} more full-time caregivers no plan meets every rule"
+    n = len(extras)
+    staff = (
+        f"Even with {n} more caregiver{'s' if n != 1 else ''}, working whenever children are "
+        "there, no plan meets every rule"
+    )
     reasons = [r for r in prechecks(trial) if "room" in r]
     if reasons:
-        return [f"{staff}.", *reasons]
+        return ["No number of caregivers fixes this: the rooms are too small.", *reasons]
     model = cpsat.PlannerModel(trial, relax=True)
     model.minimize_slack()
     outcome = cpsat.run(model, time_limit=time_limit, workers=workers)

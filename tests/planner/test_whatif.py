@@ -430,12 +430,15 @@ def test_when_no_staff_makes_room_the_fix_says_so_and_offers_no_staffing() -> No
     assert fix.shortfalls == [] and fix.primary == 0 and not fix.proven
     assert fix.other and fix.size >= 5 * 24 * 60
     summary = fix.other[0]
-    assert summary.startswith("Even with 4 more full-time caregivers no plan meets every rule")
+    assert summary.startswith(
+        "Even with 4 more caregivers, working whenever children are there, no plan meets every "
+        "rule: "
+    )
     assert "every room already holds its group" in summary
     assert "no room for another group of the birth-12 months band" in summary
     assert "would have 7 children where at most 6 are allowed" in summary
     sentence = fix.sentence()
-    assert "needs at least 5" not in sentence and "more caregiver" not in sentence
+    assert "needs at least 5" not in sentence and "caregiver hour" not in sentence
     assert "caregivers on shift" not in sentence  # the extra caregivers are not named
     assert "extra-" not in sentence
     # independently: even three more full-time caregivers leave no plan possible
@@ -447,6 +450,35 @@ def test_when_no_staff_makes_room_the_fix_says_so_and_offers_no_staffing() -> No
     at_once = enroll(problem, kid("baby", 7), start=JAN, time_limit=LIMIT)
     assert at_once.fix is not None and not at_once.fix_pending
     assert at_once.fix.shortfalls == [] and at_once.fix.other[0] == summary
+
+
+def test_a_fix_of_several_caregivers_is_found_and_checked() -> None:
+    # Three rooms of 5, each holding one group of five toddlers with one caregiver: every
+    # group needs a second caregiver (1:4), and no child can move (every room is full). The
+    # lower bound sees the program as a whole (15 toddlers, 4 caregivers needed, 3 work):
+    # one more caregiver. But a caregiver is in one group, so three are needed, one per
+    # room: neither the lower bound's caregiver nor one more besides is enough, and the fix
+    # is three caregivers working the children's hours (checked, not proven smallest).
+    children, caregivers = [], []
+    for g in ("a", "b", "c"):
+        children += [kid(f"{g}{i}", 20, f"g{g}", f"s{g}" if i < 4 else None) for i in range(5)]
+        caregivers.append(carer(f"s{g}", f"g{g}"))
+    rooms = [("ra", 5), ("rb", 5), ("rc", 5)]
+    problem = program(rooms, children, caregivers, {"ga": "ra", "gb": "rb", "gc": "rc"})
+    answer = staffing(problem, "sa", start=JAN, shifts=SHIFT, time_limit=LIMIT, fix_time=0)
+    assert answer.status == "no"  # the same shifts: the program as it stands
+    fix = find_fix(answer, time_limit=20)
+    assert fix is not None and fix.other == [] and fix.primary == 0
+    assert fix.least_minutes == 40 * 60
+    assert fix.shortfalls == [Shortfall(day, hm("08:00"), hm("16:00"), 3) for day in WEEK]
+    assert not fix.proven
+    assert_fix_works(answer.problem, fix)
+    assert len(hired(fix)) == 3
+    # two would not do
+    assert answer.problem is not None
+    two = [Caregiver(id=f"hired-{n}", shifts=FULL) for n in range(2)]
+    with_two = replace(answer.problem, caregivers=(*answer.problem.caregivers, *two))
+    assert solve(with_two, time_limit=5, workers=2).status == "infeasible"
 
 
 def test_the_fix_can_be_looked_for_after_the_answer() -> None:
