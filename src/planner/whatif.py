@@ -489,16 +489,16 @@ def _more_than_one(target: Problem, fix: Fix, *, deadline: float, workers: int) 
         if left() > 0.1
         else "unknown"
     )
-    if verdict == "infeasible":
-        fix.other = _beyond_staff(
-            target, ample, time_limit=max(1.0, min(3.0, left())), workers=workers
-        )
-        return fix
-    if verdict == "unknown":
-        fix.other = [
-            f"No fix was found in the time given: with {len(ample)} more caregivers working "
-            "whenever children are there no plan was found, and none was proven impossible."
-        ]
+    if verdict != "feasible":
+        # proved: what staff cannot fix; not proved either way: no claim, only what the
+        # closest arrangement with that staff still breaks (when there is time to look)
+        proven = verdict == "infeasible"
+        if proven or left() > 1.0:
+            fix.other = _beyond_staff(
+                target, ample, proven=proven, time_limit=max(1.0, min(3.0, left())), workers=workers
+            )
+        else:
+            fix.other = [_not_found(len(ample))]
         return fix
     # the fewest of the ample caregivers that make a plan possible (all of them do), then
     # each trimmed, the last first; every step is checked
@@ -520,22 +520,38 @@ def _more_than_one(target: Problem, fix: Fix, *, deadline: float, workers: int) 
     return fix
 
 
+def _not_found(n: int) -> str:
+    return (
+        f"No fix was found in the time given: with {n} more caregiver{'s' if n != 1 else ''}, "
+        "working whenever children are there, no plan was found, and none was proven impossible"
+    )
+
+
 _AT_MOST = re.compile(r"allows at most (\d+) children")
 _PRESENT = re.compile(r"has (\d+) children present")
 _ON_SHIFT = re.compile(r" \((?:caregivers? on shift: [^)]*|no caregiver on shift)\)")
 
 
 def _beyond_staff(
-    target: Problem, extras: Sequence[Caregiver], *, time_limit: float, workers: int
+    target: Problem,
+    extras: Sequence[Caregiver],
+    *,
+    proven: bool,
+    time_limit: float,
+    workers: int,
 ) -> list[str]:
     """What no number of caregivers fixes, `extras` (ample staff) proved not to be enough:
     the rooms' places (planner.explain's checks), else the least-bad arrangement with that
-    staff (planner.explain's relaxed model) and the rules it still breaks."""
+    staff (planner.explain's relaxed model) and the rules it still breaks. Not `proven`
+    (no plan found with that staff in time, none proved impossible): said so, with what
+    the closest arrangement found still breaks."""
     trial = replace(target, caregivers=(*target.caregivers, *extras))
     n = len(extras)
     staff = (
         f"Even with {n} more caregiver{'s' if n != 1 else ''}, working whenever children are "
         "there, no plan meets every rule"
+        if proven
+        else _not_found(n)
     )
     reasons = [r for r in prechecks(trial) if "room" in r]
     if reasons:
@@ -553,7 +569,7 @@ def _beyond_staff(
     slots = sum(room.max_groups for room in target.rooms)
     out: list[str] = []
     sizes = [v for v in found if v.rule == "group-size"]
-    if sizes and len(plan.groups) >= slots:
+    if sizes and len(plan.groups) >= slots and proven:
         worst = sizes[0]
         ages = [target.age_months(target.child(c)) for c in worst.children if _is_child(target, c)]
         band = rules.band_for(min(ages)) if ages else None
@@ -575,7 +591,7 @@ def _beyond_staff(
             )
         out.append(sentence + ".")
     else:
-        out.append(f"{staff}: the closest arrangement still breaks these rules.")
+        out.append(f"{staff}: the closest arrangement found still breaks these rules.")
     for v in found[:2]:
         out.append(_without_staff(v))
     if len(found) > 2:

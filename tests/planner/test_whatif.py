@@ -37,6 +37,8 @@ from planner.whatif import (
     Shortfall,
     Staffing,
     WhatIfError,
+    _ample,
+    _beyond_staff,
     by_fit,
     enroll,
     find_fix,
@@ -446,6 +448,15 @@ def test_when_no_staff_makes_room_the_fix_says_so_and_offers_no_staffing() -> No
     extra = [Caregiver(id=f"hired-{n}", shifts=SHIFT) for n in range(3)]
     hired_three = replace(answer.problem, caregivers=(*answer.problem.caregivers, *extra))
     assert solve(hired_three, time_limit=5, workers=2).status == "infeasible"
+    # had the ample staff been neither proved too little nor enough in time, nothing is
+    # claimed: only what the closest arrangement found with it still breaks
+    unproven = _beyond_staff(
+        answer.problem, _ample(answer.problem), proven=False, time_limit=LIMIT, workers=2
+    )
+    assert unproven[0].startswith("No fix was found in the time given: with 4 more caregivers")
+    assert "none was proven impossible" in unproven[0]
+    assert not any("every room already holds" in text for text in unproven)
+    assert any("allows at most 6 children in the group" in text for text in unproven[1:])
     # the same answer with the fix looked for at once
     at_once = enroll(problem, kid("baby", 7), start=JAN, time_limit=LIMIT)
     assert at_once.fix is not None and not at_once.fix_pending

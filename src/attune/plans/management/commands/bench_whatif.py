@@ -258,7 +258,8 @@ def _summary(result: dict[str, Any]) -> str:
     if fix["primary"]:
         parts.append(f"{fix['primary']} more primary caregiver(s)")
     if fix["other"]:
-        parts.append("staff cannot fix it")
+        found = not fix["other"][0].startswith("No fix was found in the time given")
+        parts.append("staff cannot fix it" if found else "none found in time (nothing proven)")
     return "no; fix: " + ", ".join(parts)
 
 
