@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -274,29 +274,33 @@ class HorizonModel:
 
     # -- starting point ------------------------------------------------------------------------
 
-    def warm_start(self, *, time_limit: float, workers: int) -> bool:
+    def warm_start(self, *, time_limit: float, workers: int, first: Plan | None = None) -> bool:
         """Carry the current arrangement month to month and hint all of it.
 
         Month by month, the previous month's plan is each child's and caregiver's current
         arrangement; a single-month model completes it (CP-SAT, with those placements fixed)
         or, when the rules no longer allow it (a child aged into a stricter band), solves
         that month briefly from it. The months found are fixed in a copy of the horizon
-        model, whose solution then hints every variable.
+        model, whose solution then hints every variable. `first`, a plan of month 0 known to
+        meet the rules (e.g. found by the caller), is taken as month 0. When a later month
+        cannot be found in time, the months found are fixed and CP-SAT completes the rest.
         """
         deadline = time.monotonic() + time_limit
         if self._keep_everything(time_limit=min(time_limit / 4, 2.0), workers=workers):
             return True
-        if self._keep_primaries(time_limit=min(time_limit / 8, 1.0), workers=workers):
+        if first is None and self._keep_primaries(
+            time_limit=min(time_limit / 8, 1.0), workers=workers
+        ):
             return True
-        plans: list[Plan] = []
-        previous: Plan | None = None
-        for mo in self.months:
+        plans: list[Plan] = [first] if first is not None else []
+        previous: Plan | None = first
+        for mo in self.months[len(plans) :]:
             month_problem = mo.problem
             if previous is not None:
                 month_problem = _carry(month_problem, previous, mo.employed)
             left = deadline - time.monotonic()
             if left <= 0.2:
-                return False
+                break
             layer = cpsat.PlannerModel(month_problem)
             for s, caregiver in enumerate(month_problem.caregivers):
                 if caregiver.id not in mo.employed:
@@ -317,11 +321,13 @@ class HorizonModel:
                     layer, time_limit=share - (time.monotonic() - began), workers=workers
                 )
                 if found is None:
-                    return False
+                    break
                 previous = found
             plans.append(previous)
+        if not plans:
+            return False
         copy = self.m.clone()
-        for n, (layer, plan) in enumerate(zip(self.layers, plans, strict=True)):
+        for n, (layer, plan) in enumerate(zip(self.layers, plans, strict=False)):
             where = plan.group_of()
             staff_at = plan.caregiver_group()
             slot_index: dict[str, list[int]] = {}
@@ -449,11 +455,13 @@ def fewest_changes(layer: cpsat.PlannerModel, *, time_limit: float, workers: int
     current arrangement (the layer's own soft goals are set aside: this is a starting point
     for the horizon's stages, which weigh them). None when none is found in time.
 
-    Most of a program can usually stay as it is: the search re-plans one current group, then
-    every two, then every three (with the newcomers and the children and caregivers without
-    a group), everyone else fixed where they are, keeping the best; these small models solve
-    in hundredths of a second where the whole month takes CP-SAT many seconds to get as far.
-    When none of them works, the whole month gets the time left.
+    Most of a program can usually stay as it is: the search first re-plans one current group
+    at a time (with the newcomers and the children and caregivers without a group), everyone
+    else fixed where they are. When none works, the whole month is solved briefly for a
+    start. Then, from the best plan so far, every two and every three groups are re-planned
+    with the rest fixed as in it (a large-neighbourhood search that can only improve),
+    until a pass improves nothing or the time is up. These small models solve in hundredths
+    of a second where the whole month takes CP-SAT many seconds to get as far.
     """
     deadline = time.monotonic() + time_limit
     ids = {s.id: j for j, s in enumerate(layer.caregivers)}
@@ -490,51 +498,65 @@ def fewest_changes(layer: cpsat.PlannerModel, *, time_limit: float, workers: int
         if child.current and child.current.group:
             size[child.current.group] = size.get(child.current.group, 0) + 1
     labels = sorted(size, key=lambda g: (-size[g], g))
+    every = range(len(layer.m.Proto().variables))
     best: list[int] | None = None
     best_cost: int | None = None
-    every = range(len(layer.m.Proto().variables))
-    for n in (1, 2, 3):
-        for free in itertools.combinations(labels, n):
-            left = deadline - time.monotonic()
-            if left <= 0.05 or best_cost == 0:
-                break
-            # one group at a time from the current arrangement; then, from the best plan so
-            # far, two or three at a time (a neighbourhood that can only improve it)
-            start = current if best is None or n == 1 else {var: best[var.index] for var in current}
-            copy = layer.m.clone()
-            for var, value in start.items():
-                if var.index in owner and owner[var.index] not in free:
-                    copy.add(copy.get_int_var_from_proto_index(var.index) == value)
-            if best is not None and n > 1:
-                copy.clear_hints()  # type: ignore[no-untyped-call]
-                for i in every:
-                    copy.add_hint(copy.get_int_var_from_proto_index(i), best[i])
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(left, 0.3)
-            solver.parameters.num_workers = workers
-            cpsat._tune(solver)
-            code = solver.solve(copy, _StopAtZero())
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                cost = round(solver.objective_value)
-                if best_cost is None or cost < best_cost:
-                    best_cost = cost
-                    best = [solver.value(copy.get_int_var_from_proto_index(i)) for i in every]
-    left = deadline - time.monotonic()
-    if best is None and left > 0.2:
-        # no neighbourhood works: the whole month
+
+    def attempt(free: Sequence[str], fixed: dict[cp_model.IntVar, int], limit: float) -> None:
+        """Solve with every placement outside the groups `free` fixed as in `fixed`; keep the
+        result if it is the best so far (hinted with the best, so it can only improve)."""
+        nonlocal best, best_cost
+        copy = layer.m.clone()
+        for var, value in fixed.items():
+            if var.index in owner and owner[var.index] not in free:
+                copy.add(copy.get_int_var_from_proto_index(var.index) == value)
+        if best is not None:
+            copy.clear_hints()  # type: ignore[no-untyped-call]
+            for i in every:
+                copy.add_hint(copy.get_int_var_from_proto_index(i), best[i])
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = left
+        solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = workers
         cpsat._tune(solver)
-        code = solver.solve(layer.m, _StopAtZero())
+        try:
+            code = solver.solve(copy, _StopAtZero())
+        except IndexError:
+            # OR-Tools 9.15 presolve can fail on a hint ("absl::btree_map::at",
+            # google/or-tools#5288): the same search without the hint
+            copy.clear_hints()  # type: ignore[no-untyped-call]
+            code = solver.solve(copy, _StopAtZero())
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             cost = round(solver.objective_value)
             if best_cost is None or cost < best_cost:
                 best_cost = cost
-                best = [
-                    solver.value(layer.m.get_int_var_from_proto_index(i))
-                    for i in range(len(layer.m.Proto().variables))
-                ]
+                best = [solver.value(copy.get_int_var_from_proto_index(i)) for i in every]
+
+    # 1. one current group re-planned at a time, the rest as it is
+    for label in labels:
+        left = deadline - time.monotonic()
+        if left <= 0.05 or best_cost == 0:
+            break
+        attempt((label,), current, min(left, 0.3))
+    # 2. none works: the whole month, from the current arrangement where it holds, for a start
+    if best is None and deadline - time.monotonic() > 0.1:
+        layer.hint_current()
+        attempt(labels, {}, max(0.1, min(deadline - time.monotonic(), 0.4 * time_limit)))
+        layer.m.clear_hints()  # type: ignore[no-untyped-call]
+    # 3. then two, then three groups at a time re-planned from the best plan so far, the rest
+    # fixed as in it (large-neighbourhood search), until nothing improves or time is up
+    improved = True
+    while improved and best is not None and best_cost != 0:
+        improved = False
+        for n in (2, 3):
+            for free in itertools.combinations(labels, n):
+                left = deadline - time.monotonic()
+                if left <= 0.05 or best_cost == 0:
+                    break
+                before = best_cost
+                attempt(free, {var: best[var.index] for var in current}, min(left, 0.3))
+                improved = improved or best_cost != before
+        if deadline - time.monotonic() <= 0.05:
+            break
     if best is None:
         return None
     return layer.plan(_reader(best), "feasible")
@@ -705,8 +727,10 @@ def solve_horizon(
     time_limit: float = 30.0,
     workers: int = 2,
     progress: cpsat.Progress | None = None,
+    first: Plan | None = None,
 ) -> HorizonPlan:
-    """Plan problem.horizon_months months; every month's plan is validated."""
+    """Plan problem.horizon_months months; every month's plan is validated. `first`: a plan
+    of the first month that meets the rules, to start the search from (optional)."""
     started = time.monotonic()
     months = months_of(problem)
     notes = [why for mo in months for _, why in mo.left_out]
@@ -724,7 +748,7 @@ def solve_horizon(
             )
     model = HorizonModel(problem, months)
     left = max(1.0, time_limit - (time.monotonic() - started))
-    warm = model.warm_start(time_limit=min(0.6 * left, 20.0), workers=workers)
+    warm = model.warm_start(time_limit=min(0.6 * left, 20.0), workers=workers, first=first)
     if progress is not None:
         progress(
             f"planning {len(months)} months: "

@@ -42,7 +42,7 @@ from planner import cpsat
 from planner.chart import line_chart
 from planner.continuity import MonthRecord, aggregate, child_measures
 from planner.generate import generate_with_plan
-from planner.horizon import month_start, solve_horizon
+from planner.horizon import fewest_changes, month_start, solve_horizon
 from planner.model import (
     DAYS,
     Caregiver,
@@ -327,7 +327,9 @@ def _state_from(plan: Plan) -> State:
 # -- policies ----------------------------------------------------------------------------------
 
 
-def _plan_greedy(world: World, m: int, state: State, extra: list[Caregiver]) -> Plan | None:
+def _plan_greedy(
+    world: World, m: int, state: State, extra: list[Caregiver], floaters: list[Caregiver]
+) -> Plan | None:
     result = solve(
         month_problem(world, m, state, extra),
         time_limit=world.config.time_limit,
@@ -336,9 +338,66 @@ def _plan_greedy(world: World, m: int, state: State, extra: list[Caregiver]) -> 
     return result if result.status in ("optimal", "feasible") else None
 
 
-def _plan_continuity(world: World, m: int, state: State, extra: list[Caregiver]) -> Plan | None:
+FLOAT_SHIFTS = ((9 * 60, 17 * 60), (7 * 60, 15 * 60), (10 * 60, 18 * 60))
+MAX_FLOATERS = 3  # a month
+
+
+def _floater(n: int, start: int, end: int) -> Caregiver:
+    """A float caregiver for a month: 8 hours on weekdays, in any group, primary to nobody."""
+    return Caregiver(
+        id=f"float{n}",
+        shifts={d: (Span(start, end),) for d in DAYS[:5]},
+        languages=("en",),
+        max_primary=0,
+    )
+
+
+def _kept_short(problem: Problem, time_limit: float, workers: int) -> tuple[int, Plan | None]:
+    """How many children lose a primary caregiver who still works here, in the month's plan
+    with the fewest changes found (planner.horizon.fewest_changes), and that plan."""
+    plan = fewest_changes(cpsat.PlannerModel(problem), time_limit=time_limit, workers=workers)
+    if plan is None:
+        return len(problem.children) + 1, None
+    return sum(
+        1
+        for c in problem.children
+        if c.current and c.current.primary and plan.primary.get(c.id) != c.current.primary
+    ), plan
+
+
+def _floaters(problem: Problem, cfg: Config) -> tuple[list[Caregiver], Plan | None]:
+    """The continuity policy staffs for continuity: when this month's staff cannot keep every
+    child with a primary caregiver who still works here, float caregivers (up to
+    MAX_FLOATERS, each tried on three shifts) are added for the month if they save changes.
+    Their hours are counted. Returns them and the month's plan with the fewest changes."""
+    limit = min(1.5, cfg.time_limit / 2)
+    floaters: list[Caregiver] = []
+    needed, plan = _kept_short(problem, limit, cfg.workers)
+    while needed > 0 and len(floaters) < MAX_FLOATERS:
+        options = []
+        for start, end in FLOAT_SHIFTS:
+            trial = [*floaters, _floater(len(floaters) + 1, start, end)]
+            n, found = _kept_short(
+                replace(problem, caregivers=problem.caregivers + tuple(trial)), limit, cfg.workers
+            )
+            options.append((n, trial, found))
+            if n == 0:
+                break
+        n, trial, found = min(options, key=lambda option: option[0])
+        if n >= needed:
+            break
+        floaters, needed, plan = trial, n, found
+    return floaters, plan
+
+
+def _plan_continuity(
+    world: World, m: int, state: State, extra: list[Caregiver], floaters: list[Caregiver]
+) -> Plan | None:
     cfg = world.config
     base = month_problem(world, m, state, extra)
+    added, first = _floaters(base, cfg)
+    floaters[:] = added
+    base = replace(base, caregivers=base.caregivers + tuple(floaters))
     day = world.month(m)
     horizon = min(cfg.horizon, cfg.months - m)
     # what is known ahead: who ages out (enrolled until), who is hired (employed from)
@@ -360,14 +419,14 @@ def _plan_continuity(world: World, m: int, state: State, extra: list[Caregiver])
     caregivers = (
         tuple(
             replace(s, employed_until=month_start(day, 1) - timedelta(days=1))
-            if s.id.startswith("sub")
+            if s.id.startswith(("sub", "float"))
             else s
             for s in base.caregivers
         )
         + later
     )
     problem = replace(base, children=children, caregivers=caregivers, horizon_months=horizon)
-    result = solve_horizon(problem, time_limit=cfg.time_limit * 2, workers=cfg.workers)
+    result = solve_horizon(problem, time_limit=cfg.time_limit, workers=cfg.workers, first=first)
     if result.status not in ("optimal", "feasible") or result.first is None:
         return None
     plan = result.first
@@ -401,7 +460,9 @@ class _Need(Exception):
         self.room = room
 
 
-def _plan_age_rooms(world: World, m: int, state: State, extra: list[Caregiver]) -> Plan | None:
+def _plan_age_rooms(
+    world: World, m: int, state: State, extra: list[Caregiver], floaters: list[Caregiver]
+) -> Plan | None:
     """Children by age into the rooms of their age (the youngest room with space when theirs is
     full, counting the children present at once); caregivers stay with their rooms; a primary
     caregiver is kept while the child stays in the room and the caregiver works there."""
@@ -478,7 +539,8 @@ def _plan_age_rooms(world: World, m: int, state: State, extra: list[Caregiver]) 
     )
 
 
-PLANNERS: dict[str, Callable[[World, int, State, list[Caregiver]], Plan | None]] = {
+Planner = Callable[[World, int, State, list[Caregiver], list[Caregiver]], Plan | None]
+PLANNERS: dict[str, Planner] = {
     "continuity": _plan_continuity,
     "greedy": _plan_greedy,
     "age-rooms": _plan_age_rooms,
@@ -497,10 +559,11 @@ class Result:
     substitute_hours: float
     seconds: float
     cumulative_changes: list[tuple[str, float]]  # month -> primary changes per child so far
+    floater_hours: float = 0.0  # the continuity policy's float caregivers
 
     @property
     def caregiver_hours(self) -> float:
-        return self.regular_hours + self.substitute_hours
+        return self.regular_hours + self.substitute_hours + self.floater_hours
 
 
 def run_policy(world: World, policy: str, progress: Progress | None = None) -> Result:
@@ -509,7 +572,7 @@ def run_policy(world: World, policy: str, progress: Progress | None = None) -> R
     state = _state_from(world.start_plan)
     records: list[MonthRecord] = []
     violations = 0
-    regular = substitutes = 0.0
+    regular = substitutes = floating = 0.0
     cumulative: list[tuple[str, float]] = []
     changes = 0
     seen: set[str] = set()
@@ -525,12 +588,13 @@ def run_policy(world: World, policy: str, progress: Progress | None = None) -> R
                     "substitute caregivers; give the program more caregivers (--caregivers)"
                 )
             sub_id = f"sub{m + 1}-{len(extra) + 1}"
-            problem = month_problem(world, m, state, extra)
+            floaters: list[Caregiver] = []  # the continuity policy's, when it adds any
             try:
-                plan = planner(world, m, state, extra)
+                plan = planner(world, m, state, extra, floaters)
             except _Need as need:  # age-rooms: a room without a free primary caregiver
                 extra.append(_substitute(sub_id, [], need.room))
                 continue
+            problem = month_problem(world, m, state, [*extra, *floaters])
             if plan is None:  # the planners: no plan meets the rules with this staff
                 extra.append(_substitute(sub_id, _shortfall(problem)))
                 continue
@@ -551,6 +615,7 @@ def run_policy(world: World, policy: str, progress: Progress | None = None) -> R
             * WEEKS_PER_MONTH
         )
         substitutes += sum(schedule_minutes(s.shifts) for s in extra) / 60 * WEEKS_PER_MONTH
+        floating += sum(schedule_minutes(s.shifts) for s in floaters) / 60 * WEEKS_PER_MONTH
         by_id = {c.id: c for c in problem.caregivers}
         group_of = plan.group_of()
         label = f"{day.year:04d}-{day.month:02d}"
@@ -583,7 +648,14 @@ def run_policy(world: World, policy: str, progress: Progress | None = None) -> R
                 f"{policy}: month {m + 1}/{cfg.months} planned ({time.monotonic() - started:.0f} s)"
             )
     return Result(
-        policy, records, violations, regular, substitutes, time.monotonic() - started, cumulative
+        policy,
+        records,
+        violations,
+        regular,
+        substitutes,
+        time.monotonic() - started,
+        cumulative,
+        floating,
     )
 
 
@@ -599,6 +671,7 @@ class Summary:
     caregiver_hours: float
     substitute_hours: float
     seconds: float
+    floater_hours: float = 0.0
 
 
 def summarize(result: Result) -> Summary:
@@ -616,20 +689,21 @@ def summarize(result: Result) -> Summary:
         caregiver_hours=result.caregiver_hours,
         substitute_hours=result.substitute_hours,
         seconds=result.seconds,
+        floater_hours=result.floater_hours,
     )
 
 
 def table(summaries: Sequence[Summary]) -> str:
     lines = [
-        "| policy | primary changes per child | per child-year | median months with the same primary | primary on shift | group stability | rule violations | caregiver hours | of which substitutes | seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| policy | primary changes per child | per child-year | median months with the same primary | primary on shift | group stability | rule violations | caregiver hours | of which substitutes | of which floaters | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         lines.append(
             f"| {s.policy} | {s.changes_per_child:.2f} | {s.changes_per_child_year:.2f} "
             f"| {s.median_months_same_primary:.1f} | {100 * s.presence:.0f}% "
             f"| {100 * s.group_stability:.0f}% | {s.violations} | {s.caregiver_hours:,.0f} "
-            f"| {s.substitute_hours:,.0f} | {s.seconds:.0f} |"
+            f"| {s.substitute_hours:,.0f} | {s.floater_hours:,.0f} | {s.seconds:.0f} |"
         )
     return "\n".join(lines)
 

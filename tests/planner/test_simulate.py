@@ -43,6 +43,8 @@ def test_every_policy_meets_the_rules_every_month(
             label = f"{day.year:04d}-{day.month:02d}"
             assert months[label] == len(world.enrolled(m)), (result.policy, label)
         assert all(r.primary for r in result.records), result.policy
+        # float caregivers (the continuity policy's) are nobody's primary caregiver
+        assert not any(r.primary and r.primary.startswith("float") for r in result.records)
 
 
 def test_each_plan_is_checked_by_the_validator() -> None:
@@ -51,7 +53,7 @@ def test_each_plan_is_checked_by_the_validator() -> None:
     world = sim.build_world(SMALL)
     state = sim._state_from(world.start_plan)
     for m in range(3):
-        plan = sim._plan_greedy(world, m, state, [])
+        plan = sim._plan_greedy(world, m, state, [], [])
         assert plan is not None
         assert validate(sim.month_problem(world, m, state), plan) == []
         state = sim._state_from(plan)
@@ -62,6 +64,11 @@ def test_measures_are_consistent(small: tuple[list[sim.Result], list[sim.Summary
     for result, summary in zip(results, summaries, strict=True):
         assert summary.caregiver_hours > 0
         assert 0 <= summary.substitute_hours <= summary.caregiver_hours
+        assert summary.caregiver_hours == pytest.approx(
+            result.regular_hours + result.substitute_hours + result.floater_hours
+        )
+        if result.policy != "continuity":
+            assert result.floater_hours == 0
         assert 0 <= summary.presence <= 1
         assert 0 <= summary.group_stability <= 1
         assert 1 <= summary.median_months_same_primary <= SMALL.months
