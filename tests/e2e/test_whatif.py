@@ -110,4 +110,15 @@ def test_director_ranks_the_waiting_list_leaves_and_comes_back(
     expect(ranking.locator("> li")).to_have_count(4)
     expect(ranking).to_contain_text("Ifrah Yusuf")
     expect(ranking.get_by_text("Can start").first).to_be_visible()
+    # while a fix is looked for, polling leaves an opened answer open
+    pending = ranking.locator("details[hx-preserve]")
+    if pending.count():
+        opened = pending.first.get_attribute("id")
+        pending.first.locator("summary").click()
+        page.wait_for_timeout(2_500)  # two polls
+        still = page.locator(f"details#{opened}")
+        if still.count():  # its fix not found yet: the same element, still open
+            expect(still).to_have_attribute("open", "")
+    expect(page.locator("details[hx-preserve]")).to_have_count(0, timeout=60_000)
+    expect(ranking.get_by_text("Still looking for it")).to_have_count(0)
     assert_accessible(page)

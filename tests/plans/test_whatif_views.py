@@ -428,6 +428,12 @@ def test_the_ranking_answers_every_child_first_then_the_fixes(
     assert text.index("Noor Haddad") < text.index("Zed Haddad")
     assert "Cannot start" in text and "Still looking for it" in text
     assert "Looking for the smallest fix: 1 of 1 children who cannot start" in text
+    # polling keeps an answer whose fix is pending as it is in the page (opened or not)
+    assert f'id="whatif-ranked-{full.pk}-pending" hx-preserve="true"' in html
+    assert f'id="whatif-ranked-{unborn.pk}"' in html
+    WhatIfRun.objects.filter(pk=run.pk).update(status=WhatIfRun.Status.DONE, result=run.result)
+    html = client.get(url("whatif_ranking", program)).content.decode()
+    assert "hx-preserve" not in html and f'id="whatif-ranked-{full.pk}"' in html
 
 
 def test_a_run_whose_thread_died_is_shown_as_interrupted(world: World) -> None:
