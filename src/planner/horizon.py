@@ -453,7 +453,8 @@ class HorizonModel:
 def fewest_changes(layer: cpsat.PlannerModel, *, time_limit: float, workers: int) -> Plan | None:
     """The month's plan with the fewest changes of primary caregiver, then of group, from the
     current arrangement (the layer's own soft goals are set aside: this is a starting point
-    for the horizon's stages, which weigh them). None when none is found in time.
+    for the horizon's stages, which weigh them). None when none is found in time. The
+    layer's objective and hints are replaced: use a layer of its own.
 
     Most of a program can usually stay as it is: the search first re-plans one current group
     at a time (with the newcomers and the children and caregivers without a group), everyone
