@@ -31,7 +31,7 @@ define banner
 	@printf '\n\033[1m==> %s\033[0m\n' $(1)
 endef
 
-.PHONY: help setup run test lint imports types test-sqlite test-postgres test-e2e bench clean
+.PHONY: help setup run test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -129,6 +129,10 @@ bench: setup ## run every benchmarks/bench_*.py script
 		printf '\n\033[1m==> Benchmark: %s\033[0m\n' "$$script"; \
 		$(BIN)/python "$$script"; \
 	done
+
+bench-continuity: export ATTUNE_ENV := test
+bench-continuity: setup ## the continuity benchmark (issue #5; about an hour on 2 cores)
+	$(BIN)/python benchmarks/continuity.py --whatif
 
 clean: ## remove .venv, .tools, var/ (the dev database) and caches
 	rm -rf $(VENV) $(TOOLS_DIR) var test-results \
