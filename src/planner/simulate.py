@@ -427,9 +427,14 @@ def _plan_continuity(
     )
     problem = replace(base, children=children, caregivers=caregivers, horizon_months=horizon)
     result = solve_horizon(problem, time_limit=cfg.time_limit, workers=cfg.workers, first=first)
-    if result.status not in ("optimal", "feasible") or result.first is None:
+    if result.status in ("optimal", "feasible") and result.first is not None:
+        plan = result.first
+    elif result.status == "unknown" and first is not None:
+        # Out of time over the months ahead (a busy machine): this month's own fewest-changes
+        # plan meets the rules; only the look-ahead is lost for this month.
+        plan = first
+    else:
         return None
-    plan = result.first
     # the caregivers hired later are not there this month
     present = {s.id for s in base.caregivers}
     plan.groups = [

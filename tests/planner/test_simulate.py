@@ -214,3 +214,19 @@ def test_cli_bad_input_exits_2_without_traceback(args: list[str], words: str) ->
     assert words in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_continuity_out_of_time_over_the_horizon_keeps_the_month_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a busy machine the months-ahead solve can run out of time with no plan ("unknown"):
+    the policy then keeps the month's own fewest-changes plan (it meets the rules) instead of
+    adding substitute caregivers as if the month were impossible."""
+    from planner.horizon import HorizonPlan
+
+    monkeypatch.setattr(sim, "solve_horizon", lambda *a, **k: HorizonPlan(status="unknown"))
+    config = replace(SMALL, months=3)
+    result = sim.run_policy(sim.build_world(config), "continuity")
+    assert result.violations == 0
+    assert result.substitute_hours == 0
+    assert len({r.month for r in result.records}) == 3
