@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
@@ -48,6 +51,8 @@ CHILD = statuses(
     state_admin=403,
 )  # fmt: skip
 CHILD_MANAGE = {**CHILD, "caregiver": 403, "family": 403}
+# Daily care the child's caregivers write (the record page's buttons): not the family.
+CHILD_CARE = {**CHILD, "family": 403}
 CAREGIVER_RECORD = statuses(
     404, director=200, org_admin=200, caregiver=200, specialist=403, trainer=403
 )
@@ -124,6 +129,24 @@ def whatif_run(w: World) -> dict[str, Any]:
 
 def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
+
+
+def nap(w: World) -> dict[str, Any]:
+    """The family persona's child, asleep since a minute ago."""
+    entry = care_services.log_entry(
+        actor=None, child=w.child, kind="nap", data={"at": timezone.now() - timedelta(minutes=1)}
+    )
+    return {"entry_id": entry.pk}
+
+
+def care_plan_version(w: World) -> dict[str, Any]:
+    plan = care_services.save_care_plan(actor=None, child=w.child, data={"comforting": "songs"})
+    return {"plan_id": plan.pk}
+
+
+def proposal(w: World) -> dict[str, Any]:
+    plan = care_services.propose_care_plan(actor=None, child=w.child, data={"interests": "dogs"})
+    return {"plan_id": plan.pk}
 
 
 def import_batch(w: World) -> dict[str, Any]:
@@ -230,6 +253,60 @@ MATRIX: list[Row] = [
     Row("child_delete", child, CHILD_MANAGE),
     Row("child_delete", child, form_errors(CHILD_MANAGE), "post", nothing),
     Row("child_audit", child, CHILD_MANAGE),
+    # Daily care (attune.care): the record page is the program's staff's
+    Row("care_record", program, STAFF),
+    Row("care_log", child, CHILD_CARE),
+    Row("care_log", child, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
+    Row(
+        "care_log",
+        lambda w: {"child_id": w.group_child.pk},
+        {**CHILD_CARE, "family": 404, "other_family": 403},
+        label="[same room, other primary]",
+    ),
+    Row(
+        "care_log",
+        lambda w: {"child_id": w.other_room_child.pk},
+        {**CHILD_CARE, "caregiver": 404, "family": 404, "other_family": 403},
+        label="[other room]",
+    ),
+    # Waking and checking a nap: done (or told it is already done) and back to the record
+    Row("care_end_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_check_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_correct", nap, CHILD_CARE),
+    Row("care_correct", nap, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
+    # The child's day, its summary and the email of it: everyone who is the child's
+    Row("child_day", child, CHILD),
+    Row(
+        "child_day",
+        lambda w: {"child_id": w.group_child.pk},
+        {**CHILD, "family": 404, "other_family": 200},
+        label="[same room, other primary]",
+    ),
+    Row("day_summary", child, CHILD),
+    Row("day_email", child, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
+    # Only the family writes the morning note (an empty one is the page back with the error)
+    Row("family_note", child, {**CHILD, "director": 403, "org_admin": 403, "caregiver": 403, "family": 400}, "post", nothing),
+    Row("care_plan", child, CHILD),
+    Row(
+        "care_plan",
+        lambda w: {"child_id": w.other_room_child.pk},
+        {**CHILD, "caregiver": 404, "family": 404, "other_family": 200},
+        label="[other room]",
+    ),
+    # Staff write versions, the family proposes: the same form
+    Row("care_plan_edit", child, CHILD),
+    Row("care_plan_edit", child, form_errors({**CHILD, "caregiver": 400, "family": 400}), "post", nothing),
+    Row(
+        "care_plan_edit",
+        lambda w: {"child_id": w.group_child.pk},
+        {**CHILD, "caregiver": 403, "family": 404, "other_family": 200},
+        label="[same room, other primary]",
+    ),
+    Row("care_plan_version", care_plan_version, CHILD),
+    Row("care_plan_decide", proposal, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("ifsp", child, CHILD),
+    Row("ifsp_edit", child, CHILD_MANAGE),
+    Row("ifsp_edit", child, form_errors(CHILD_MANAGE), "post", nothing),
     Row("caregiver_detail", lambda w: {"caregiver_id": w.caregiver.pk}, CAREGIVER_RECORD),
     Row(
         "caregiver_detail",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "attune.accounts",
     "attune.programs",
     "attune.plans",
+    "attune.care",
 ]
 
 MIDDLEWARE = [

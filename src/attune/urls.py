@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("attune.accounts.urls")),
     path("", include("attune.programs.urls")),
     path("", include("attune.plans.urls")),
+    path("", include("attune.care.urls")),
 ]

@@ -7,6 +7,7 @@ Fixtures:
     browser     one headless chromium for the whole session
     page        a fresh browser context per test, desktop viewport 1280x800
     phone_page  a fresh browser context per test, phone viewport 390x844 with touch
+    tablet_page a fresh browser context per test, tablet viewport 820x1180 with touch
 
 The tests never download a browser ("playwright install"); chromium comes from Debian
 (scripts/ensure-chromium installs it). When a test fails, a screenshot of its page is
@@ -113,4 +114,11 @@ def phone_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Pag
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
+    yield from _page_for_test(request, context)
+
+
+@pytest.fixture
+def tablet_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page in a fresh context emulating a tablet held upright: 820x1180, touch."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
     yield from _page_for_test(request, context)

@@ -67,11 +67,21 @@ POLICY: dict[str, frozenset[Rel]] = {
     "program.families": frozenset({Rel.MANAGER}),
     "program.manage": frozenset({Rel.MANAGER}),  # create records, import, export, waitlist
     "organization.view": frozenset({Rel.MANAGER}),
+    "program.record": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),  # the daily care record page
     # child-level
     "child.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
     "child.view_full": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "child.edit": frozenset({Rel.MANAGER}),
     "child.audit": frozenset({Rel.MANAGER}),
+    # daily care (attune.care): the child's own people; never the aggregate-only roles
+    "care.plan.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
+    "care.plan.edit": frozenset({Rel.MANAGER, Rel.PRIMARY}),  # write a version, decide
+    "care.plan.propose": frozenset({Rel.FAMILY}),
+    "care.record": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP}),  # log, correct, check naps
+    "care.day": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
+    "care.family_note": frozenset({Rel.FAMILY}),
+    "ifsp.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
+    "ifsp.edit": frozenset({Rel.MANAGER}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),

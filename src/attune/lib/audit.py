@@ -83,6 +83,21 @@ def log_bulk_created(*, actor: User | None, instances: Iterable[Model]) -> int:
     return len(entries)
 
 
+def log_updated(*, actor: User | None, instance: Model, changes: dict[str, list[Any]]) -> None:
+    """An UPDATE entry for a row changed with QuerySet.update (which sends no signals)."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_pk=str(instance.pk),
+        object_id=instance.pk,
+        object_repr=str(instance),
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        timestamp=timezone.now(),
+    )
+
+
 def entries_for(objects: Iterable[Model]) -> QuerySet[LogEntry]:
     """All audit entries about any of `objects`, newest first."""
     condition = Q(pk__in=[])

@@ -580,6 +580,12 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
     with transaction.atomic():
         _Builder(today=today, rng=random.Random(SEED), stdout=stdout).build()  # noqa: S311
         _continuity_history(today=today, stdout=stdout)
+        from attune.care.demo import load_care_demo
+
+        plans = load_care_demo(
+            organization=Organization.objects.get(name=DEMO_ORGANIZATION), today=today
+        )
+        _say(stdout, f"Care plans written with the families: {plans}.")
     return demo_logins(created=True)
 
 

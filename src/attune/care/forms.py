@@ -1,0 +1,212 @@
+"""Forms for daily care: they type and range-check input; the services decide the rest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
+from attune.care.services import PLAN_FIELDS
+from attune.lib import languages
+from attune.programs.models import Child, Program
+
+
+def parse_home_words(text: str, language: str) -> list[dict[str, str]]:
+    """One word per line: "word | meaning | how to say it" (the last part optional)."""
+    words = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            raise ValidationError(
+                _("Line %(n)d: write the word, a bar, then its meaning (“agua | water”).")
+                % {"n": number}
+            )
+        if len(parts) > 3:
+            raise ValidationError(
+                _("Line %(n)d: at most three parts: word | meaning | how to say it.")
+                % {"n": number}
+            )
+        words.append(
+            {
+                "word": parts[0][:60],
+                "meaning": parts[1][:100],
+                "pronunciation": (parts[2] if len(parts) == 3 else "")[:100],
+                "language": language,
+            }
+        )
+    return words
+
+
+def format_home_words(words: list[dict[str, str]]) -> str:
+    lines = []
+    for w in words:
+        parts = [w.get("word", ""), w.get("meaning", "")]
+        if w.get("pronunciation"):
+            parts.append(w["pronunciation"])
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+class CarePlanForm(forms.ModelForm[CarePlan]):
+    feeding_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("What the child eats and drinks"),
+        choices=CarePlan.FEEDING,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    words_language = forms.ChoiceField(label=gettext_lazy("Language of the words"), required=False)
+    home_words_text = forms.CharField(
+        label=gettext_lazy("Words in the home language"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "One per line: word | meaning | how to say it. For example: agua | water | AH-gwah"
+        ),
+    )
+
+    class Meta:
+        model = CarePlan
+        fields = [f for f in PLAN_FIELDS if f != "home_words"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "feeding_notes", "foods_to_avoid", "sleep_medical_note", "falling_asleep",
+                "diapering", "comforting", "home_routines", "cultural_practices", "interests",
+                "accommodations",
+            )
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+        codes = list(child.home_languages or []) or ["en"]
+        words_language = self.fields["words_language"]
+        assert isinstance(words_language, forms.ChoiceField)
+        words_language.choices = [(c, languages.name(c)) for c in codes]
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["home_words_text"] = format_home_words(self.instance.home_words)
+            first = next((w.get("language") for w in self.instance.home_words), None)
+            if first:
+                self.initial["words_language"] = first
+        self.instance.child = child
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        language = data.get("words_language") or (self.child.home_languages or ["en"])[0]
+        try:
+            data["home_words"] = parse_home_words(data.get("home_words_text") or "", language)
+        except ValidationError as error:
+            self.add_error("home_words_text", error)
+        return data
+
+    def plan_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data.get(name) for name in PLAN_FIELDS}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))]
+    )
+    note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
+
+
+class EntryForm(forms.Form):
+    """Any entry, with its time of day; the quick buttons post the same fields."""
+
+    kind = forms.ChoiceField(choices=CareEntry.Kind.choices, widget=forms.HiddenInput)
+    at_time = forms.TimeField(
+        label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    until_time = forms.TimeField(
+        label=gettext_lazy("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    amount_ml = forms.IntegerField(
+        label=gettext_lazy("Amount (ml)"),
+        required=False,
+        min_value=BOTTLE_ML[0],
+        max_value=BOTTLE_ML[1],
+    )
+    milk = forms.ChoiceField(
+        label=gettext_lazy("Milk"), choices=[("", "—"), *CareEntry.Milk.choices], required=False
+    )
+    portion = forms.ChoiceField(
+        label=gettext_lazy("Ate"), choices=[("", "—"), *CareEntry.Portion.choices], required=False
+    )
+    food = forms.CharField(label=gettext_lazy("Food"), max_length=200, required=False)
+    wet = forms.BooleanField(label=gettext_lazy("Wet"), required=False)
+    bm = forms.BooleanField(label=gettext_lazy("Bowel movement"), required=False)
+    mood = forms.ChoiceField(
+        label=gettext_lazy("Mood"), choices=[("", "—"), *CareEntry.Mood.choices], required=False
+    )
+    provider = forms.CharField(
+        label=gettext_lazy("Early-intervention provider"), max_length=200, required=False
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+    )
+
+    def entry_data(self, program: Program, day: date, now: datetime) -> dict[str, Any]:
+        """The entry's fields, times placed on `day` in the program's time zone."""
+        data = self.cleaned_data
+        local_now = now.astimezone(program.tz)
+        at_time: time = data.get("at_time") or local_now.time().replace(second=0, microsecond=0)
+        at = datetime.combine(day, at_time, tzinfo=program.tz)
+        until = None
+        if data.get("until_time") is not None:
+            until = datetime.combine(day, data["until_time"], tzinfo=program.tz)
+        return {
+            "at": at,
+            "until": until,
+            "amount_ml": data.get("amount_ml"),
+            "milk": data.get("milk") or "",
+            "portion": data.get("portion") or "",
+            "food": data.get("food") or "",
+            "wet": bool(data.get("wet")),
+            "bm": bool(data.get("bm")),
+            "mood": data.get("mood") or "",
+            "provider": data.get("provider") or "",
+            "note": (data.get("note") or "").strip(),
+        }
+
+
+class NapEndForm(forms.Form):
+    at_time = forms.TimeField(
+        label=gettext_lazy("Woke at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+
+
+class NapCheckForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class FamilyNoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note for today"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX}),
+        help_text=gettext_lazy("For example: slept badly, last bottle at 6:30."),
+    )
+
+
+class IfspForm(forms.ModelForm[Ifsp]):
+    class Meta:
+        model = Ifsp
+        fields = ["outcomes", "services", "provider", "visit_schedule", "review_date"]
+        widgets = {
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+        }
