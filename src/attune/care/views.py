@@ -7,7 +7,7 @@ child's card is swapped. The family's day page polls every few seconds.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -297,8 +298,6 @@ def end_nap(request: HttpRequest, entry_id: int) -> HttpResponse:
     program = child.program
     at = timezone.now()
     if form.is_valid() and form.cleaned_data.get("at_time"):
-        from datetime import datetime
-
         at = datetime.combine(
             nap.at.astimezone(program.tz).date(), form.cleaned_data["at_time"], tzinfo=program.tz
         )
@@ -391,24 +390,27 @@ def _day(request: HttpRequest, child: Child) -> date:
 def child_day(request: HttpRequest, child_id: int) -> HttpResponse:
     granted = access.require_child(_viewer(request), child_id, "care.day")
     child: Child = granted.obj
-    day = _day(request, child)
-    cd = care_day.day_for(child, day)
-    today = child.program.today()
-    context = {
-        "child": child,
-        "program": child.program if access.is_staff_view(granted.relations) else None,
-        "cd": cd,
-        "day": day,
-        "today": today,
-        "live": day == today,
-        "can_note": granted.allows("care.family_note") and day == today,
-        "note_form": forms.FamilyNoteForm(),
-        "can_record": granted.allows("care.record"),
-    }
+    context = _day_context(granted, _day(request, child), forms.FamilyNoteForm())
     template = "care/child_day.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#timeline"
     return render(request, template, context)
+
+
+def _day_context(granted: access.Granted, day: date, note_form: BaseForm) -> dict[str, Any]:
+    child: Child = granted.obj
+    today = child.program.today()
+    return {
+        "child": child,
+        "program": child.program if access.is_staff_view(granted.relations) else None,
+        "cd": care_day.day_for(child, day),
+        "day": day,
+        "today": today,
+        "live": day == today,
+        "can_note": granted.allows("care.family_note") and day == today,
+        "note_form": note_form,
+        "can_record": granted.allows("care.record"),
+    }
 
 
 def _summary_context(child: Child, day: date) -> dict[str, Any]:
@@ -457,8 +459,6 @@ def send_day_summary(*, child: Child, day: date) -> int:
 
 
 def _date_label(day: date) -> str:
-    from django.utils.formats import date_format
-
     return date_format(day, "DATE_FORMAT")
 
 
@@ -480,11 +480,7 @@ def family_note(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your note was sent to the caregivers."))
             return redirect("child_day", child_id=child.pk)
-    day = child.program.today()
-    context = {
-        "child": child, "program": None, "cd": care_day.day_for(child, day), "day": day,
-        "today": day, "live": True, "can_note": True, "note_form": form, "can_record": False,
-    }  # fmt: skip
+    context = _day_context(granted, child.program.today(), form)
     return render(request, "care/child_day.html", context, status=400)
 
 

@@ -48,6 +48,14 @@ def acting_as(actor: User | None) -> Iterator[None]:
             auditlog_value.set(previous)
 
 
+def follow(model: type[Model], *excluded: str) -> None:
+    """Audit a model's own fields; not its id, nor the reverse relations auditlog would list."""
+    from auditlog.registry import auditlog
+
+    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+    auditlog.register(model, exclude_fields=["id", *reverse, *excluded])
+
+
 def record_view(*, actor: User, instance: Model) -> None:
     """Log that `actor` opened the full record of `instance`."""
     with acting_as(actor):

@@ -1,13 +1,6 @@
 """Which program records the audit trail follows (django-auditlog registrations)."""
 
-from auditlog.registry import auditlog
-from django.db.models import Model
-
-
-def _register(model: type[Model], *excluded: str) -> None:
-    """Follow a model's own fields; not its id, nor the reverse relations auditlog would list."""
-    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
-    auditlog.register(model, exclude_fields=["id", *reverse, *excluded])
+from attune.lib.audit import follow as _register
 
 
 def register_models() -> None:
