@@ -56,7 +56,7 @@ def current_plan(child: Child) -> CarePlan | None:
 
 def _next_version(child: Child) -> int:
     # Lock the child's row so two writers cannot take the same version number.
-    Child.objects.select_for_update().filter(pk=child.pk).first()
+    list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
     top = child.care_plans.aggregate(top=Max("version"))["top"]
     return (top or 0) + 1
 
@@ -125,7 +125,11 @@ def decide_care_plan(
     staff since the family started writing keeps those edits where the family changed nothing),
     as a new current version; the proposal itself is kept as it was written.
     """
-    plan = CarePlan.objects.select_for_update().select_related("child__program").get(pk=plan.pk)
+    plan = (
+        CarePlan.objects.select_for_update(of=("self",))
+        .select_related("child__program")
+        .get(pk=plan.pk)
+    )
     if plan.status != CarePlan.Status.PROPOSED:
         raise CareError(_("This proposal was already decided."))
     plan.decided_by = actor
@@ -194,7 +198,7 @@ def log_entry(*, actor: User | None, child: Child, kind: str, data: Mapping[str,
     """A new entry in the child's day. Several caregivers logging at once each add their own."""
     entry = CareEntry(child=child, kind=kind, author=actor, **_only(data, ENTRY_FIELDS))
     if kind == CareEntry.Kind.NAP and entry.until is None:
-        Child.objects.select_for_update().filter(pk=child.pk).first()
+        list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
         if sleeping_nap(child) is not None:
             raise CareError({"at": _("%(child)s is already asleep.") % {"child": child}})
     _checked_entry(entry)
