@@ -29,6 +29,7 @@ from attune.programs.models import (
     Program,
     Room,
 )
+from attune.training.models import Person
 
 PASSWORD = "correct-horse-battery"
 FULL_TIME = schedules.parse_text("mon-fri 08:00-16:30")
@@ -216,6 +217,15 @@ def build_world() -> World:
         actor=None, user=users["specialist"], role="specialist", program=program
     )
     services.grant_membership(actor=None, user=users["trainer"], role="trainer", program=program)
+    # The specialist is also Oregon's Infant/Toddler Specialist for the Training for Trainers;
+    # the trainer is a person of Oregon's training workforce (attune.training).
+    services.grant_membership(
+        actor=None, user=users["specialist"], role="specialist", jurisdiction_id=oregon.pk
+    )
+    Person.objects.create(
+        jurisdiction=oregon, first_name="Terry", last_name="Trainer", registry_id="OR-T-1",
+        email="trainer@example.org", user=users["trainer"],
+    )  # fmt: skip
     services.grant_membership(
         actor=None, user=users["state_admin"], role="state_admin", jurisdiction_id=oregon.pk
     )
@@ -224,7 +234,7 @@ def build_world() -> World:
     services.link_guardian_user(
         actor=None, guardian=other_family.guardians.get(), user=users["other_family"]
     )
-    assert Membership.objects.count() == 6
+    assert Membership.objects.count() == 7
     return world
 
 

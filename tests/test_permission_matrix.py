@@ -25,8 +25,11 @@ from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
+from attune.training import services as training_services
+from attune.training.views import feed_token
 from tests.conftest import PERSONAS, World
 from tests.plans.helpers import planned
+from tests.training.helpers import tft
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
@@ -51,6 +54,13 @@ CHILD = statuses(
     state_admin=403,
 )  # fmt: skip
 CHILD_MANAGE = {**CHILD, "caregiver": 403, "family": 403}
+# Training for Trainers (attune.training): decided per state and per person. The state
+# administrator is the state's lead, the specialist also Oregon's Infant/Toddler Specialist,
+# the trainer persona a trainer of Oregon's workforce (enrolled in the event, its deliveries).
+NO_ROLE = statuses(403)
+TFT_STATE = statuses(404, state_admin=200, specialist=200, trainer=200)
+TFT_SCHEDULE = statuses(404, state_admin=403, specialist=200, trainer=404)
+STATE_TRAINING = statuses(403, state_admin=200, specialist=200)
 # Daily care the child's caregivers write (the record page's buttons): not the family.
 CHILD_CARE = {**CHILD, "family": 403}
 CAREGIVER_RECORD = statuses(
@@ -147,6 +157,34 @@ def care_plan_version(w: World) -> dict[str, Any]:
 def proposal(w: World) -> dict[str, Any]:
     plan = care_services.propose_care_plan(actor=None, child=w.child, data={"interests": "dogs"})
     return {"plan_id": plan.pk}
+
+
+def tft_event(w: World) -> dict[str, Any]:
+    return {"event_id": tft(w).event.pk}
+
+
+def tft_request(w: World) -> dict[str, Any]:
+    request = training_services.request_tft(
+        actor=None, jurisdiction=w.jurisdiction, data={"expected_participants": 4}
+    )
+    return {"request_id": request.pk}
+
+
+def tft_enrollment(w: World) -> dict[str, Any]:
+    return {"enrollment_id": tft(w).enrollment.pk}
+
+
+def tft_delivery(w: World) -> dict[str, Any]:
+    return {"delivery_id": tft(w).delivery.pk}
+
+
+def tft_certificate(w: World) -> dict[str, Any]:
+    delivery = tft(w).delivery
+    return {"delivery_id": delivery.pk, "attendee_id": delivery.attendees.first().pk}
+
+
+def state_feed(w: World) -> dict[str, Any]:
+    return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
 
 def import_batch(w: World) -> dict[str, Any]:
@@ -253,6 +291,23 @@ MATRIX: list[Row] = [
     Row("child_delete", child, CHILD_MANAGE),
     Row("child_delete", child, form_errors(CHILD_MANAGE), "post", nothing),
     Row("child_audit", child, CHILD_MANAGE),
+    # Training for Trainers
+    Row("training_home", lambda w: {}, {**NO_ROLE, "state_admin": 200, "specialist": 200, "trainer": 200}),
+    Row("training_request", lambda w: {}, {**NO_ROLE, "state_admin": 200}),
+    Row("training_request", lambda w: {}, {**NO_ROLE, "state_admin": 400}, "post", nothing),
+    Row("training_schedule", tft_request, TFT_SCHEDULE),
+    Row("training_schedule", tft_request, {**TFT_SCHEDULE, "specialist": 400}, "post", nothing),
+    Row("training_event", tft_event, TFT_STATE),
+    Row("training_enroll", tft_event, {**TFT_STATE, "state_admin": 403, "specialist": 400, "trainer": 403}, "post", nothing),
+    Row("training_attendance", tft_event, {**TFT_STATE, "state_admin": 403, "specialist": 302, "trainer": 403}, "post", nothing),
+    Row("training_commitment", tft_enrollment, {**TFT_STATE, "state_admin": 403}),
+    Row("training_delivery_create", lambda w: {}, {**NO_ROLE, "trainer": 200}),
+    Row("training_delivery", tft_delivery, TFT_STATE),
+    Row("training_certificate", tft_certificate, TFT_STATE),
+    Row("training_registry", lambda w: {}, STATE_TRAINING),
+    Row("training_reach", lambda w: {}, STATE_TRAINING),
+    # A calendar app's feed: the signed token is the key (event times and places, no child data)
+    Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     # Daily care (attune.care): the record page is the program's staff's
     Row("care_record", program, STAFF),
     Row("care_log", child, CHILD_CARE),

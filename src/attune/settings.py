@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "attune.programs",
     "attune.plans",
     "attune.care",
+    "attune.training",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("attune.programs.urls")),
     path("", include("attune.plans.urls")),
     path("", include("attune.care.urls")),
+    path("", include("attune.training.urls")),
 ]

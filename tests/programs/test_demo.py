@@ -251,6 +251,7 @@ def test_one_sign_in_per_role(demo):
     assert scopes("specialist") == {
         ("specialist", "Sunrise Maple Street Center"),
         ("specialist", "Sunrise Riverside Center"),
+        ("specialist", "Oregon"),  # Oregon's Training for Trainers
     }
     assert scopes("trainer") == {
         ("trainer", "Sunrise Riverside Center"),

@@ -38,6 +38,7 @@ from attune.programs.models import (
     Organization,
     Program,
 )
+from attune.training.models import Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -54,6 +55,8 @@ class Rel(StrEnum):
     FAMILY = "family"
     SUPPORT = "support"
     STATE = "state"
+    TTA = "tta"  # the state's Infant/Toddler Specialist (Training for Trainers)
+    TRAINEE = "trainee"  # the person themself (their enrollments, commitments, deliveries)
 
 
 # What each relation may do. Aggregate-only relations (support, state) never appear on an
@@ -82,6 +85,14 @@ POLICY: dict[str, frozenset[Rel]] = {
     "care.family_note": frozenset({Rel.FAMILY}),
     "ifsp.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
     "ifsp.edit": frozenset({Rel.MANAGER}),
+    # Training for Trainers (attune.training), decided per state and per person
+    "tft.request": frozenset({Rel.STATE}),
+    "tft.schedule": frozenset({Rel.TTA}),  # schedule, enroll, attendance
+    "tft.view": frozenset({Rel.STATE, Rel.TTA, Rel.TRAINEE}),
+    "tft.commit": frozenset({Rel.TTA, Rel.TRAINEE}),
+    "delivery.record": frozenset({Rel.TRAINEE}),
+    "delivery.view": frozenset({Rel.STATE, Rel.TTA, Rel.TRAINEE}),
+    "training.state": frozenset({Rel.STATE, Rel.TTA}),  # reach, registry export, commitments
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -105,6 +116,8 @@ class Viewer:
     caregiver: Caregiver | None = None
     family_id: int | None = None
     managed_program_ids: frozenset[int] = field(default=frozenset())
+    tta_jurisdiction_ids: frozenset[int] = frozenset()
+    person_id: int | None = None  # their record in the training workforce, if any
 
     @property
     def is_anonymous(self) -> bool:
@@ -124,6 +137,10 @@ class Viewer:
             out.append("support")
         if self.state_jurisdiction_ids:
             out.append("state_admin")
+        if self.tta_jurisdiction_ids:
+            out.append("tta")
+        if self.person_id is not None:
+            out.append("trainee")
         if self.family_id is not None:
             out.append("family")
         return out
@@ -142,6 +159,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
     orgs: set[int] = set()
     directs: set[int] = set()
     support: set[int] = set()
+    tta: set[int] = set()
     for role, jurisdiction_id, organization_id, program_id in Membership.objects.filter(
         user_id=user.pk
     ).values_list("role", "jurisdiction_id", "organization_id", "program_id"):
@@ -151,6 +169,8 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
             orgs.add(organization_id)
         elif role == Membership.Role.DIRECTOR:
             directs.add(program_id)
+        elif program_id is None:  # a state's specialist
+            tta.add(jurisdiction_id)
         else:
             support.add(program_id)
     managed = set(directs)
@@ -171,6 +191,8 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         caregiver=caregiver,
         family_id=family_id,
         managed_program_ids=frozenset(managed),
+        tta_jurisdiction_ids=frozenset(tta),
+        person_id=Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
     )
     setattr(user, "_attune_viewer", viewer)  # noqa: B010 (a per-request cache on the user)
     return viewer
@@ -285,6 +307,32 @@ def organization_relations(viewer: Viewer, organization: Organization) -> frozen
     if organization.pk in viewer.admin_organization_ids:
         return frozenset({Rel.MANAGER})
     return frozenset()
+
+
+def training_relations(
+    viewer: Viewer, jurisdiction_id: int, person_ids: frozenset[int] = frozenset()
+) -> frozenset[Rel]:
+    """Relations to something of a state's training: the state's lead (its administrator),
+    its specialist, and the people it is about (`person_ids`)."""
+    rels: set[Rel] = set()
+    if jurisdiction_id in viewer.state_jurisdiction_ids:
+        rels.add(Rel.STATE)
+    if jurisdiction_id in viewer.tta_jurisdiction_ids:
+        rels.add(Rel.TTA)
+    if viewer.person_id is not None and viewer.person_id in person_ids:
+        rels.add(Rel.TRAINEE)
+    return frozenset(rels)
+
+
+def require_training(
+    viewer: Viewer, jurisdiction_id: int, action: str, person_ids: frozenset[int] = frozenset()
+) -> frozenset[Rel]:
+    """Refuse unless the viewer's relation to the state's training carries `action`."""
+    if viewer.is_anonymous:
+        raise Http404
+    rels = training_relations(viewer, jurisdiction_id, person_ids)
+    _decide(action, rels)
+    return rels
 
 
 def allows(action: str, relations: frozenset[Rel]) -> bool:

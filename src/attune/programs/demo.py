@@ -126,7 +126,8 @@ DEMO_USERS: tuple[_DemoUser, ...] = (
     _DemoUser(
         "T/TA specialist", "specialist", "Beatriz", "Albuquerque",
         "beatriz.albuquerque@example.org",
-        "Maple Street and Riverside, aggregates only (no names)",
+        "Maple Street and Riverside, aggregates only (no names); schedules Oregon's "
+        "Training for Trainers",
         ("support_home", None),
     ),
     _DemoUser(
@@ -136,7 +137,7 @@ DEMO_USERS: tuple[_DemoUser, ...] = (
     ),
     _DemoUser(
         "State administrator", "stateadmin", "Ingrid", "Solberg", "ingrid.solberg@example.org",
-        "Every Oregon program, aggregates only (no names)",
+        "Every Oregon program, aggregates only (no names); requests Training for Trainers",
         ("state_home", None),
     ),
 )  # fmt: skip
@@ -942,6 +943,8 @@ class _Builder:
             ("trainer", Membership.Role.TRAINER, {"program": riverside}),
             ("trainer", Membership.Role.TRAINER, {"program": fcc}),
             ("stateadmin", Membership.Role.STATE_ADMIN, {"jurisdiction_id": jurisdiction.pk}),
+            # Oregon's Infant/Toddler Specialist for the Training for Trainers
+            ("specialist", Membership.Role.SPECIALIST, {"jurisdiction_id": jurisdiction.pk}),
         ]
         for username, role, scope in grants:
             services.grant_membership(actor=None, user=self.users[username], role=role, **scope)

@@ -672,6 +672,9 @@ class Membership(models.Model):
                         program__isnull=True)
                     | Q(role__in=["director", "specialist", "trainer"], program__isnull=False,
                         jurisdiction__isnull=True, organization__isnull=True)
+                    # an Infant/Toddler Specialist for a whole state's Training for Trainers
+                    | Q(role="specialist", jurisdiction__isnull=False, organization__isnull=True,
+                        program__isnull=True)
                 ),
                 name="membership_scope_matches_role",
             ),

@@ -1,0 +1,242 @@
+"""Forms for the Training for Trainers: type and range-check; the services decide the rest."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attune.programs.models import Jurisdiction
+from attune.training.models import (
+    MAX_SESSION_HOURS,
+    Commitment,
+    Delivery,
+    TftEvent,
+    TftRequest,
+    TrainingSession,
+)
+from attune.training.services import Attendee, DeliveredSession, PlannedSession
+
+
+class RequestForm(forms.ModelForm[TftRequest]):
+    jurisdiction = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
+    )
+    preferred_format = forms.ChoiceField(
+        label=gettext_lazy("Preferred format"), choices=TftEvent.Format.choices
+    )
+
+    class Meta:
+        model = TftRequest
+        fields = ["preferred_format", "preferred_dates", "expected_participants", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["jurisdiction"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = jurisdictions
+        if jurisdictions.count() == 1:
+            field.initial = jurisdictions.first()
+
+
+def _sessions() -> list[TrainingSession]:
+    return list(TrainingSession.objects.order_by("number"))
+
+
+class ScheduleForm(forms.ModelForm[TftEvent]):
+    """The event and, per session of the series, its date and times (blank: not scheduled)."""
+
+    link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = TftEvent
+        fields = ["title", "format", "place", "link", "capacity", "commitment_months"]
+
+    def __init__(self, *args: Any, tz: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+        self.series = _sessions()
+        for s in self.series:
+            self.fields[f"s{s.number}_date"] = forms.DateField(
+                label=_("Session %(n)d date") % {"n": s.number}, required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )  # fmt: skip
+            self.fields[f"s{s.number}_start"] = forms.TimeField(
+                label=_("Session %(n)d starts") % {"n": s.number}, required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )  # fmt: skip
+            self.fields[f"s{s.number}_end"] = forms.TimeField(
+                label=_("Session %(n)d ends") % {"n": s.number}, required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )  # fmt: skip
+
+    def session_rows(self) -> list[tuple[TrainingSession, Any, Any, Any]]:
+        return [
+            (s, self[f"s{s.number}_date"], self[f"s{s.number}_start"], self[f"s{s.number}_end"])
+            for s in self.series
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        planned = []
+        for s in self.series:
+            day = data.get(f"s{s.number}_date")
+            start: time | None = data.get(f"s{s.number}_start")
+            end: time | None = data.get(f"s{s.number}_end")
+            if day is None and start is None and end is None:
+                continue
+            if day is None or start is None or end is None:
+                self.add_error(
+                    f"s{s.number}_date",
+                    _("Give the date, start and end of session %(n)d, or none of them.")
+                    % {"n": s.number},
+                )
+                continue
+            if end <= start:
+                self.add_error(f"s{s.number}_end", _("The session ends before it starts."))
+                continue
+            planned.append(
+                PlannedSession(
+                    s,
+                    datetime.combine(day, start, tzinfo=self.tz),
+                    datetime.combine(day, end, tzinfo=self.tz),
+                )
+            )
+        if not planned and not self.errors:
+            raise ValidationError(_("Give the date and times of at least one session."))
+        data["planned"] = planned
+        return data
+
+
+class EnrollForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
+    registry_id = forms.CharField(label=gettext_lazy("Registry ID"), max_length=40, required=False)
+    organization = forms.CharField(
+        label=gettext_lazy("Organization"), max_length=200, required=False
+    )
+
+
+class CommitmentForm(forms.ModelForm[Commitment]):
+    class Meta:
+        model = Commitment
+        fields = ["plan", "audience", "due"]
+        widgets = {
+            "plan": forms.Textarea(attrs={"rows": 3}),
+            "due": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+def parse_attendees(text: str) -> list[Attendee]:
+    """CSV lines: first name, last name, registry ID, program (optional)."""
+    rows = [r for r in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in r)]
+    if rows and [c.strip().lower() for c in rows[0][:3]] == [
+        "first_name",
+        "last_name",
+        "registry_id",
+    ]:
+        rows = rows[1:]
+    out = []
+    for number, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if len(cells) < 3 or not cells[0] or not cells[1]:
+            raise ValidationError(
+                _("Line %(n)d: write first name, last name, registry ID (and the program).")
+                % {"n": number}
+            )
+        if not cells[2]:
+            raise ValidationError(
+                _("Line %(n)d: %(name)s has no registry ID.")
+                % {"n": number, "name": f"{cells[0]} {cells[1]}"}
+            )
+        out.append(Attendee(cells[0], cells[1], cells[2], cells[3] if len(cells) > 3 else ""))
+    return out
+
+
+class DeliveryForm(forms.ModelForm[Delivery]):
+    commitment = forms.ModelChoiceField(
+        queryset=Commitment.objects.none(), required=False, label=gettext_lazy("Commitment")
+    )
+    attendees_text = forms.CharField(
+        label=gettext_lazy("Attendees"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "One caregiver per line: first name, last name, registry ID, program. "
+            "Each attended every session listed."
+        ),
+    )
+
+    class Meta:
+        model = Delivery
+        fields = ["title", "place", "sponsor", "adaptations"]
+        widgets = {"adaptations": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, commitments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["commitment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = commitments
+        self.series = _sessions()
+        for s in self.series:
+            self.fields[f"s{s.number}_date"] = forms.DateField(
+                label=_("Session %(n)d date") % {"n": s.number}, required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )  # fmt: skip
+            self.fields[f"s{s.number}_hours"] = forms.DecimalField(
+                label=_("Session %(n)d clock hours") % {"n": s.number}, required=False,
+                min_value=Decimal("0.25"), max_value=MAX_SESSION_HOURS, decimal_places=2,
+                initial=s.clock_hours,
+            )  # fmt: skip
+
+    def session_rows(self) -> list[tuple[TrainingSession, Any, Any]]:
+        return [(s, self[f"s{s.number}_date"], self[f"s{s.number}_hours"]) for s in self.series]
+
+    def clean_attendees_text(self) -> list[Attendee]:
+        return parse_attendees(self.cleaned_data["attendees_text"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        delivered = []
+        for s in self.series:
+            day: date | None = data.get(f"s{s.number}_date")
+            if day is None:
+                continue
+            hours = data.get(f"s{s.number}_hours") or s.clock_hours
+            delivered.append(DeliveredSession(s, day, hours))
+        if not delivered and not self.errors:
+            raise ValidationError(_("Give the date of each session delivered."))
+        data["delivered"] = delivered
+        return data
+
+
+class RegistryFilterForm(forms.Form):
+    state = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
+    )
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["state"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = jurisdictions
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError(_("The end of the range is before its start."))
+        return data

@@ -1,0 +1,324 @@
+"""Relationship-Based Care Training for Trainers (TFT) and its cascade (../shared/domain.md §5).
+
+The series' nine sessions are a catalog (loaded by a data migration). A state, territory or
+Tribal lead requests a TFT; a specialist schedules it as an event (a cohort) with dated
+sessions, enrolls participants and records attendance. Each participant commits to deliver
+the training in their community within the cohort's window; their community deliveries record
+sessions, adaptations and the caregivers who attended, with registry IDs, and yield
+certificates and the registry export.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from attune.programs.models import Jurisdiction
+
+MAX_SESSION_HOURS = Decimal("12")
+PRACTICES = (
+    ("primary_caregiving", _("Primary caregiving")),
+    ("continuity", _("Continuity of care")),
+    ("small_groups", _("Small group care")),
+    ("individualized", _("Individualized care")),
+    ("culturally_responsive", _("Culturally responsive care")),
+    ("inclusive", _("Inclusive care")),
+)
+
+
+class TrainingSession(models.Model):
+    """One of the series' sessions (the catalog)."""
+
+    number = models.PositiveSmallIntegerField(_("session"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    objectives = models.TextField(_("objectives"), blank=True)
+    clock_hours = models.DecimalField(
+        _("clock hours"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_SESSION_HOURS)],
+    )
+    practices = models.JSONField(_("program practices covered"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class CoreKnowledgeMapping(models.Model):
+    """A state's core-knowledge area(s) for a session, as its registry records them."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE)
+    areas = models.CharField(_("core-knowledge areas"), max_length=300)
+
+    class Meta:
+        verbose_name = _("core-knowledge mapping")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "session"], name="ck_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.session.number}: {self.areas}"
+
+
+class Person(models.Model):
+    """Someone in the state's workforce who takes or gives the training (a registry record)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    registry_id = models.CharField(_("registry ID"), max_length=40, blank=True)
+    organization = models.CharField(_("organization or program"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_person",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "registry_id"],
+                condition=~Q(registry_id=""),
+                name="person_registry_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class TftRequest(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        SCHEDULED = "scheduled", _("scheduled")
+        DECLINED = "declined", _("declined")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    preferred_format = models.CharField(_("preferred format"), max_length=10, blank=True)
+    preferred_dates = models.CharField(_("preferred dates"), max_length=200, blank=True)
+    expected_participants = models.PositiveSmallIntegerField(
+        _("expected participants"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("TFT request")
+
+    def __str__(self) -> str:
+        return f"TFT request {self.jurisdiction.code} #{self.pk}"
+
+
+class TftEvent(models.Model):
+    """A scheduled Training for Trainers: a cohort with dated sessions."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person (2 days)")
+        VIRTUAL = "virtual", _("virtual")
+        HYBRID = "hybrid", _("hybrid")
+
+    request = models.ForeignKey(
+        TftRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    commitment_months = models.PositiveSmallIntegerField(
+        _("months to deliver in the community"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("TFT event")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.format in (self.Format.IN_PERSON, self.Format.HYBRID) and not self.place:
+            raise ValidationError({"place": _("An in-person or hybrid event needs a place.")})
+        if self.format in (self.Format.VIRTUAL, self.Format.HYBRID) and not self.link:
+            raise ValidationError({"link": _("A virtual or hybrid event needs its online link.")})
+
+    def last_day(self) -> date | None:
+        last = self.sessions.order_by("-starts_at").first()
+        return last.starts_at.date() if last else None
+
+    def commitment_due(self) -> date | None:
+        last = self.last_day()
+        if last is None:
+            return None
+        return last + timedelta(days=round(30.44 * self.commitment_months))
+
+
+class EventSession(models.Model):
+    event = models.ForeignKey(TftEvent, on_delete=models.CASCADE, related_name="sessions")
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["starts_at", "session__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "session"], name="event_session_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_session_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.session}"
+
+
+class Enrollment(models.Model):
+    event = models.ForeignKey(TftEvent, on_delete=models.CASCADE, related_name="enrollments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="enrollment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.event}"
+
+
+class Attendance(models.Model):
+    """An enrolled participant attended one of the event's sessions."""
+
+    event_session = models.ForeignKey(
+        EventSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_session", "enrollment"], name="attendance_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.person} — {self.event_session}"
+
+
+class Commitment(models.Model):
+    """A participant's plan to deliver the training in their community, within the window."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="commitment"
+    )
+    plan = models.TextField(_("plan"), max_length=2000)
+    audience = models.CharField(_("who they will train"), max_length=200, blank=True)
+    due = models.DateField(_("deliver by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.person}: by {self.due}"
+
+
+class Delivery(models.Model):
+    """A trainer's community delivery of the series (a cascade)."""
+
+    trainer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deliveries")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(_("place or link"), max_length=300, blank=True)
+    sponsor = models.CharField(_("sponsor"), max_length=200, blank=True)
+    adaptations = models.TextField(_("adaptations made"), blank=True, max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("community delivery")
+        verbose_name_plural = _("community deliveries")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliverySession(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="sessions")
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT)
+    day = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("clock hours"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_SESSION_HOURS)],
+    )
+
+    class Meta:
+        ordering = ["day", "session__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "session"], name="delivery_session_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} — {self.session}"
+
+
+class DeliveryAttendee(models.Model):
+    """A caregiver who attended a delivery, with the sessions they attended."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attended")
+    sessions = models.ManyToManyField(DeliverySession, related_name="attendees")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "person"], name="delivery_attendee_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.delivery}"

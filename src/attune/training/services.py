@@ -1,0 +1,268 @@
+"""Every write to Training for Trainers records. Keyword-only, atomic, audited.
+
+A write that is refused for any of its rows saves nothing (attendance for someone not
+enrolled, a delivery dated before the trainer's own TFT, hours out of range).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from attune.lib.audit import acting_as
+from attune.programs.models import Jurisdiction
+from attune.training.models import (
+    MAX_SESSION_HOURS,
+    Attendance,
+    Commitment,
+    Delivery,
+    DeliveryAttendee,
+    DeliverySession,
+    Enrollment,
+    EventSession,
+    Person,
+    TftEvent,
+    TftRequest,
+    TrainingSession,
+)
+
+if TYPE_CHECKING:
+    from attune.accounts.models import User
+
+
+class TrainingError(ValidationError):
+    """A refused write, with the message the person sees."""
+
+
+def _save(instance: Any, actor: User | None) -> None:
+    instance.full_clean()
+    with acting_as(actor):
+        instance.save()
+
+
+@transaction.atomic
+def request_tft(
+    *, actor: User | None, jurisdiction: Jurisdiction, data: Mapping[str, Any]
+) -> TftRequest:
+    request = TftRequest(jurisdiction=jurisdiction, requested_by=actor, **data)
+    _save(request, actor)
+    return request
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    session: TrainingSession
+    starts_at: datetime
+    ends_at: datetime
+
+
+@transaction.atomic
+def schedule_event(
+    *,
+    actor: User | None,
+    jurisdiction: Jurisdiction,
+    data: Mapping[str, Any],
+    sessions: Sequence[PlannedSession],
+    request: TftRequest | None = None,
+) -> TftEvent:
+    if not sessions:
+        raise TrainingError(_("Give the date and times of at least one session."))
+    for planned in sessions:
+        if planned.ends_at <= planned.starts_at:
+            raise TrainingError(
+                _("%(session)s ends before it starts.") % {"session": planned.session}
+            )
+    event = TftEvent(request=request, jurisdiction=jurisdiction, scheduled_by=actor, **data)
+    _save(event, actor)
+    for planned in sessions:
+        _save(
+            EventSession(
+                event=event,
+                session=planned.session,
+                starts_at=planned.starts_at,
+                ends_at=planned.ends_at,
+            ),
+            actor,
+        )
+    if request is not None:
+        request.status = TftRequest.Status.SCHEDULED
+        _save(request, actor)
+    return event
+
+
+@transaction.atomic
+def find_or_add_person(
+    *, actor: User | None, jurisdiction: Jurisdiction, data: Mapping[str, Any]
+) -> Person:
+    """The person with this registry ID in the state, or a new record."""
+    registry_id = str(data.get("registry_id") or "").strip()
+    if registry_id:
+        found = Person.objects.filter(jurisdiction=jurisdiction, registry_id=registry_id).first()
+        if found is not None:
+            return found
+    person = Person(jurisdiction=jurisdiction, **{**data, "registry_id": registry_id})
+    _save(person, actor)
+    return person
+
+
+@transaction.atomic
+def link_person_user(*, actor: User | None, person: Person, user: User | None) -> None:
+    """Give a person in the training records their sign-in (their own events and deliveries)."""
+    person.user = user
+    _save(person, actor)
+
+
+@transaction.atomic
+def enroll(*, actor: User | None, event: TftEvent, person: Person) -> Enrollment:
+    if Enrollment.objects.filter(event=event, person=person).exists():
+        raise TrainingError(_("%(person)s is already enrolled.") % {"person": person})
+    if event.enrollments.count() >= event.capacity:
+        raise TrainingError(_("The event is full (%(n)d places).") % {"n": event.capacity})
+    enrollment = Enrollment(event=event, person=person)
+    _save(enrollment, actor)
+    return enrollment
+
+
+@transaction.atomic
+def record_attendance(
+    *, actor: User | None, event_session: EventSession, people: Sequence[Person]
+) -> int:
+    """Set who attended the session: everyone named must be enrolled, or nothing changes."""
+    enrollments = {
+        e.person_id: e for e in Enrollment.objects.filter(event_id=event_session.event_id)
+    }
+    strangers = [p for p in people if p.pk not in enrollments]
+    if strangers:
+        raise TrainingError(
+            _("Not enrolled in this event: %(names)s. Enroll them first; nothing was saved.")
+            % {"names": ", ".join(str(p) for p in strangers)}
+        )
+    wanted = {enrollments[p.pk].pk for p in people}
+    with acting_as(actor):
+        for attendance in event_session.attendance.exclude(enrollment_id__in=wanted):
+            attendance.delete()
+        have = set(event_session.attendance.values_list("enrollment_id", flat=True))
+        for enrollment_id in sorted(wanted - have):
+            Attendance.objects.create(event_session=event_session, enrollment_id=enrollment_id)
+    return len(wanted)
+
+
+def completed_on(person: Person) -> date | None:
+    """The day the person finished their own TFT: the last session they attended."""
+    last = (
+        EventSession.objects.filter(attendance__enrollment__person=person)
+        .order_by("-starts_at")
+        .first()
+    )
+    return last.starts_at.date() if last else None
+
+
+@transaction.atomic
+def record_commitment(
+    *, actor: User | None, enrollment: Enrollment, plan: str, audience: str = "",
+    due: date | None = None,
+) -> Commitment:  # fmt: skip
+    due = due or enrollment.event.commitment_due()
+    if due is None:
+        raise TrainingError(_("The event has no sessions yet, so no window to deliver in."))
+    commitment = Commitment.objects.filter(enrollment=enrollment).first() or Commitment(
+        enrollment=enrollment
+    )
+    commitment.plan, commitment.audience, commitment.due = plan, audience, due
+    _save(commitment, actor)
+    return commitment
+
+
+@dataclass(frozen=True)
+class DeliveredSession:
+    session: TrainingSession
+    day: date
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class Attendee:
+    first_name: str
+    last_name: str
+    registry_id: str
+    organization: str = ""
+    sessions: tuple[int, ...] | None = None  # session numbers attended; None: all
+
+
+@transaction.atomic
+def record_delivery(
+    *,
+    actor: User | None,
+    trainer: Person,
+    data: Mapping[str, Any],
+    sessions: Sequence[DeliveredSession],
+    attendees: Sequence[Attendee],
+    commitment: Commitment | None = None,
+) -> Delivery:
+    """A community delivery with its sessions and attendees, all or nothing."""
+    if not sessions:
+        raise TrainingError(_("List the sessions delivered."))
+    finished = completed_on(trainer)
+    if finished is None:
+        raise TrainingError(
+            _("%(trainer)s has no Training for Trainers attendance recorded; a delivery comes "
+              "after the trainer's own training.") % {"trainer": trainer}
+        )  # fmt: skip
+    numbers = [s.session.number for s in sessions]
+    if len(set(numbers)) != len(numbers):
+        raise TrainingError(_("Each session is listed once."))
+    for s in sessions:
+        if s.day < finished:
+            raise TrainingError(
+                _("%(session)s is dated %(day)s, before %(trainer)s's own training ended on "
+                  "%(finished)s.")
+                % {"session": s.session, "day": s.day, "trainer": trainer, "finished": finished}
+            )  # fmt: skip
+        if not (Decimal("0.25") <= s.hours <= MAX_SESSION_HOURS):
+            raise TrainingError(
+                _("%(session)s: clock hours must be from 0.25 to %(max)s.")
+                % {"session": s.session, "max": MAX_SESSION_HOURS}
+            )
+    missing_ids = [f"{a.first_name} {a.last_name}" for a in attendees if not a.registry_id]
+    if missing_ids:
+        raise TrainingError(
+            _("Every attendee needs a registry ID: missing for %(names)s.")
+            % {"names": ", ".join(missing_ids)}
+        )
+    delivery = Delivery(trainer=trainer, commitment=commitment, **data)
+    _save(delivery, actor)
+    by_number: dict[int, DeliverySession] = {}
+    for s in sessions:
+        row = DeliverySession(delivery=delivery, session=s.session, day=s.day, hours=s.hours)
+        _save(row, actor)
+        by_number[s.session.number] = row
+    for a in attendees:
+        person = find_or_add_person(
+            actor=actor,
+            jurisdiction=trainer.jurisdiction,
+            data={"first_name": a.first_name, "last_name": a.last_name,
+                  "registry_id": a.registry_id, "organization": a.organization},
+        )  # fmt: skip
+        if DeliveryAttendee.objects.filter(delivery=delivery, person=person).exists():
+            raise TrainingError(
+                _("%(person)s (%(id)s) is listed twice.") % {"person": person, "id": a.registry_id}
+            )
+        attendee = DeliveryAttendee(delivery=delivery, person=person)
+        _save(attendee, actor)
+        attended = list(by_number) if a.sessions is None else list(a.sessions)
+        unknown = [n for n in attended if n not in by_number]
+        if unknown:
+            raise TrainingError(
+                _("%(person)s attended session %(n)s, which this delivery does not list.")
+                % {"person": person, "n": unknown[0]}
+            )
+        with acting_as(actor):
+            attendee.sessions.set([by_number[n] for n in attended])
+    return delivery

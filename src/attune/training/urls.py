@@ -1,0 +1,35 @@
+from django.urls import path
+
+from attune.training import views
+
+urlpatterns = [
+    path("training/", views.home, name="training_home"),
+    path("training/requests/new/", views.request_create, name="training_request"),
+    path("training/requests/<int:request_id>/schedule/", views.schedule, name="training_schedule"),
+    path("training/events/<int:event_id>/", views.event_detail, name="training_event"),
+    path("training/events/<int:event_id>/enroll/", views.enroll, name="training_enroll"),
+    path(
+        "training/events/<int:event_id>/attendance/",
+        views.attendance,
+        name="training_attendance",
+    ),
+    path(
+        "training/enrollments/<int:enrollment_id>/commitment/",
+        views.commitment,
+        name="training_commitment",
+    ),
+    path("training/deliveries/new/", views.delivery_create, name="training_delivery_create"),
+    path(
+        "training/deliveries/<int:delivery_id>/",
+        views.delivery_detail,
+        name="training_delivery",
+    ),
+    path(
+        "training/deliveries/<int:delivery_id>/certificates/<int:attendee_id>/",
+        views.certificate,
+        name="training_certificate",
+    ),
+    path("training/registry/", views.registry, name="training_registry"),
+    path("training/reach/", views.reach, name="training_reach"),
+    path("training/calendar/<str:token>.ics", views.feed, name="training_feed"),
+]

@@ -1,0 +1,469 @@
+"""Training for Trainers pages. Thin: access decides (per state and per person), forms type the
+input, services write, reports read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from attune.accounts.models import User
+from attune.lib import access
+from attune.programs.models import Jurisdiction
+from attune.training import forms, reports, services
+from attune.training.models import (
+    Commitment,
+    Delivery,
+    DeliveryAttendee,
+    Enrollment,
+    EventSession,
+    Person,
+    TftEvent,
+    TftRequest,
+)
+from planner.chart import line_chart
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+FEED_SALT = "attune.training.calendar"
+
+
+def _viewer(request: HttpRequest) -> access.Viewer:
+    return access.viewer_for(request.user)
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)  # every view here but the feed is login_required
+
+
+def _refused(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _states(viewer: access.Viewer) -> QuerySet[Jurisdiction]:
+    ids = viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids
+    return Jurisdiction.objects.filter(pk__in=ids).order_by("name")
+
+
+def _tz(jurisdiction: Jurisdiction) -> ZoneInfo:
+    """Events are entered in the state's programs' time zone (the server's when it has none)."""
+    from zoneinfo import ZoneInfo
+
+    name = jurisdiction.programs.values_list("timezone", flat=True).first()
+    return ZoneInfo(name) if name else timezone.get_current_timezone()
+
+
+def feed_token(*, person: Person | None = None, jurisdiction: Jurisdiction | None = None) -> str:
+    payload = (
+        {"p": person.pk} if person is not None else {"j": jurisdiction.pk if jurisdiction else 0}
+    )
+    return signing.dumps(payload, salt=FEED_SALT, compress=True)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    states = _states(viewer)
+    person = Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
+    if not states and person is None:
+        return render(request, "programs/no_role.html", status=403)
+    state_ids = [s.pk for s in states]
+    today = timezone.localdate()
+    commitments = (
+        Commitment.objects.filter(enrollment__event__jurisdiction_id__in=state_ids)
+        .select_related("enrollment__person", "enrollment__event")
+        .prefetch_related("deliveries")
+    )
+    context: dict[str, Any] = {
+        "states": [
+            {"state": s, "feed": reverse("training_feed", args=[feed_token(jurisdiction=s)])}
+            for s in states
+        ],
+        "can_request": bool(viewer.state_jurisdiction_ids),
+        "can_schedule": bool(viewer.tta_jurisdiction_ids),
+        "requests": TftRequest.objects.filter(jurisdiction_id__in=state_ids).select_related(
+            "jurisdiction"
+        ),
+        "events": TftEvent.objects.filter(jurisdiction_id__in=state_ids)
+        .select_related("jurisdiction")
+        .prefetch_related("sessions"),
+        "commitments": [(c, _commitment_status(c, today)) for c in commitments],
+        "person": person,
+        "today": today,
+    }
+    if person is not None:
+        context["my_enrollments"] = (
+            Enrollment.objects.filter(person=person)
+            .select_related("event")
+            .prefetch_related(Prefetch("commitment"))
+        )
+        context["my_deliveries"] = Delivery.objects.filter(trainer=person)
+        context["my_feed"] = reverse("training_feed", args=[feed_token(person=person)])
+    return render(request, "training/home.html", context)
+
+
+def _commitment_status(commitment: Commitment, today: Any) -> str:
+    if commitment.deliveries.exists():
+        return "delivered"
+    if commitment.due < today:
+        return "overdue"
+    if (commitment.due - today).days <= 30:
+        return "due_soon"
+    return "on_track"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not viewer.state_jurisdiction_ids:
+        return render(request, "programs/no_role.html", status=403)
+    jurisdictions = Jurisdiction.objects.filter(pk__in=viewer.state_jurisdiction_ids)
+    form = forms.RequestForm(request.POST or None, jurisdictions=jurisdictions)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        services.request_tft(
+            actor=_actor(request), jurisdiction=form.cleaned_data["jurisdiction"], data=data
+        )
+        messages.success(request, _("Your request was sent to the Infant/Toddler Specialist."))
+        return redirect("training_home")
+    return render(
+        request,
+        "training/request_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, request_id: int) -> HttpResponse:
+    tft_request = get_object_or_404(
+        TftRequest.objects.select_related("jurisdiction"), pk=request_id
+    )
+    access.require_training(_viewer(request), tft_request.jurisdiction_id, "tft.schedule")
+    jurisdiction = tft_request.jurisdiction
+    initial = {
+        "title": _("Relationship-Based Care TFT — %(state)s") % {"state": jurisdiction.name},
+        "format": tft_request.preferred_format or TftEvent.Format.HYBRID,
+        "capacity": max(tft_request.expected_participants, 1),
+    }
+    form = forms.ScheduleForm(request.POST or None, initial=initial, tz=_tz(jurisdiction))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            event = services.schedule_event(
+                actor=_actor(request),
+                jurisdiction=jurisdiction,
+                data=data,
+                sessions=form.cleaned_data["planned"],
+                request=tft_request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The event is scheduled."))
+            return redirect("training_event", event_id=event.pk)
+    return render(
+        request,
+        "training/schedule_form.html",
+        {"form": form, "tft_request": tft_request},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _event(request: HttpRequest, event_id: int, action: str) -> tuple[TftEvent, frozenset[Any]]:
+    event = get_object_or_404(TftEvent.objects.select_related("jurisdiction"), pk=event_id)
+    people = frozenset(event.enrollments.values_list("person_id", flat=True))
+    rels = access.require_training(_viewer(request), event.jurisdiction_id, action, people)
+    return event, rels
+
+
+@login_required
+@require_GET
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event, rels = _event(request, event_id, "tft.view")
+    return _event_page(request, event, rels, forms.EnrollForm())
+
+
+def _event_page(
+    request: HttpRequest, event: TftEvent, rels: frozenset[Any], enroll_form: BaseForm,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    sessions = list(event.sessions.select_related("session"))
+    enrollments = list(event.enrollments.select_related("person"))
+    attended = set(
+        EventSession.objects.filter(event=event).values_list("pk", "attendance__enrollment_id")
+    )
+    viewer = _viewer(request)
+    grid = [
+        (e, [(s, (s.pk, e.pk) in attended) for s in sessions])
+        for e in enrollments
+        if access.allows("tft.schedule", rels) or e.person_id == viewer.person_id
+        or access.allows("training.state", rels)
+    ]  # fmt: skip
+    context = {
+        "event": event,
+        "sessions": sessions,
+        "grid": grid,
+        "can_schedule": access.allows("tft.schedule", rels),
+        "enroll_form": enroll_form,
+        "due": event.commitment_due(),
+        "viewer_person_id": viewer.person_id,
+    }
+    return render(request, "training/event_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def enroll(request: HttpRequest, event_id: int) -> HttpResponse:
+    event, rels = _event(request, event_id, "tft.schedule")
+    form = forms.EnrollForm(request.POST)
+    if form.is_valid():
+        try:
+            person = services.find_or_add_person(
+                actor=_actor(request), jurisdiction=event.jurisdiction, data=form.cleaned_data
+            )
+            if person.user_id is None and person.email:
+                user = User.objects.filter(email__iexact=person.email).first()
+                if user is not None and not Person.objects.filter(user=user).exists():
+                    services.link_person_user(actor=_actor(request), person=person, user=user)
+            services.enroll(actor=_actor(request), event=event, person=person)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(person)s is enrolled.") % {"person": person})
+            return redirect("training_event", event_id=event.pk)
+    return _event_page(request, event, rels, form, status=400)
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
+    event, _rels = _event(request, event_id, "tft.schedule")
+    try:
+        with transaction.atomic():  # every session's attendance, or none
+            for es in event.sessions.all():
+                ids = [int(v) for v in request.POST.getlist(f"s{es.pk}") if v.isdigit()]
+                people = list(Person.objects.filter(pk__in=ids))
+                services.record_attendance(actor=_actor(request), event_session=es, people=people)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Attendance saved."))
+    return redirect("training_event", event_id=event.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("event__jurisdiction", "person"), pk=enrollment_id
+    )
+    access.require_training(
+        _viewer(request), enrollment.event.jurisdiction_id, "tft.commit",
+        frozenset({enrollment.person_id}),
+    )  # fmt: skip
+    existing = Commitment.objects.filter(enrollment=enrollment).first()
+    initial = {"due": enrollment.event.commitment_due()}
+    form = forms.CommitmentForm(request.POST or None, instance=existing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_commitment(
+                actor=_actor(request), enrollment=enrollment, plan=form.cleaned_data["plan"],
+                audience=form.cleaned_data["audience"], due=form.cleaned_data["due"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Your commitment is recorded."))
+            return redirect("training_home")
+    return render(
+        request,
+        "training/commitment_form.html",
+        {"form": form, "enrollment": enrollment},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if viewer.person_id is None:
+        return render(request, "programs/no_role.html", status=403)
+    trainer = Person.objects.select_related("jurisdiction").get(pk=viewer.person_id)
+    commitments = Commitment.objects.filter(enrollment__person=trainer)
+    form = forms.DeliveryForm(request.POST or None, commitments=commitments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery = services.record_delivery(
+                actor=_actor(request),
+                trainer=trainer,
+                data={k: form.cleaned_data[k] for k in form.Meta.fields},
+                sessions=form.cleaned_data["delivered"],
+                attendees=form.cleaned_data["attendees_text"],
+                commitment=form.cleaned_data.get("commitment"),
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The delivery is recorded."))
+            return redirect("training_delivery", delivery_id=delivery.pk)
+    return render(
+        request,
+        "training/delivery_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _delivery(request: HttpRequest, delivery_id: int) -> Delivery:
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("trainer__jurisdiction"), pk=delivery_id
+    )
+    access.require_training(
+        _viewer(request), delivery.trainer.jurisdiction_id, "delivery.view",
+        frozenset({delivery.trainer_id}),
+    )  # fmt: skip
+    return delivery
+
+
+@login_required
+@require_GET
+def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = _delivery(request, delivery_id)
+    attendees = delivery.attendees.select_related("person").prefetch_related("sessions")
+    rows = [(a, sum(s.hours for s in a.sessions.all())) for a in attendees]
+    return render(
+        request,
+        "training/delivery_detail.html",
+        {
+            "delivery": delivery,
+            "sessions": delivery.sessions.select_related("session"),
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, delivery_id: int, attendee_id: int) -> HttpResponse:
+    delivery = _delivery(request, delivery_id)
+    attendee = get_object_or_404(
+        DeliveryAttendee.objects.select_related("person"), pk=attendee_id, delivery=delivery
+    )
+    response = HttpResponse(reports.certificate_pdf(attendee), content_type="application/pdf")
+    name = f"certificate-{attendee.person.registry_id or attendee.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
+    viewer = _viewer(request)
+    states = _states(viewer)
+    state = states.filter(pk=value).first() if value and value.isdigit() else states.first()
+    if state is None:
+        access.require_training(viewer, 0, "training.state")  # 404 / 403
+        raise Http404
+    access.require_training(viewer, state.pk, "training.state")
+    return state
+
+
+@login_required
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    """The registry export: a filter form; with ?download=1, the CSV."""
+    viewer = _viewer(request)
+    states = _states(viewer)
+    if not states.filter(pk__in=viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids):
+        return render(request, "programs/no_role.html", status=403)
+    form = forms.RegistryFilterForm(
+        request.GET or None, jurisdictions=states, initial={"state": states.first()}
+    )
+    rows: list[dict[str, str]] = []
+    if form.is_bound and form.is_valid():
+        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        rows = reports.registry_rows(
+            [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+        if request.GET.get("download"):
+            response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
+            response["Content-Disposition"] = (
+                f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
+            )
+            return response
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "training/registry.html",
+        {"form": form, "rows": rows[:200], "count": len(rows), "columns": reports.REGISTRY_COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def reach(request: HttpRequest) -> HttpResponse:
+    if not _states(_viewer(request)).exists():
+        return render(request, "programs/no_role.html", status=403)
+    state = _state_for(request, request.GET.get("state"))
+    points = reports.reach(state.pk, timezone.localdate())
+    chart: SafeString | None = None
+    if points:
+        series: dict[str, list[tuple[str, float | None]]] = {
+            _("Trainers trained"): [(p.quarter, float(p.trainers)) for p in points],
+            _("Community deliveries"): [(p.quarter, float(p.deliveries)) for p in points],
+            _("Caregivers reached"): [(p.quarter, float(p.caregivers)) for p in points],
+            _("Programs reached"): [(p.quarter, float(p.programs)) for p in points],
+        }
+        svg = line_chart(
+            series, title=_("Reach of the Training for Trainers in %(state)s")
+            % {"state": state.name}, y_label=_("People, deliveries, programs (cumulative)"),
+            x_label=_("Quarter"), decimals=0, width=720, height=340,
+        )  # fmt: skip
+        chart = mark_safe(svg)  # noqa: S308 - planner.chart escapes every text it writes
+    return render(
+        request,
+        "training/reach.html",
+        {"state": state, "points": points, "chart": chart, "states": _states(_viewer(request))},
+    )
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """An iCalendar feed for calendar apps (no sign-in): the token names a person or a state."""
+    try:
+        payload = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    sessions = EventSession.objects.all()
+    if "p" in payload:
+        person = get_object_or_404(Person, pk=payload["p"])
+        sessions = sessions.filter(event__enrollments__person=person)
+        name = _("Training for Trainers: %(person)s") % {"person": person}
+    else:
+        state = get_object_or_404(Jurisdiction, pk=payload.get("j"))
+        sessions = sessions.filter(event__jurisdiction=state)
+        name = _("Training for Trainers: %(state)s") % {"state": state.name}
+    body = reports.calendar(reports.upcoming(sessions), name)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,162 @@
+"""Training for Trainers: the series, scheduling, attendance, commitments, deliveries, the
+registry export, reach, certificates and calendars; bad input refused with nothing saved."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from attune.training import reports, services
+from attune.training.models import (
+    Attendance,
+    Delivery,
+    DeliveryAttendee,
+    Person,
+    TrainingSession,
+)
+from tests.conftest import World
+from tests.training.helpers import caregivers, tft
+
+
+def test_the_series_has_its_nine_sessions(db: None) -> None:
+    titles = list(TrainingSession.objects.values_list("number", "title"))
+    assert len(titles) == 9
+    assert titles[0] == (0, "An Introduction to Relationship-Based Care for Infants and Toddlers")
+    assert titles[-1] == (8, "Planning for Adult Learners")
+    assert TrainingSession.objects.get(number=3).practices == ["continuity"]
+
+
+def test_the_whole_path_and_the_registry_rows(world: World) -> None:
+    t = tft(world, attendees=12)
+    assert t.request.status == "scheduled"
+    assert t.commitment.due == t.event.commitment_due()
+    rows = reports.registry_rows([world.jurisdiction.pk])
+    community = [r for r in rows if r["training_kind"] == "community delivery"]
+    assert len(community) == 12 * 2
+    assert {r["clock_hours"] for r in community} == {"1.50"}
+    assert {r["session_title"] for r in community} == {"Primary Caregiving", "Continuity of Care"}
+    own = [r for r in rows if r["training_kind"] == "training for trainers"]
+    assert len(own) == 9 and {r["registry_id"] for r in own} == {"OR-T-1"}
+    text = reports.registry_csv(rows)
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    assert list(parsed[0]) == list(reports.REGISTRY_COLUMNS) and len(parsed) == 33
+    in_range = reports.registry_rows(
+        [world.jurisdiction.pk], start=date.today() - timedelta(days=70),
+        end=t.first_day + timedelta(days=1),
+    )  # fmt: skip
+    assert len(in_range) == 9  # the trainer's own sessions only
+
+
+def test_attendance_for_someone_not_enrolled_saves_nothing(world: World) -> None:
+    t = tft(world)
+    stranger = Person.objects.create(jurisdiction=world.jurisdiction, first_name="Sam",
+                                     last_name="Stranger")  # fmt: skip
+    session = t.event.sessions.first()
+    before = Attendance.objects.count()
+    with pytest.raises(ValidationError, match="Not enrolled in this event: Sam Stranger"):
+        services.record_attendance(actor=None, event_session=session, people=[t.trainer, stranger])
+    assert Attendance.objects.count() == before
+
+
+def test_a_delivery_before_the_trainers_own_tft_is_refused(world: World) -> None:
+    t = tft(world)
+    before = (Delivery.objects.count(), Person.objects.count())
+    with pytest.raises(ValidationError, match="before Terry Trainer's own training ended"):
+        services.record_delivery(
+            actor=None, trainer=t.trainer, data={"title": "Too early"},
+            sessions=[services.DeliveredSession(TrainingSession.objects.get(number=2),
+                                                t.first_day - timedelta(days=3), Decimal("1.5"))],
+            attendees=caregivers(3, "OR-X-"),
+        )  # fmt: skip
+    assert (Delivery.objects.count(), Person.objects.count()) == before
+
+
+@pytest.mark.parametrize("hours", [Decimal("0"), Decimal("13"), Decimal("-1")])
+def test_hours_out_of_range_are_refused(world: World, hours: Decimal) -> None:
+    t = tft(world)
+    with pytest.raises(ValidationError, match=r"clock hours must be from 0\.25 to 12"):
+        services.record_delivery(
+            actor=None, trainer=t.trainer, data={"title": "Bad hours"},
+            sessions=[services.DeliveredSession(TrainingSession.objects.get(number=4),
+                                                date.today(), hours)],
+            attendees=caregivers(1, "OR-Y-"),
+        )  # fmt: skip
+    assert not Delivery.objects.filter(title="Bad hours").exists()
+
+
+def test_a_trainer_without_a_tft_cannot_record_a_delivery(world: World) -> None:
+    newcomer = Person.objects.create(jurisdiction=world.jurisdiction, first_name="New",
+                                     last_name="Comer")  # fmt: skip
+    with pytest.raises(ValidationError, match="no Training for Trainers attendance"):
+        services.record_delivery(
+            actor=None, trainer=newcomer, data={"title": "x"},
+            sessions=[services.DeliveredSession(TrainingSession.objects.get(number=2),
+                                                date.today(), Decimal("1"))],
+            attendees=[],
+        )  # fmt: skip
+
+
+def test_event_capacity_and_double_enrollment(world: World) -> None:
+    t = tft(world)
+    with pytest.raises(ValidationError, match="already enrolled"):
+        services.enroll(actor=None, event=t.event, person=t.trainer)
+    for i in range(4):
+        p = Person.objects.create(jurisdiction=world.jurisdiction, first_name=f"P{i}",
+                                  last_name="X")  # fmt: skip
+        services.enroll(actor=None, event=t.event, person=p)
+    full = Person.objects.create(jurisdiction=world.jurisdiction, first_name="F", last_name="X")
+    with pytest.raises(ValidationError, match="full"):
+        services.enroll(actor=None, event=t.event, person=full)
+
+
+def test_reach_counts_trainers_deliveries_caregivers_programs(world: World) -> None:
+    tft(world, attendees=12)
+    points = reports.reach(world.jurisdiction.pk, date.today())
+    last = points[-1]
+    assert (last.trainers, last.deliveries, last.caregivers, last.programs) == (1, 1, 12, 3)
+
+
+def test_certificate_pdf_lists_sessions_and_hours(world: World) -> None:
+    t = tft(world)
+    attendee = DeliveryAttendee.objects.filter(delivery=t.delivery).first()
+    text = PdfReader(io.BytesIO(reports.certificate_pdf(attendee))).pages[0].extract_text()
+    assert "Certificate of Completion" in text
+    assert attendee.person.registry_id in text and "Total: 3.00 clock hours" in text
+    assert "Primary Caregiving" in text
+
+
+def test_calendar_feeds_parse(world: World) -> None:
+    t = tft(world, days_ago=3)
+    client = world.client("anonymous")
+    from attune.training.views import feed_token
+
+    for token in (feed_token(person=t.trainer), feed_token(jurisdiction=world.jurisdiction)):
+        response = client.get(reverse("training_feed", args=[token]))
+        assert response.status_code == 200
+        cal = Calendar.from_ical(response.content)
+        events = [c for c in cal.walk("VEVENT")]
+        assert len(events) >= 5 and all(e.get("dtstart") for e in events)
+        assert "Salem" in str(events[0].get("location"))
+    assert client.get(reverse("training_feed", args=["forged"])).status_code == 404
+
+
+def test_delivery_form_bad_csv_is_named_and_saves_nothing(world: World) -> None:
+    tft(world)
+    client = world.client("trainer")
+    before = Delivery.objects.count()
+    response = client.post(
+        reverse("training_delivery_create"),
+        {"title": "Spring", "s2_date": date.today().isoformat(), "s2_hours": "1.5",
+         "attendees_text": "Ana,Lopez,OR-1\nBen,Smith,"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Line 2: Ben Smith has no registry ID." in response.content.decode()
+    assert Delivery.objects.count() == before
