@@ -306,6 +306,9 @@ MATRIX: list[Row] = [
     Row("training_certificate", tft_certificate, TFT_STATE),
     Row("training_registry", lambda w: {}, STATE_TRAINING),
     Row("training_reach", lambda w: {}, STATE_TRAINING),
+    Row("training_registry_import", lambda w: {}, STATE_TRAINING),
+    Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
+    Row("training_core_knowledge", lambda w: {}, STATE_TRAINING),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     # Daily care (attune.care): the record page is the program's staff's

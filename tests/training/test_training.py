@@ -160,3 +160,58 @@ def test_delivery_form_bad_csv_is_named_and_saves_nothing(world: World) -> None:
     assert response.status_code == 400
     assert "Line 2: Ben Smith has no registry ID." in response.content.decode()
     assert Delivery.objects.count() == before
+
+
+def test_commitment_reminders_weekly_until_delivered(world: World) -> None:
+    from django.core import mail
+
+    t = tft(world)
+    t.delivery.delete()  # not delivered yet
+    due = t.commitment.due
+    assert services.send_commitment_reminders(today=due - timedelta(days=45)) == 0
+    assert services.send_commitment_reminders(today=due - timedelta(days=20)) == 1
+    assert mail.outbox[0].to == ["trainer@example.org"]
+    assert "due by" in mail.outbox[0].subject
+    assert services.send_commitment_reminders(today=due - timedelta(days=17)) == 0  # this week
+    assert services.send_commitment_reminders(today=due + timedelta(days=1)) == 1
+    assert "was due" in mail.outbox[1].subject
+
+
+def _upload(text: str) -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("registry.csv", text.encode(), content_type="text/csv")
+
+
+def test_registry_import_matches_or_saves_nothing(world: World) -> None:
+    Person.objects.create(jurisdiction=world.jurisdiction, first_name="Ana", last_name="Ruiz",
+                          email="ana@example.org")  # fmt: skip
+    Person.objects.create(jurisdiction=world.jurisdiction, first_name="Bo", last_name="Li")
+    client = world.client("specialist")
+    url = reverse("training_registry_import")
+    bad = (
+        "registry_id,first_name,last_name,email\nOR-9,Ana,Ruiz,ana@example.org\nOR-8,Zed,Unknown,\n"
+    )
+    response = client.post(url, {"state": world.jurisdiction.pk, "file": _upload(bad)})
+    assert response.status_code == 400
+    assert "Line 3: registry ID OR-8 (Zed Unknown) matches no one" in response.content.decode()
+    assert not Person.objects.filter(registry_id="OR-9").exists()
+    good = "registry_id,first_name,last_name,email\nOR-9,Ana,Ruiz,ana@example.org\nOR-7,Bo,Li,\nOR-T-1,Terry,Trainer,\n"
+    response = client.post(url, {"state": world.jurisdiction.pk, "file": _upload(good)})
+    assert response.status_code == 302
+    assert set(Person.objects.exclude(registry_id="").values_list("registry_id", flat=True)) == {
+        "OR-9", "OR-7", "OR-T-1"
+    }  # fmt: skip
+    missing = "registry_id,first_name\nOR-1,Ana\n"
+    response = client.post(url, {"state": world.jurisdiction.pk, "file": _upload(missing)})
+    assert response.status_code == 400 and "missing: last_name" in response.content.decode()
+
+
+def test_core_knowledge_areas_reach_the_registry_export(world: World) -> None:
+    tft(world)
+    client = world.client("state_admin")
+    data = {"state": world.jurisdiction.pk, "s2": "Relationships and Interactions (RI)"}
+    assert client.post(reverse("training_core_knowledge"), data).status_code == 302
+    rows = reports.registry_rows([world.jurisdiction.pk])
+    areas = {r["session_number"]: r["core_knowledge_area"] for r in rows}
+    assert areas["2"] == "Relationships and Interactions (RI)" and areas["3"] == ""

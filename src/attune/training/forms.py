@@ -22,7 +22,7 @@ from attune.training.models import (
     TftRequest,
     TrainingSession,
 )
-from attune.training.services import Attendee, DeliveredSession, PlannedSession
+from attune.training.services import Attendee, DeliveredSession, PlannedSession, RegistryRow
 
 
 class RequestForm(forms.ModelForm[TftRequest]):
@@ -240,3 +240,79 @@ class RegistryFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError(_("The end of the range is before its start."))
         return data
+
+
+REGISTRY_MAX_BYTES = 2_000_000
+
+
+class RegistryImportForm(forms.Form):
+    """A registry's person list: CSV with registry_id, first_name, last_name (and email)."""
+
+    state = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
+    )
+    file = forms.FileField(
+        label=gettext_lazy("The registry's person list (CSV)"),
+        help_text=gettext_lazy("Columns: registry_id, first_name, last_name, and email if known."),
+    )
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["state"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = jurisdictions
+
+    def clean_file(self) -> list[RegistryRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > REGISTRY_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from None
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in ("registry_id", "first_name", "last_name") if c not in header]
+        if missing:
+            raise ValidationError(
+                _("The first line must name the columns; missing: %(cols)s.")
+                % {"cols": ", ".join(missing)}
+            )
+        rows = []
+        errors = []
+        for line, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+            if not any(row.values()):
+                continue
+            if not row.get("registry_id") or not row.get("first_name") or not row.get("last_name"):
+                errors.append(
+                    _("Line %(n)d: registry_id, first_name and last_name are required.")
+                    % {"n": line}
+                )
+                continue
+            rows.append(
+                RegistryRow(
+                    line,
+                    row["registry_id"],
+                    row["first_name"],
+                    row["last_name"],
+                    row.get("email", ""),
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        if not rows:
+            raise ValidationError(_("The file has no rows."))
+        return rows
+
+
+class MappingForm(forms.Form):
+    """A state's core-knowledge area(s) for each session of the series."""
+
+    def __init__(self, *args: Any, current: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.series = _sessions()
+        for s in self.series:
+            self.fields[f"s{s.number}"] = forms.CharField(
+                label=str(s), max_length=300, required=False, initial=current.get(s.pk, "")
+            )

@@ -257,6 +257,7 @@ class Commitment(models.Model):
     audience = models.CharField(_("who they will train"), max_length=200, blank=True)
     due = models.DateField(_("deliver by"))
     created_at = models.DateTimeField(auto_now_add=True)
+    reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
     class Meta:
         ordering = ["due"]

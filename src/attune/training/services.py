@@ -266,3 +266,154 @@ def record_delivery(
         with acting_as(actor):
             attendee.sessions.set([by_number[n] for n in attended])
     return delivery
+
+
+# -- reminders -------------------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = 30
+REMIND_EVERY_DAYS = 7
+
+
+@transaction.atomic
+def send_commitment_reminders(*, today: date) -> int:
+    """Email each trainer whose commitment is due within 30 days or overdue, not yet delivered,
+    at most once a week, in their language. Returns how many were sent."""
+    from datetime import timedelta
+
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    sent = 0
+    due = Commitment.objects.filter(
+        due__lte=today + timedelta(days=REMIND_DAYS_BEFORE), deliveries__isnull=True
+    ).select_related("enrollment__person__user", "enrollment__event")
+    for commitment in due:
+        if commitment.reminded_on and (today - commitment.reminded_on).days < REMIND_EVERY_DAYS:
+            continue
+        person = commitment.enrollment.person
+        address = person.email or (person.user.email if person.user else "")
+        if not address:
+            continue
+        language = person.user.preferred_language if person.user else "en"
+        with translation.override(language):
+            context = {"commitment": commitment, "person": person, "today": today,
+                       "overdue": commitment.due < today}  # fmt: skip
+            subject = (
+                _("Your community training was due on %(due)s")
+                if commitment.due < today
+                else _("Your community training is due by %(due)s")
+            ) % {"due": commitment.due.isoformat()}
+            body = render_to_string("training/reminder.txt", context)
+        send_mail(subject, body, None, [address])
+        commitment.reminded_on = today
+        with acting_as(None):
+            commitment.save(update_fields=["reminded_on"])
+        sent += 1
+    return sent
+
+
+# -- a registry's person list ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    line: int
+    registry_id: str
+    first_name: str
+    last_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RegistryMatch:
+    row: RegistryRow
+    person: Person
+    already: bool  # the person already had this registry ID
+
+
+def match_registry(
+    *, jurisdiction: Jurisdiction, rows: Sequence[RegistryRow]
+) -> list[RegistryMatch]:
+    """Each row matched to a person of the state: by registry ID, else by email, else by name
+    among people with no registry ID. Any row that matches no one (or two people) is refused,
+    with every such row named."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    matches: list[RegistryMatch] = []
+    people = list(Person.objects.filter(jurisdiction=jurisdiction))
+    for row in rows:
+        if row.registry_id in seen:
+            problems.append(
+                _("Line %(n)d: registry ID %(id)s is also on line %(m)d.")
+                % {"n": row.line, "id": row.registry_id, "m": seen[row.registry_id]}
+            )
+            continue
+        seen[row.registry_id] = row.line
+        by_id = [p for p in people if p.registry_id == row.registry_id]
+        if by_id:
+            matches.append(RegistryMatch(row, by_id[0], already=True))
+            continue
+        free = [p for p in people if not p.registry_id]
+        candidates = [p for p in free if row.email and p.email.lower() == row.email.lower()] or [
+            p for p in free
+            if (p.first_name.lower(), p.last_name.lower())
+            == (row.first_name.lower(), row.last_name.lower())
+        ]  # fmt: skip
+        if len(candidates) == 1:
+            matches.append(RegistryMatch(row, candidates[0], already=False))
+        elif not candidates:
+            problems.append(
+                _("Line %(n)d: registry ID %(id)s (%(name)s) matches no one in the %(state)s "
+                  "training records.")
+                % {"n": row.line, "id": row.registry_id,
+                   "name": f"{row.first_name} {row.last_name}", "state": jurisdiction.name}
+            )  # fmt: skip
+        else:
+            problems.append(
+                _("Line %(n)d: %(name)s matches %(k)d people; add their email to tell them apart.")
+                % {"n": row.line, "name": f"{row.first_name} {row.last_name}", "k": len(candidates)}
+            )
+    taken = [m for m in matches if not m.already]
+    persons = [m.person.pk for m in taken]
+    if len(set(persons)) != len(persons):
+        problems.append(_("Two lines match the same person; check the names and emails."))
+    if problems:
+        raise TrainingError(problems)
+    return matches
+
+
+@transaction.atomic
+def import_registry_ids(
+    *, actor: User | None, jurisdiction: Jurisdiction, rows: Sequence[RegistryRow]
+) -> int:
+    """Give matched people their registry IDs: all rows, or nothing when any row is refused."""
+    matches = match_registry(jurisdiction=jurisdiction, rows=rows)
+    changed = 0
+    for m in matches:
+        if not m.already:
+            m.person.registry_id = m.row.registry_id
+            _save(m.person, actor)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def save_core_knowledge(
+    *, actor: User | None, jurisdiction: Jurisdiction, areas: Mapping[TrainingSession, str]
+) -> None:
+    from attune.training.models import CoreKnowledgeMapping
+
+    for session, text in areas.items():
+        text = text.strip()
+        mapping = CoreKnowledgeMapping.objects.filter(
+            jurisdiction=jurisdiction, session=session
+        ).first()
+        if not text:
+            if mapping is not None:
+                with acting_as(actor):
+                    mapping.delete()
+            continue
+        mapping = mapping or CoreKnowledgeMapping(jurisdiction=jurisdiction, session=session)
+        mapping.areas = text
+        _save(mapping, actor)

@@ -31,5 +31,7 @@ urlpatterns = [
     ),
     path("training/registry/", views.registry, name="training_registry"),
     path("training/reach/", views.reach, name="training_reach"),
+    path("training/registry/import/", views.registry_import, name="training_registry_import"),
+    path("training/core-knowledge/", views.core_knowledge, name="training_core_knowledge"),
     path("training/calendar/<str:token>.ics", views.feed, name="training_feed"),
 ]

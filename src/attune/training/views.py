@@ -26,6 +26,7 @@ from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
 from attune.training.models import (
     Commitment,
+    CoreKnowledgeMapping,
     Delivery,
     DeliveryAttendee,
     Enrollment,
@@ -467,3 +468,64 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         name = _("Training for Trainers: %(state)s") % {"state": state.name}
     body = reports.calendar(reports.upcoming(sessions), name)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_import(request: HttpRequest) -> HttpResponse:
+    """Match a registry's person list to the state's training records (registry IDs)."""
+    viewer = _viewer(request)
+    states = _states(viewer)
+    if not states.exists():
+        return render(request, "programs/no_role.html", status=403)
+    form = forms.RegistryImportForm(
+        request.POST or None, request.FILES or None, jurisdictions=states,
+        initial={"state": states.first()},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        try:
+            changed = services.import_registry_ids(
+                actor=_actor(request), jurisdiction=state, rows=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(n)d people got their registry ID; every row matched.") % {"n": changed},
+            )
+            return redirect("training_registry")
+    return render(
+        request,
+        "training/registry_import.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def core_knowledge(request: HttpRequest) -> HttpResponse:
+    """The state's core-knowledge areas per session (the registry export's column)."""
+    if not _states(_viewer(request)).exists():
+        return render(request, "programs/no_role.html", status=403)
+    state = _state_for(request, request.POST.get("state") or request.GET.get("state"))
+    current = {
+        m.session_id: m.areas for m in CoreKnowledgeMapping.objects.filter(jurisdiction=state)
+    }
+    form = forms.MappingForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.save_core_knowledge(
+            actor=_actor(request),
+            jurisdiction=state,
+            areas={s: form.cleaned_data[f"s{s.number}"] for s in form.series},
+        )
+        messages.success(request, _("The core-knowledge areas are saved."))
+        return redirect(reverse("training_core_knowledge") + f"?state={state.pk}")
+    return render(
+        request,
+        "training/core_knowledge.html",
+        {"form": form, "state": state, "states": _states(_viewer(request))},
+        status=400 if request.method == "POST" else 200,
+    )
