@@ -265,3 +265,9 @@ def compiled() -> None:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> None:
+    """Uploads (training materials) go to the test's own directory, never to ./var."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
 from attune.training import services as training_services
+from attune.training.models import Person, TrainingSession
 from attune.training.views import feed_token
 from tests.conftest import PERSONAS, World
 from tests.plans.helpers import planned
@@ -61,6 +63,7 @@ NO_ROLE = statuses(403)
 TFT_STATE = statuses(404, state_admin=200, specialist=200, trainer=200)
 TFT_SCHEDULE = statuses(404, state_admin=403, specialist=200, trainer=404)
 STATE_TRAINING = statuses(403, state_admin=200, specialist=200)
+TRAINING_ANY = statuses(403, state_admin=200, specialist=200, trainer=200)
 # Daily care the child's caregivers write (the record page's buttons): not the family.
 CHILD_CARE = {**CHILD, "family": 403}
 CAREGIVER_RECORD = statuses(
@@ -181,6 +184,24 @@ def tft_delivery(w: World) -> dict[str, Any]:
 def tft_certificate(w: World) -> dict[str, Any]:
     delivery = tft(w).delivery
     return {"delivery_id": delivery.pk, "attendee_id": delivery.attendees.first().pk}
+
+
+def tft_material(w: World) -> dict[str, Any]:
+    upload = SimpleUploadedFile("deck.pdf", b"%PDF-1.4", content_type="application/pdf")
+    material = training_services.add_material(
+        actor=None, session=TrainingSession.objects.get(number=2),
+        data={"kind": "slides", "title": "Deck", "file": upload},
+    )  # fmt: skip
+    return {"material_id": material.pk}
+
+
+def tft_person(w: World) -> dict[str, Any]:
+    return {"person_id": Person.objects.get(user=w.users["trainer"]).pk}
+
+
+def tft_fidelity(w: World) -> dict[str, Any]:
+    delivery = tft(w).delivery
+    return {"delivery_id": delivery.pk, "session_id": delivery.sessions.first().pk}
 
 
 def state_feed(w: World) -> dict[str, Any]:
@@ -309,6 +330,21 @@ MATRIX: list[Row] = [
     Row("training_registry_import", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
     Row("training_core_knowledge", lambda w: {}, STATE_TRAINING),
+    Row("training_series", lambda w: {}, TRAINING_ANY),
+    Row("training_session", lambda w: {"number": 2}, TRAINING_ANY),
+    Row("training_session", lambda w: {"number": 2}, {**TRAINING_ANY, "state_admin": 403, "specialist": 400, "trainer": 403}, "post", nothing),
+    Row("training_material", tft_material, TRAINING_ANY),
+    Row("training_support", lambda w: {}, TRAINING_ANY),
+    Row("training_support", lambda w: {}, {**TRAINING_ANY, "state_admin": 403, "specialist": 400, "trainer": 403}, "post", nothing),
+    Row("training_reflections", tft_person, {**TFT_STATE, "state_admin": 403}),
+    Row("training_reflections", tft_person, {**TFT_STATE, "state_admin": 403, "specialist": 400, "trainer": 400}, "post", nothing),
+    Row("training_fidelity", tft_fidelity, TFT_STATE),
+    # no checklist for the session yet: the scorers get the form back with the reason
+    Row("training_fidelity", tft_fidelity, {**TFT_STATE, "state_admin": 403, "specialist": 400, "trainer": 400}, "post", nothing),
+    Row("training_fidelity_overview", lambda w: {}, STATE_TRAINING),
+    # A program's self-assessment: its managers and the T/TA roles supporting it (no names)
+    Row("program_self_assessment", program, {**MANAGE, "specialist": 200, "trainer": 200}),
+    Row("program_self_assessment", program, form_errors({**MANAGE, "specialist": 400, "trainer": 400}), "post", nothing),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     # Daily care (attune.care): the record page is the program's staff's

@@ -215,3 +215,39 @@ def test_core_knowledge_areas_reach_the_registry_export(world: World) -> None:
     rows = reports.registry_rows([world.jurisdiction.pk])
     areas = {r["session_number"]: r["core_knowledge_area"] for r in rows}
     assert areas["2"] == "Relationships and Interactions (RI)" and areas["3"] == ""
+
+
+def test_a_trainer_sees_only_their_own_deliveries_and_a_lead_only_their_state(
+    world: World,
+) -> None:
+    from attune.programs.models import Jurisdiction
+
+    t = tft(world)
+    other = Person.objects.create(jurisdiction=world.jurisdiction, first_name="Other",
+                                  last_name="Trainer", registry_id="OR-T-2")  # fmt: skip
+    services.enroll(actor=None, event=t.event, person=other)
+    for es in t.event.sessions.all():
+        services.record_attendance(actor=None, event_session=es, people=[t.trainer, other])
+    theirs = services.record_delivery(
+        actor=None, trainer=other, data={"title": "Theirs"},
+        sessions=[services.DeliveredSession(TrainingSession.objects.get(number=5), date.today(),
+                                            Decimal("1.5"))],
+        attendees=caregivers(2, "OR-Z-"),
+    )  # fmt: skip
+    trainer = world.client("trainer")
+    assert trainer.get(reverse("training_delivery", args=[t.delivery.pk])).status_code == 200
+    assert trainer.get(reverse("training_delivery", args=[theirs.pk])).status_code == 404
+    home = trainer.get(reverse("training_home")).content.decode()
+    assert "RBC for family child care" in home and "Theirs" not in home
+    # Washington's event is not Oregon's lead's business
+    wa = Jurisdiction.objects.get(code="WA")
+    wa_event = services.schedule_event(
+        actor=None, jurisdiction=wa, data={"title": "TFT Washington", "format": "virtual",
+                                           "link": "https://meet.example.org/wa", "capacity": 4},
+        sessions=[services.PlannedSession(TrainingSession.objects.get(number=0),
+                                          t.event.sessions.first().starts_at,
+                                          t.event.sessions.first().ends_at)],
+    )  # fmt: skip
+    lead = world.client("state_admin")
+    assert lead.get(reverse("training_event", args=[wa_event.pk])).status_code == 404
+    assert "TFT Washington" not in lead.get(reverse("training_home")).content.decode()

@@ -93,6 +93,9 @@ POLICY: dict[str, frozenset[Rel]] = {
     "delivery.record": frozenset({Rel.TRAINEE}),
     "delivery.view": frozenset({Rel.STATE, Rel.TTA, Rel.TRAINEE}),
     "training.state": frozenset({Rel.STATE, Rel.TTA}),  # reach, registry export, commitments
+    "tft.reflect": frozenset({Rel.TTA, Rel.TRAINEE}),  # shared goals and reflections
+    "delivery.fidelity": frozenset({Rel.TTA, Rel.TRAINEE}),  # score a delivered session
+    "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),

@@ -168,7 +168,12 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(_viewer(request), program_id, "program.overview")
     program: Program = granted.obj
     figures = stats.program_figures(program, program.today())
-    return render(request, "programs/overview.html", {"program": program, "figures": figures})
+    context = {
+        "program": program,
+        "figures": figures,
+        "can_self_assess": granted.allows("program.self_assessment"),
+    }
+    return render(request, "programs/overview.html", context)
 
 
 def _filtered_children(

@@ -14,5 +14,7 @@ class TrainingConfig(AppConfig):
             models.TftRequest, models.TftEvent, models.EventSession, models.Enrollment,
             models.Attendance, models.Commitment, models.Delivery, models.DeliverySession,
             models.DeliveryAttendee, models.Person, models.CoreKnowledgeMapping,
+            models.SessionMaterial, models.SupportActivity, models.Reflection,
+            models.FidelityItem, models.FidelityScore, models.SelfAssessment,
         ):  # fmt: skip
             follow(model)

@@ -15,9 +15,15 @@ from django.utils.translation import gettext_lazy
 
 from attune.programs.models import Jurisdiction
 from attune.training.models import (
+    LEVELS,
     MAX_SESSION_HOURS,
+    PRACTICES,
+    PRINCIPLES,
     Commitment,
     Delivery,
+    Person,
+    SessionMaterial,
+    SupportActivity,
     TftEvent,
     TftRequest,
     TrainingSession,
@@ -316,3 +322,126 @@ class MappingForm(forms.Form):
             self.fields[f"s{s.number}"] = forms.CharField(
                 label=str(s), max_length=300, required=False, initial=current.get(s.pk, "")
             )
+
+
+class MaterialForm(forms.ModelForm[SessionMaterial]):
+    link = forms.URLField(label=gettext_lazy("Link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = SessionMaterial
+        fields = ["kind", "title", "link", "file"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None and getattr(upload, "size", 0) > 50_000_000:
+            self.add_error("file", _("The file is larger than 50 MB."))
+        return data
+
+
+class ChecklistForm(forms.Form):
+    items = forms.CharField(
+        label=gettext_lazy("Fidelity checklist"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("One item per line."),
+        max_length=5000,
+    )
+
+
+class SupportForm(forms.ModelForm[SupportActivity]):
+    state = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
+    )
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        label=gettext_lazy("Participants"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SupportActivity
+        fields = ["kind", "day", "minutes", "practice", "notes", "next_steps"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        state = self.fields["state"]
+        people = self.fields["people"]
+        assert isinstance(state, forms.ModelChoiceField)
+        assert isinstance(people, forms.ModelMultipleChoiceField)
+        state.queryset = jurisdictions
+        state.initial = jurisdictions.first()
+        people.queryset = Person.objects.filter(jurisdiction__in=jurisdictions).order_by(
+            "last_name", "first_name"
+        )
+
+
+class ReflectionForm(forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    shared_goals = forms.CharField(
+        label=gettext_lazy("Shared goals"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in PRINCIPLES:
+            self.fields[f"p_{key}"] = forms.CharField(
+                label=label, required=False, max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+
+    def principles(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"p_{key}", "") for key, _label in PRINCIPLES}
+
+
+class FidelityForm(forms.Form):
+    met = forms.MultipleChoiceField(
+        label=gettext_lazy("Items seen in the session"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    adaptations_reviewed = forms.BooleanField(
+        label=gettext_lazy("Adaptations reviewed"), required=False
+    )
+    adaptations_keep_fidelity = forms.BooleanField(
+        label=gettext_lazy("The adaptations keep the session's intent"), required=False,
+        initial=True,
+    )  # fmt: skip
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        met = self.fields["met"]
+        assert isinstance(met, forms.MultipleChoiceField)
+        met.choices = [(str(i.pk), i.text) for i in items]
+
+
+class SelfAssessmentForm(forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in PRACTICES:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, choices=[(str(v), lab) for v, lab in LEVELS], coerce=int,
+            )  # fmt: skip
+
+    def levels(self) -> dict[str, int]:
+        return {key: self.cleaned_data[key] for key, _label in PRACTICES}

@@ -323,3 +323,182 @@ class DeliveryAttendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.delivery}"
+
+
+class SessionMaterial(models.Model):
+    """One version of a session's material: a file or a link. Older versions are kept."""
+
+    class Kind(models.TextChoices):
+        SLIDES = "slides", _("slide deck")
+        GUIDE = "guide", _("facilitator's guide")
+        WORKSHEET = "worksheet", _("participant worksheet")
+        RESOURCE = "resource", _("resource")
+        VIDEO = "video", _("video link")
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    link = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="training/materials/", blank=True)
+    version = models.PositiveSmallIntegerField(_("version"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__number", "kind", "title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind", "title", "version"], name="material_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    def clean(self) -> None:
+        if bool(self.link) == bool(self.file):
+            raise ValidationError(_("Give either a file or a link."))
+
+
+class SupportActivity(models.Model):
+    """Implementation support by the state's specialist: meetings, coaching, consultation,
+    office hours, communities of practice."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("implementation meeting")
+        COACHING = "coaching", _("coaching")
+        CONSULTATION = "consultation", _("consultation")
+        OFFICE_HOURS = "office_hours", _("office hours")
+        COMMUNITY = "community", _("community of practice")
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    day = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    people = models.ManyToManyField(Person, related_name="support", verbose_name=_("participants"))
+    practice = models.CharField(
+        _("practice addressed"), max_length=24, choices=PRACTICES, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=3000)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("support activity")
+        verbose_name_plural = _("support activities")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"
+
+
+# The six principles of T/TA relationships (seed 002).
+PRINCIPLES = (
+    ("respect", _("Respect")),
+    ("context", _("Sensitivity to context")),
+    ("growth", _("Commitment to growth")),
+    ("goals", _("Shared goals")),
+    ("communication", _("Open communication")),
+    ("reflection", _("Reflective practice")),
+)
+
+
+class Reflection(models.Model):
+    """A shared-goals and reflection record between the specialist and the person supported,
+    along the six principles of T/TA relationships."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reflections")
+    day = models.DateField(_("date"))
+    shared_goals = models.TextField(_("shared goals"), max_length=2000)
+    principles = models.JSONField(_("reflections by principle"), default=dict, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.day}"
+
+
+class FidelityItem(models.Model):
+    """One item of a session's fidelity checklist (configurable)."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="fidelity")
+    text = models.CharField(_("item"), max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["session__number", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FidelityScore(models.Model):
+    """A scoring of a delivered session against its checklist, by the specialist or the
+    trainer, with the adaptations reviewed."""
+
+    delivery_session = models.ForeignKey(
+        DeliverySession, on_delete=models.CASCADE, related_name="fidelity_scores"
+    )
+    items = models.ManyToManyField(FidelityItem, related_name="+", blank=True)
+    met = models.ManyToManyField(FidelityItem, related_name="+", blank=True)
+    adaptations_reviewed = models.BooleanField(_("adaptations reviewed"), default=False)
+    adaptations_keep_fidelity = models.BooleanField(
+        _("the adaptations keep the session's intent"), default=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    self_assessed = models.BooleanField(_("scored by the trainer"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Fidelity {self.delivery_session}"
+
+
+LEVELS = (
+    (0, _("not yet")),
+    (1, _("emerging")),
+    (2, _("partly in place")),
+    (3, _("fully in place")),
+)
+
+
+class SelfAssessment(models.Model):
+    """A program's self-assessment on the six practices (one level per practice)."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    day = models.DateField(_("date"))
+    levels = models.JSONField(_("levels"), default=dict)
+    notes = models.TextField(_("notes"), blank=True, max_length=3000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.day}"
+
+    def clean(self) -> None:
+        keys = {k for k, _label in PRACTICES}
+        levels = {value for value, _label in LEVELS}
+        if set(self.levels) != keys or any(v not in levels for v in self.levels.values()):
+            raise ValidationError(_("Give a level for each of the six practices."))

@@ -417,3 +417,119 @@ def save_core_knowledge(
         mapping = mapping or CoreKnowledgeMapping(jurisdiction=jurisdiction, session=session)
         mapping.areas = text
         _save(mapping, actor)
+
+
+# -- materials, support, reflections, fidelity, self-assessment ----------------------------
+
+
+@transaction.atomic
+def add_material(*, actor: User | None, session: TrainingSession, data: Mapping[str, Any]) -> Any:
+    """A new version of a session's material (same kind and title), or its first."""
+    from django.db.models import Max
+
+    from attune.training.models import SessionMaterial
+
+    top = SessionMaterial.objects.filter(
+        session=session, kind=data["kind"], title=data["title"]
+    ).aggregate(top=Max("version"))["top"]
+    material = SessionMaterial(session=session, version=(top or 0) + 1, added_by=actor, **data)
+    _save(material, actor)
+    return material
+
+
+@transaction.atomic
+def log_support(
+    *, actor: User | None, jurisdiction: Jurisdiction, data: Mapping[str, Any],
+    people: Sequence[Person],
+) -> Any:  # fmt: skip
+    from attune.training.models import SupportActivity
+
+    if not people:
+        raise TrainingError({"people": _("Choose who took part.")})
+    strangers = [p for p in people if p.jurisdiction_id != jurisdiction.pk]
+    if strangers:
+        raise TrainingError({"people": _("Only people of this state can take part here.")})
+    activity = SupportActivity(jurisdiction=jurisdiction, by=actor, **data)
+    _save(activity, actor)
+    with acting_as(actor):
+        activity.people.set(people)
+    return activity
+
+
+@transaction.atomic
+def record_reflection(
+    *, actor: User | None, person: Person, day: date, shared_goals: str,
+    principles: Mapping[str, str],
+) -> Any:  # fmt: skip
+    from attune.training.models import PRINCIPLES, Reflection
+
+    known = {k for k, _label in PRINCIPLES}
+    notes = {k: v.strip() for k, v in principles.items() if k in known and v.strip()}
+    reflection = Reflection(
+        person=person, day=day, shared_goals=shared_goals, principles=notes, by=actor
+    )
+    _save(reflection, actor)
+    return reflection
+
+
+@transaction.atomic
+def set_fidelity_items(
+    *, actor: User | None, session: TrainingSession, lines: Sequence[str]
+) -> None:
+    """The session's checklist: items kept by their text; items no longer listed are retired
+    (scores already given keep them)."""
+    from attune.training.models import FidelityItem
+
+    wanted = [line.strip() for line in lines if line.strip()]
+    if len(set(wanted)) != len(wanted):
+        raise TrainingError(_("An item is listed twice."))
+    current = {i.text: i for i in FidelityItem.objects.filter(session=session)}
+    with acting_as(actor):
+        for order, text in enumerate(wanted):
+            item = current.get(text) or FidelityItem(session=session, text=text)
+            item.order, item.retired = order, False
+            item.full_clean()
+            item.save()
+        for text, item in current.items():
+            if text not in wanted and not item.retired:
+                item.retired = True
+                item.save(update_fields=["retired"])
+
+
+@transaction.atomic
+def score_fidelity(
+    *, actor: User | None, delivery_session: DeliverySession, met_ids: Sequence[int],
+    adaptations_reviewed: bool, adaptations_keep_fidelity: bool, note: str, self_assessed: bool,
+) -> Any:  # fmt: skip
+    from attune.training.models import FidelityItem, FidelityScore
+
+    items = list(FidelityItem.objects.filter(session=delivery_session.session, retired=False))
+    if not items:
+        raise TrainingError(_("This session has no fidelity checklist yet."))
+    ids = {i.pk for i in items}
+    unknown = [i for i in met_ids if i not in ids]
+    if unknown:
+        raise TrainingError(_("An item is not on this session's checklist."))
+    score = FidelityScore(
+        delivery_session=delivery_session, adaptations_reviewed=adaptations_reviewed,
+        adaptations_keep_fidelity=adaptations_keep_fidelity, note=note, by=actor,
+        self_assessed=self_assessed,
+    )  # fmt: skip
+    _save(score, actor)
+    with acting_as(actor):
+        score.items.set(items)
+        score.met.set([i for i in items if i.pk in set(met_ids)])
+    return score
+
+
+@transaction.atomic
+def record_self_assessment(
+    *, actor: User | None, program: Any, day: date, levels: Mapping[str, int], notes: str
+) -> Any:
+    from attune.training.models import SelfAssessment
+
+    assessment = SelfAssessment(
+        program=program, day=day, levels=dict(levels), notes=notes, by=actor
+    )
+    _save(assessment, actor)
+    return assessment

@@ -34,4 +34,24 @@ urlpatterns = [
     path("training/registry/import/", views.registry_import, name="training_registry_import"),
     path("training/core-knowledge/", views.core_knowledge, name="training_core_knowledge"),
     path("training/calendar/<str:token>.ics", views.feed, name="training_feed"),
+    path("training/sessions/", views.series, name="training_series"),
+    path("training/sessions/<int:number>/", views.session_detail, name="training_session"),
+    path("training/materials/<int:material_id>/", views.material_file, name="training_material"),
+    path("training/support/", views.support, name="training_support"),
+    path(
+        "training/people/<int:person_id>/reflections/",
+        views.reflections,
+        name="training_reflections",
+    ),
+    path(
+        "training/deliveries/<int:delivery_id>/sessions/<int:session_id>/fidelity/",
+        views.fidelity,
+        name="training_fidelity",
+    ),
+    path("training/fidelity/", views.fidelity_overview, name="training_fidelity_overview"),
+    path(
+        "programs/<int:program_id>/self-assessment/",
+        views.self_assessment,
+        name="program_self_assessment",
+    ),
 ]

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,15 +26,23 @@ from attune.lib import access
 from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
 from attune.training.models import (
+    LEVELS,
+    PRACTICES,
+    PRINCIPLES,
     Commitment,
     CoreKnowledgeMapping,
     Delivery,
     DeliveryAttendee,
+    DeliverySession,
     Enrollment,
     EventSession,
+    FidelityScore,
     Person,
+    SessionMaterial,
+    SupportActivity,
     TftEvent,
     TftRequest,
+    TrainingSession,
 )
 from planner.chart import line_chart
 
@@ -529,3 +538,302 @@ def core_knowledge(request: HttpRequest) -> HttpResponse:
         {"form": form, "state": state, "states": _states(_viewer(request))},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# -- the series: materials and fidelity checklists -------------------------------------------
+
+
+def _any_training_role(viewer: access.Viewer) -> bool:
+    return bool(viewer.state_jurisdiction_ids or viewer.tta_jurisdiction_ids or viewer.person_id)
+
+
+@login_required
+@require_GET
+def series(request: HttpRequest) -> HttpResponse:
+    if not _any_training_role(_viewer(request)):
+        return render(request, "programs/no_role.html", status=403)
+    sessions = TrainingSession.objects.prefetch_related("materials")
+    return render(request, "training/series.html", {"sessions": sessions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, number: int) -> HttpResponse:
+    viewer = _viewer(request)
+    if not _any_training_role(viewer):
+        return render(request, "programs/no_role.html", status=403)
+    session = get_object_or_404(TrainingSession, number=number)
+    can_edit = bool(viewer.tta_jurisdiction_ids)
+    material_form = forms.MaterialForm()
+    checklist_form = forms.ChecklistForm(
+        initial={"items": "\n".join(i.text for i in session.fidelity.filter(retired=False))}
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return render(request, "programs/no_role.html", status=403)
+        if "items" in request.POST:
+            checklist_form = forms.ChecklistForm(request.POST)
+            if checklist_form.is_valid():
+                try:
+                    services.set_fidelity_items(
+                        actor=_actor(request), session=session,
+                        lines=checklist_form.cleaned_data["items"].splitlines(),
+                    )  # fmt: skip
+                except ValidationError as error:
+                    _refused(checklist_form, error)
+                else:
+                    messages.success(request, _("The fidelity checklist is saved."))
+                    return redirect("training_session", number=number)
+        else:
+            material_form = forms.MaterialForm(request.POST, request.FILES)
+            if material_form.is_valid():
+                data = {k: material_form.cleaned_data[k] for k in ("kind", "title", "link")}
+                data["file"] = material_form.cleaned_data.get("file") or ""
+                try:
+                    services.add_material(actor=_actor(request), session=session, data=data)
+                except ValidationError as error:
+                    _refused(material_form, error)
+                else:
+                    messages.success(request, _("The material is added."))
+                    return redirect("training_session", number=number)
+        status = 400
+    context = {
+        "session": session,
+        "materials": session.materials.select_related("added_by"),
+        "items": session.fidelity.filter(retired=False),
+        "can_edit": can_edit,
+        "material_form": material_form,
+        "checklist_form": checklist_form,
+    }
+    return render(request, "training/session_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, material_id: int) -> HttpResponseBase:
+    if not _any_training_role(_viewer(request)):
+        return render(request, "programs/no_role.html", status=403)
+    material = get_object_or_404(SessionMaterial, pk=material_id)
+    if not material.file:
+        raise Http404
+    return FileResponse(material.file.open("rb"), as_attachment=True)
+
+
+# -- implementation support and reflections -------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    states = _states(viewer)
+    if not states.exists() and viewer.person_id is None:
+        return render(request, "programs/no_role.html", status=403)
+    tta_states = Jurisdiction.objects.filter(pk__in=viewer.tta_jurisdiction_ids)
+    form = forms.SupportForm(request.POST or None, jurisdictions=tta_states)
+    if request.method == "POST":
+        if not tta_states.exists():
+            return render(request, "programs/no_role.html", status=403)
+        if form.is_valid():
+            state = form.cleaned_data["state"]
+            access.require_training(viewer, state.pk, "tft.schedule")
+            try:
+                services.log_support(
+                    actor=_actor(request), jurisdiction=state,
+                    data={k: form.cleaned_data[k] for k in form.Meta.fields},
+                    people=list(form.cleaned_data["people"]),
+                )  # fmt: skip
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("The support activity is logged."))
+                return redirect("training_support")
+    activities = SupportActivity.objects.filter(jurisdiction__in=states)
+    if viewer.person_id is not None:
+        activities = activities | SupportActivity.objects.filter(people__pk=viewer.person_id)
+    context = {
+        "form": form if tta_states.exists() else None,
+        "activities": activities.distinct().prefetch_related("people")[:200],
+        "minutes": sum(a.minutes for a in activities.distinct()),
+    }
+    return render(
+        request, "training/support.html", context,
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflections(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("jurisdiction"), pk=person_id)
+    access.require_training(
+        _viewer(request), person.jurisdiction_id, "tft.reflect", frozenset({person.pk})
+    )
+    form = forms.ReflectionForm(request.POST or None, initial={"day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.record_reflection(
+            actor=_actor(request), person=person, day=form.cleaned_data["day"],
+            shared_goals=form.cleaned_data["shared_goals"], principles=form.principles(),
+        )  # fmt: skip
+        messages.success(request, _("The reflection is recorded."))
+        return redirect("training_reflections", person_id=person.pk)
+    labels = dict(PRINCIPLES)
+    records = [
+        (r, [(labels[k], v) for k, v in r.principles.items() if k in labels])
+        for r in person.reflections.select_related("by")
+    ]
+    return render(
+        request, "training/reflections.html",
+        {"person": person, "form": form, "records": records},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+# -- fidelity --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fidelity(request: HttpRequest, delivery_id: int, session_id: int) -> HttpResponse:
+    delivery = _delivery(request, delivery_id)
+    delivered = get_object_or_404(
+        DeliverySession.objects.select_related("session"), pk=session_id, delivery=delivery
+    )
+    viewer = _viewer(request)
+    rels = access.training_relations(
+        viewer, delivery.trainer.jurisdiction_id, frozenset({delivery.trainer_id})
+    )
+    can_score = access.allows("delivery.fidelity", rels)
+    items = list(delivered.session.fidelity.filter(retired=False))
+    form = forms.FidelityForm(request.POST or None, items=items)
+    if request.method == "POST":
+        if not can_score:
+            return render(request, "programs/no_role.html", status=403)
+        if form.is_valid():
+            try:
+                services.score_fidelity(
+                    actor=_actor(request), delivery_session=delivered,
+                    met_ids=[int(v) for v in form.cleaned_data["met"]],
+                    adaptations_reviewed=form.cleaned_data["adaptations_reviewed"],
+                    adaptations_keep_fidelity=form.cleaned_data["adaptations_keep_fidelity"],
+                    note=form.cleaned_data["note"],
+                    self_assessed=access.Rel.TRAINEE in rels and access.Rel.TTA not in rels,
+                )  # fmt: skip
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("The fidelity score is saved."))
+                return redirect("training_fidelity", delivery_id=delivery.pk,
+                                session_id=delivered.pk)  # fmt: skip
+    scores = delivered.fidelity_scores.select_related("by").prefetch_related("items", "met")
+    return render(
+        request, "training/fidelity.html",
+        {"delivery": delivery, "delivered": delivered, "form": form, "items": items,
+         "can_score": can_score, "scores": [(s, _percent(s)) for s in scores]},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+def _percent(score: FidelityScore) -> int:
+    total = score.items.count()
+    return round(100 * score.met.count() / total) if total else 0
+
+
+@login_required
+@require_GET
+def fidelity_overview(request: HttpRequest) -> HttpResponse:
+    """Fidelity over time per trainer, in the viewer's states."""
+    if not _states(_viewer(request)).exists():
+        return render(request, "programs/no_role.html", status=403)
+    state = _state_for(request, request.GET.get("state"))
+    scores = (
+        FidelityScore.objects.filter(delivery_session__delivery__trainer__jurisdiction=state)
+        .select_related("delivery_session__delivery__trainer", "delivery_session__session")
+        .prefetch_related("items", "met")
+        .order_by("delivery_session__day", "pk")
+    )
+    by_trainer: dict[str, list[tuple[str, float | None]]] = {}
+    rows = []
+    for score in scores:
+        ds = score.delivery_session
+        percent = _percent(score)
+        by_trainer.setdefault(str(ds.delivery.trainer), []).append(
+            (ds.day.isoformat(), percent / 100)
+        )
+        rows.append((score, ds, percent))
+    chart = None
+    if rows:
+        chart = mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
+            line_chart(
+                by_trainer, title=_("Fidelity over time by trainer"),
+                y_label=_("Checklist items seen"), percent=True, x_label=_("Date"),
+                width=720, height=320,
+            )
+        )  # fmt: skip
+    return render(
+        request, "training/fidelity_overview.html",
+        {"state": state, "rows": rows, "chart": chart},
+    )  # fmt: skip
+
+
+# -- program self-assessment -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's self-assessment on the six practices over time, beside what Attune
+    measures of its primary caregiving and continuity (aggregates only)."""
+    from attune.plans import history
+    from attune.programs.models import Child
+
+    granted = access.require_program(_viewer(request), program_id, "program.self_assessment")
+    program = granted.obj
+    form = forms.SelfAssessmentForm(request.POST or None, initial={"day": program.today()})
+    if request.method == "POST" and form.is_valid():
+        services.record_self_assessment(
+            actor=_actor(request), program=program, day=form.cleaned_data["day"],
+            levels=form.levels(), notes=form.cleaned_data["notes"],
+        )  # fmt: skip
+        messages.success(request, _("The self-assessment is saved."))
+        return redirect("program_self_assessment", program_id=program.pk)
+    assessments = list(program.self_assessments.order_by("day", "pk"))
+    practices = dict(PRACTICES)
+    level_names = dict(LEVELS)
+    chart = None
+    if assessments:
+        series: dict[str, list[tuple[str, float | None]]] = {
+            str(label): [(a.day.isoformat(), float(a.levels.get(key, 0))) for a in assessments]
+            for key, label in PRACTICES
+        }
+        chart = mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
+            line_chart(
+                series, title=_("Self-assessment over time"),
+                y_label=_("Level (0 not yet – 3 fully in place)"), y_max=3, x_label=_("Date"),
+                decimals=0, width=720, height=320,
+            )
+        )  # fmt: skip
+    today = program.today()
+    enrolled = Child.objects.filter(program=program).enrolled_on(today)
+    total = enrolled.count()
+    with_primary = enrolled.filter(primary_caregiver__isnull=False).count()
+    measured = history.measures_for(program=program, months=12).overall
+    latest = assessments[-1] if assessments else None
+    context = {
+        "program": program,
+        "form": form,
+        "chart": chart,
+        "latest": [(practices[k], level_names.get(latest.levels.get(k, 0))) for k in practices]
+        if latest
+        else [],
+        "latest_assessment": latest,
+        "assessments": list(reversed(assessments)),
+        "children": total,
+        "with_primary": round(100 * with_primary / total) if total else None,
+        "measured": measured,
+    }
+    return render(
+        request, "training/self_assessment.html", context,
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
