@@ -34,6 +34,7 @@ def test_state_requests_specialist_schedules_trainer_delivers(
 
     lead = _page(browser)
     sign_in(lead, demo_server, "stateadmin")
+    before = reach_now(lead)  # the demo's spring cohort and its delivery are counted already
     lead.get_by_role("link", name="Training for Trainers").first.click()
     lead.get_by_role("link", name="Request a Training for Trainers").click()
     lead.get_by_label("Preferred format").select_option("hybrid")
@@ -84,6 +85,7 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     trainer.get_by_role("link", name="Training for Trainers").first.click()
     trainer.get_by_role("link", name="Record my commitment").click()
     trainer.get_by_label("Plan").fill("Two Saturday mornings for family child care providers")
+    due = trainer.get_by_label("Deliver by").input_value()
     trainer.get_by_role("button", name="Save my commitment").click()
     expect(trainer.get_by_text("Your commitment is recorded.")).to_be_visible()
     expect(trainer.get_by_text(re.compile("committed to deliver by"))).to_be_visible()
@@ -91,7 +93,9 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     trainer.get_by_role("link", name="Record a community delivery").click()
     trainer.get_by_label("Title").fill("Relationship-based care for family child care")
     trainer.get_by_label("Sponsor").fill("Lane County CCR&R")
-    trainer.get_by_label("Commitment").select_option(index=1)
+    trainer.get_by_label("Commitment").select_option(
+        label=f"Relationship-Based Care TFT — Oregon (deliver by {due})"
+    )
     for number in (2, 3):
         trainer.get_by_label(f"Session {number} date", exact=True).fill(today.isoformat())
     lines = "\n".join(f"Care{i},Giver{i},OR-C-{i:03d},Program {i % 4}" for i in range(1, 13))
@@ -120,12 +124,16 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     assert {r["session_title"] for r in community} == {"Primary Caregiving", "Continuity of Care"}
     assert len({r["registry_id"] for r in community}) == 12
 
+    after = reach_now(lead)
+    expect(lead.locator("svg.chart")).to_be_visible()
+    assert_accessible(lead)
+    # two new trainers (the demo trainer was trained in the spring), one delivery, 12
+    # caregivers, the 4 programs they came from
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2, 1, 12, 4]
+
+
+def reach_now(lead: Page) -> list[int]:
     lead.get_by_role("link", name="Training for Trainers").first.click()
     lead.get_by_role("link", name="Reach").click()
-    expect(lead.locator("svg.chart")).to_be_visible()
     last = lead.locator("tbody tr").last
-    expect(last.locator("td").nth(0)).to_have_text("3")  # trainers trained
-    expect(last.locator("td").nth(1)).to_have_text("1")  # community deliveries
-    expect(last.locator("td").nth(2)).to_have_text("12")  # caregivers reached
-    expect(last.locator("td").nth(3)).to_have_text("4")  # programs reached
-    assert_accessible(lead)
+    return [int(last.locator("td").nth(i).inner_text()) for i in range(4)]

@@ -587,6 +587,12 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
             organization=Organization.objects.get(name=DEMO_ORGANIZATION), today=today
         )
         _say(stdout, f"Care plans written with the families: {plans}.")
+        from attune.training.demo import load_training_demo
+
+        oregon = Program.objects.filter(organization__name=DEMO_ORGANIZATION).first()
+        assert oregon is not None
+        load_training_demo(jurisdiction=oregon.jurisdiction, today=today, tz=oregon.tz)
+        _say(stdout, "Training for Trainers: a spring cohort in Oregon and one delivery.")
     return demo_logins(created=True)
 
 

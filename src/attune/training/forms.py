@@ -168,8 +168,16 @@ def parse_attendees(text: str) -> list[Attendee]:
     return out
 
 
+class CommitmentChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(event)s (deliver by %(due)s)") % {
+            "event": obj.enrollment.event.title,
+            "due": obj.due.isoformat(),
+        }
+
+
 class DeliveryForm(forms.ModelForm[Delivery]):
-    commitment = forms.ModelChoiceField(
+    commitment = CommitmentChoice(
         queryset=Commitment.objects.none(), required=False, label=gettext_lazy("Commitment")
     )
     attendees_text = forms.CharField(
@@ -190,7 +198,7 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         super().__init__(*args, **kwargs)
         field = self.fields["commitment"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = commitments
+        field.queryset = commitments.select_related("enrollment__event")
         self.series = _sessions()
         for s in self.series:
             self.fields[f"s{s.number}_date"] = forms.DateField(
