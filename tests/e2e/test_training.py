@@ -88,7 +88,9 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     due = trainer.get_by_label("Deliver by").input_value()
     trainer.get_by_role("button", name="Save my commitment").click()
     expect(trainer.get_by_text("Your commitment is recorded.")).to_be_visible()
-    expect(trainer.get_by_text(re.compile("committed to deliver by"))).to_be_visible()
+    expect(
+        trainer.locator("li", has_text=re.compile(r"Oregon\s*·\s*committed to deliver by"))
+    ).to_be_visible()
 
     trainer.get_by_role("link", name="Record a community delivery").click()
     trainer.get_by_label("Title").fill("Relationship-based care for family child care")
