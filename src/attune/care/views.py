@@ -8,7 +8,7 @@ child's card is swapped. The family's day page polls every few seconds.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,29 +31,14 @@ from attune.care import day as care_day
 from attune.care import forms, services
 from attune.care.models import CareEntry, CarePlan, Ifsp
 from attune.lib import access
+from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Child, Program
-
-if TYPE_CHECKING:
-    from attune.accounts.models import User
 
 BOTTLE_CHOICES = (60, 90, 120, 150, 180, 240)
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast("User", request.user)  # every view here is login_required
-
-
 def _viewer(request: HttpRequest) -> access.Viewer:
     return access.viewer_for(request.user)
-
-
-def _refused(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form, on its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -121,9 +106,9 @@ def care_plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         write = services.save_care_plan if staff else services.propose_care_plan
         try:
-            write(actor=_actor(request), child=child, data=form.plan_data())
+            write(actor=acting_user(request), child=child, data=form.plan_data())
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -153,7 +138,7 @@ def care_plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
     accept = form.cleaned_data["decision"] == "accept"
     try:
         services.decide_care_plan(
-            actor=_actor(request),
+            actor=acting_user(request),
             plan=plan,
             accept=accept,
             note=form.cleaned_data["note"],
@@ -256,13 +241,13 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
         data = form.entry_data(program, program.today(), timezone.now())
         try:
             services.log_entry(
-                actor=_actor(request),
+                actor=acting_user(request),
                 child=child,
                 kind=form.cleaned_data["kind"],
                 data=data,
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("Logged for %(child)s.") % {"child": child})
@@ -302,7 +287,7 @@ def end_nap(request: HttpRequest, entry_id: int) -> HttpResponse:
             nap.at.astimezone(program.tz).date(), form.cleaned_data["at_time"], tzinfo=program.tz
         )
     try:
-        services.end_nap(actor=_actor(request), nap=nap, at=at)
+        services.end_nap(actor=acting_user(request), nap=nap, at=at)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _card(request, child)
@@ -316,7 +301,7 @@ def check_nap(request: HttpRequest, entry_id: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         services.check_nap(
-            actor=_actor(request),
+            actor=acting_user(request),
             nap=nap,
             at=timezone.now(),
             note=note,
@@ -351,13 +336,13 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                     None if withdraw else form.entry_data(program, local_at.date(), timezone.now())
                 )
                 services.correct_entry(
-                    actor=_actor(request),
+                    actor=acting_user(request),
                     entry=root,
                     data=data,
                     withdraw=withdraw,
                 )
             except ValidationError as error:
-                _refused(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -471,12 +456,12 @@ def family_note(request: HttpRequest, child_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_family_note(
-                actor=_actor(request),
+                actor=acting_user(request),
                 child=child,
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Your note was sent to the caregivers."))
             return redirect("child_day", child_id=child.pk)
@@ -518,7 +503,7 @@ def ifsp_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     form = forms.IfspForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.save_ifsp(
-            actor=_actor(request),
+            actor=acting_user(request),
             child=child,
             data={f: form.cleaned_data[f] for f in services.IFSP_FIELDS},
         )

@@ -57,6 +57,14 @@ def _sessions() -> list[TrainingSession]:
     return list(TrainingSession.objects.order_by("number"))
 
 
+def _session_date(s: TrainingSession) -> forms.DateField:
+    return forms.DateField(
+        label=_("Session %(n)d date") % {"n": s.number},
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class ScheduleForm(forms.ModelForm[TftEvent]):
     """The event and, per session of the series, its date and times (blank: not scheduled)."""
 
@@ -71,10 +79,7 @@ class ScheduleForm(forms.ModelForm[TftEvent]):
         self.tz = tz
         self.series = _sessions()
         for s in self.series:
-            self.fields[f"s{s.number}_date"] = forms.DateField(
-                label=_("Session %(n)d date") % {"n": s.number}, required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )  # fmt: skip
+            self.fields[f"s{s.number}_date"] = _session_date(s)
             self.fields[f"s{s.number}_start"] = forms.TimeField(
                 label=_("Session %(n)d starts") % {"n": s.number}, required=False,
                 widget=forms.TimeInput(attrs={"type": "time"}),
@@ -201,10 +206,7 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         field.queryset = commitments.select_related("enrollment__event")
         self.series = _sessions()
         for s in self.series:
-            self.fields[f"s{s.number}_date"] = forms.DateField(
-                label=_("Session %(n)d date") % {"n": s.number}, required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )  # fmt: skip
+            self.fields[f"s{s.number}_date"] = _session_date(s)
             self.fields[f"s{s.number}_hours"] = forms.DecimalField(
                 label=_("Session %(n)d clock hours") % {"n": s.number}, required=False,
                 min_value=Decimal("0.25"), max_value=MAX_SESSION_HOURS, decimal_places=2,

@@ -3,7 +3,7 @@ input, services write, reports read."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.accounts.models import User
 from attune.lib import access
+from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
 from attune.training.models import (
@@ -54,18 +55,6 @@ FEED_SALT = "attune.training.calendar"
 
 def _viewer(request: HttpRequest) -> access.Viewer:
     return access.viewer_for(request.user)
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast("User", request.user)  # every view here but the feed is login_required
-
-
-def _refused(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _states(viewer: access.Viewer) -> QuerySet[Jurisdiction]:
@@ -152,7 +141,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
         services.request_tft(
-            actor=_actor(request), jurisdiction=form.cleaned_data["jurisdiction"], data=data
+            actor=acting_user(request), jurisdiction=form.cleaned_data["jurisdiction"], data=data
         )
         messages.success(request, _("Your request was sent to the Infant/Toddler Specialist."))
         return redirect("training_home")
@@ -182,14 +171,14 @@ def schedule(request: HttpRequest, request_id: int) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
         try:
             event = services.schedule_event(
-                actor=_actor(request),
+                actor=acting_user(request),
                 jurisdiction=jurisdiction,
                 data=data,
                 sessions=form.cleaned_data["planned"],
                 request=tft_request,
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The event is scheduled."))
             return redirect("training_event", event_id=event.pk)
@@ -251,15 +240,15 @@ def enroll(request: HttpRequest, event_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             person = services.find_or_add_person(
-                actor=_actor(request), jurisdiction=event.jurisdiction, data=form.cleaned_data
+                actor=acting_user(request), jurisdiction=event.jurisdiction, data=form.cleaned_data
             )
             if person.user_id is None and person.email:
                 user = User.objects.filter(email__iexact=person.email).first()
                 if user is not None and not Person.objects.filter(user=user).exists():
-                    services.link_person_user(actor=_actor(request), person=person, user=user)
-            services.enroll(actor=_actor(request), event=event, person=person)
+                    services.link_person_user(actor=acting_user(request), person=person, user=user)
+            services.enroll(actor=acting_user(request), event=event, person=person)
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("%(person)s is enrolled.") % {"person": person})
             return redirect("training_event", event_id=event.pk)
@@ -275,7 +264,9 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
             for es in event.sessions.all():
                 ids = [int(v) for v in request.POST.getlist(f"s{es.pk}") if v.isdigit()]
                 people = list(Person.objects.filter(pk__in=ids))
-                services.record_attendance(actor=_actor(request), event_session=es, people=people)
+                services.record_attendance(
+                    actor=acting_user(request), event_session=es, people=people
+                )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -299,11 +290,11 @@ def commitment(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_commitment(
-                actor=_actor(request), enrollment=enrollment, plan=form.cleaned_data["plan"],
+                actor=acting_user(request), enrollment=enrollment, plan=form.cleaned_data["plan"],
                 audience=form.cleaned_data["audience"], due=form.cleaned_data["due"],
             )  # fmt: skip
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Your commitment is recorded."))
             return redirect("training_home")
@@ -327,7 +318,7 @@ def delivery_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             delivery = services.record_delivery(
-                actor=_actor(request),
+                actor=acting_user(request),
                 trainer=trainer,
                 data={k: form.cleaned_data[k] for k in form.Meta.fields},
                 sessions=form.cleaned_data["delivered"],
@@ -335,7 +326,7 @@ def delivery_create(request: HttpRequest) -> HttpResponse:
                 commitment=form.cleaned_data.get("commitment"),
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The delivery is recorded."))
             return redirect("training_delivery", delivery_id=delivery.pk)
@@ -495,10 +486,10 @@ def registry_import(request: HttpRequest) -> HttpResponse:
         state = _state_for(request, str(form.cleaned_data["state"].pk))
         try:
             changed = services.import_registry_ids(
-                actor=_actor(request), jurisdiction=state, rows=form.cleaned_data["file"]
+                actor=acting_user(request), jurisdiction=state, rows=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -526,7 +517,7 @@ def core_knowledge(request: HttpRequest) -> HttpResponse:
     form = forms.MappingForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         services.save_core_knowledge(
-            actor=_actor(request),
+            actor=acting_user(request),
             jurisdiction=state,
             areas={s: form.cleaned_data[f"s{s.number}"] for s in form.series},
         )
@@ -577,11 +568,11 @@ def session_detail(request: HttpRequest, number: int) -> HttpResponse:
             if checklist_form.is_valid():
                 try:
                     services.set_fidelity_items(
-                        actor=_actor(request), session=session,
+                        actor=acting_user(request), session=session,
                         lines=checklist_form.cleaned_data["items"].splitlines(),
                     )  # fmt: skip
                 except ValidationError as error:
-                    _refused(checklist_form, error)
+                    show_refusal(checklist_form, error)
                 else:
                     messages.success(request, _("The fidelity checklist is saved."))
                     return redirect("training_session", number=number)
@@ -591,9 +582,9 @@ def session_detail(request: HttpRequest, number: int) -> HttpResponse:
                 data = {k: material_form.cleaned_data[k] for k in ("kind", "title", "link")}
                 data["file"] = material_form.cleaned_data.get("file") or ""
                 try:
-                    services.add_material(actor=_actor(request), session=session, data=data)
+                    services.add_material(actor=acting_user(request), session=session, data=data)
                 except ValidationError as error:
-                    _refused(material_form, error)
+                    show_refusal(material_form, error)
                 else:
                     messages.success(request, _("The material is added."))
                     return redirect("training_session", number=number)
@@ -640,12 +631,12 @@ def support(request: HttpRequest) -> HttpResponse:
             access.require_training(viewer, state.pk, "tft.schedule")
             try:
                 services.log_support(
-                    actor=_actor(request), jurisdiction=state,
+                    actor=acting_user(request), jurisdiction=state,
                     data={k: form.cleaned_data[k] for k in form.Meta.fields},
                     people=list(form.cleaned_data["people"]),
                 )  # fmt: skip
             except ValidationError as error:
-                _refused(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, _("The support activity is logged."))
                 return redirect("training_support")
@@ -673,7 +664,7 @@ def reflections(request: HttpRequest, person_id: int) -> HttpResponse:
     form = forms.ReflectionForm(request.POST or None, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.record_reflection(
-            actor=_actor(request), person=person, day=form.cleaned_data["day"],
+            actor=acting_user(request), person=person, day=form.cleaned_data["day"],
             shared_goals=form.cleaned_data["shared_goals"], principles=form.principles(),
         )  # fmt: skip
         messages.success(request, _("The reflection is recorded."))
@@ -713,7 +704,7 @@ def fidelity(request: HttpRequest, delivery_id: int, session_id: int) -> HttpRes
         if form.is_valid():
             try:
                 services.score_fidelity(
-                    actor=_actor(request), delivery_session=delivered,
+                    actor=acting_user(request), delivery_session=delivered,
                     met_ids=[int(v) for v in form.cleaned_data["met"]],
                     adaptations_reviewed=form.cleaned_data["adaptations_reviewed"],
                     adaptations_keep_fidelity=form.cleaned_data["adaptations_keep_fidelity"],
@@ -721,7 +712,7 @@ def fidelity(request: HttpRequest, delivery_id: int, session_id: int) -> HttpRes
                     self_assessed=access.Rel.TRAINEE in rels and access.Rel.TTA not in rels,
                 )  # fmt: skip
             except ValidationError as error:
-                _refused(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, _("The fidelity score is saved."))
                 return redirect("training_fidelity", delivery_id=delivery.pk,
@@ -793,7 +784,7 @@ def self_assessment(request: HttpRequest, program_id: int) -> HttpResponse:
     form = forms.SelfAssessmentForm(request.POST or None, initial={"day": program.today()})
     if request.method == "POST" and form.is_valid():
         services.record_self_assessment(
-            actor=_actor(request), program=program, day=form.cleaned_data["day"],
+            actor=acting_user(request), program=program, day=form.cleaned_data["day"],
             levels=form.levels(), notes=form.cleaned_data["notes"],
         )  # fmt: skip
         messages.success(request, _("The self-assessment is saved."))
