@@ -29,6 +29,8 @@ from attune.programs.models import Child, ImportBatch, WaitlistEntry
 from attune.training import services as training_services
 from attune.training.models import Person, TrainingSession
 from attune.training.views import feed_token
+from attune.workforce import services as workforce_services
+from attune.workforce.models import Application
 from tests.conftest import PERSONAS, World
 from tests.plans.helpers import planned
 from tests.training.helpers import tft
@@ -204,6 +206,27 @@ def tft_fidelity(w: World) -> dict[str, Any]:
     return {"delivery_id": delivery.pk, "session_id": delivery.sessions.first().pk}
 
 
+def workforce_application(w: World) -> dict[str, Any]:
+    """The caregiver persona's own endorsement application."""
+    profile = workforce_services.save_profile(
+        actor=None,
+        user=w.users["caregiver"],
+        data={"jurisdiction": w.jurisdiction, "role": "caregiver"},
+    )
+    application = workforce_services.start_application(actor=None, profile=profile, level="I")
+    return {"application_id": application.pk}
+
+
+def workforce_document(w: World) -> dict[str, Any]:
+    application_id = workforce_application(w)["application_id"]
+    document = workforce_services.add_document(
+        actor=None, application=Application.objects.get(pk=application_id),
+        data={"step": "portfolio", "title": "CDA",
+              "file": SimpleUploadedFile("cda.pdf", b"%PDF", content_type="application/pdf")},
+    )  # fmt: skip
+    return {"document_id": document.pk}
+
+
 def state_feed(w: World) -> dict[str, Any]:
     return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
@@ -345,6 +368,24 @@ MATRIX: list[Row] = [
     # A program's self-assessment: its managers and the T/TA roles supporting it (no names)
     Row("program_self_assessment", program, {**MANAGE, "specialist": 200, "trainer": 200}),
     Row("program_self_assessment", program, form_errors({**MANAGE, "specialist": 400, "trainer": 400}), "post", nothing),
+    # The workforce: one's own profile (every signed-in person; the forms need a profile
+    # first, so without one the POSTs go back to the page), the program's and state's figures
+    Row("workforce_me", lambda w: {}, statuses(200)),
+    Row("workforce_profile", lambda w: {}, statuses(400), "post", nothing),
+    Row("workforce_education", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_experience", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_training", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_import_training", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_rsc", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_portfolio_json", lambda w: {}, statuses(302)),
+    Row("workforce_portfolio_pdf", lambda w: {}, statuses(302)),
+    Row("workforce_applications", lambda w: {}, statuses(302)),
+    Row("workforce_applications", lambda w: {}, statuses(302), "post", nothing),
+    Row("workforce_application", workforce_application, statuses(404, caregiver=200)),
+    Row("workforce_application", workforce_application, statuses(404, caregiver=400), "post", nothing),
+    Row("workforce_document", workforce_document, statuses(404, caregiver=200)),
+    Row("workforce_program", program, MANAGE),
+    Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     # Daily care (attune.care): the record page is the program's staff's

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "attune.plans",
     "attune.care",
     "attune.training",
+    "attune.workforce",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("attune.plans.urls")),
     path("", include("attune.care.urls")),
     path("", include("attune.training.urls")),
+    path("", include("attune.workforce.urls")),
 ]

@@ -96,6 +96,7 @@ POLICY: dict[str, frozenset[Rel]] = {
     "tft.reflect": frozenset({Rel.TTA, Rel.TRAINEE}),  # shared goals and reflections
     "delivery.fidelity": frozenset({Rel.TTA, Rel.TRAINEE}),  # score a delivered session
     "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
+    "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),

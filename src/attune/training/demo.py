@@ -29,6 +29,7 @@ CHECKLISTS = {
     2: ["Shows the video of a primary caregiving routine", "Participants draft assignments for a sample group", "Discusses teamwork and back-up caregivers"],
     3: ["Explains the models of continuity (same room, moving together)", "Participants map a child's first 3 years", "Names policies that support continuity"],
 }  # fmt: skip
+DEMO_EVENT = "Relationship-Based Care TFT — Oregon, spring cohort"
 TRAINERS = [
     ("Kwame", "Mensah-Doyle", "kwame.mensahdoyle@example.org", "OR-T-100", "Lane County CCR&R"),
     ("Rosa", "Villanueva", "rosa.villanueva@example.org", "OR-T-201", "Multnomah ESD"),
@@ -65,7 +66,7 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
         planned.append(services.PlannedSession(s, start, start + timedelta(minutes=90)))
     event = services.schedule_event(
         actor=specialist, jurisdiction=jurisdiction, request=request, sessions=planned,
-        data={"title": "Relationship-Based Care TFT — Oregon, spring cohort", "format": "in_person",
+        data={"title": DEMO_EVENT, "format": "in_person",
               "place": "Salem, Oregon Child Care Resource Center", "capacity": 12},
     )  # fmt: skip
     people = []
@@ -123,3 +124,29 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
               "practice": "primary_caregiving", "notes": "Planned the Lane County delivery.",
               "next_steps": "Book the library; adapt examples to home settings."},
     )  # fmt: skip
+
+
+def remove_training_demo() -> int:
+    """Delete what load_training_demo wrote (the state's other training records stay).
+    Returns how many people records went."""
+    from attune.training.models import (
+        Delivery,
+        Enrollment,
+        Person,
+        SupportActivity,
+        TftEvent,
+        TftRequest,
+    )
+
+    ids = [t[3] for t in TRAINERS] + [f"OR-C-9{i:02d}" for i in range(1, len(CAREGIVERS) + 1)]
+    people = Person.objects.filter(registry_id__in=ids)
+    events = TftEvent.objects.filter(title=DEMO_EVENT)
+    requests = TftRequest.objects.filter(events__in=events)
+    request_ids = list(requests.values_list("pk", flat=True))
+    Delivery.objects.filter(trainer__in=people).delete()
+    SupportActivity.objects.filter(people__in=people).delete()
+    Enrollment.objects.filter(event__in=events).delete()
+    events.delete()
+    TftRequest.objects.filter(pk__in=request_ids).delete()
+    Enrollment.objects.filter(person__in=people).delete()
+    return people.delete()[1].get("training.Person", 0)

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+from attune.lib.pdf import line, new_pdf
 from attune.training.models import (
     Attendance,
     CoreKnowledgeMapping,
@@ -182,46 +182,27 @@ def reach(jurisdiction_id: int, today: date) -> list[ReachPoint]:
 def certificate_pdf(attendee: DeliveryAttendee) -> bytes:
     """A one-page certificate: the person, registry ID, the sessions with dates and clock
     hours, the total, the trainer and sponsor."""
-    from fpdf import FPDF
-
-    font = settings.BASE_DIR / "training" / "fonts" / "DejaVuSans.ttf"  # names in any script
     delivery = attendee.delivery
     sessions = sorted(attendee.sessions.select_related("session"), key=lambda s: s.day)
     total = sum((s.hours for s in sessions), Decimal("0"))
-    pdf = FPDF(orientation="landscape", format="letter")
-    pdf.set_title(f"Certificate - {attendee.person}")
-    pdf.add_page()
-    pdf.add_font("body", fname=str(font))
-    family = "body"
-    pdf.set_font(family, size=26)
-    pdf.cell(0, 18, "Certificate of Completion", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, size=14)
-    pdf.cell(0, 10, SERIES_TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf = new_pdf(title=f"Certificate - {attendee.person}", landscape=True)
+    line(pdf, "Certificate of Completion", size=26, height=18, align="C")
+    line(pdf, SERIES_TITLE, size=14, height=10, align="C")
     pdf.ln(4)
-    pdf.set_font(family, size=22)
-    pdf.cell(0, 14, str(attendee.person), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, size=12)
-    pdf.cell(
-        0, 8, f"Registry ID: {attendee.person.registry_id}", align="C",
-        new_x="LMARGIN", new_y="NEXT",
-    )  # fmt: skip
+    line(pdf, str(attendee.person), size=22, height=14, align="C")
+    line(pdf, f"Registry ID: {attendee.person.registry_id}", align="C", height=8)
     pdf.ln(4)
-    pdf.cell(0, 8, f"{delivery.title}", align="C", new_x="LMARGIN", new_y="NEXT")
+    line(pdf, delivery.title, align="C", height=8)
     pdf.ln(2)
     for s in sessions:
-        pdf.cell(
-            0, 7, f"{s.day.isoformat()}   Session {s.session.number}. {s.session.title}   "
-            f"{s.hours:.2f} clock hours", align="C", new_x="LMARGIN", new_y="NEXT",
+        line(
+            pdf, f"{s.day.isoformat()}   Session {s.session.number}. {s.session.title}   "
+            f"{s.hours:.2f} clock hours", align="C",
         )  # fmt: skip
     pdf.ln(3)
-    pdf.set_font(family, size=14)
-    pdf.cell(0, 9, f"Total: {total:.2f} clock hours", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, size=12)
-    pdf.cell(
-        0, 8, f"Trainer: {delivery.trainer}" + (f"   Sponsor: {delivery.sponsor}"
-                                                if delivery.sponsor else ""),
-        align="C", new_x="LMARGIN", new_y="NEXT",
-    )  # fmt: skip
+    line(pdf, f"Total: {total:.2f} clock hours", size=14, height=9, align="C")
+    sponsor = f"   Sponsor: {delivery.sponsor}" if delivery.sponsor else ""
+    line(pdf, f"Trainer: {delivery.trainer}{sponsor}", align="C", height=8)
     return bytes(pdf.output())
 
 

@@ -99,8 +99,18 @@ def reset_demo() -> str:
         delete("programs", programs)
         delete("organizations", organizations)
         # Only the demo's own accounts: the username and the demo's e-mail address both match.
+        from attune.training.demo import remove_training_demo
+
+        counts["training records of people"] = remove_training_demo()
         users = User.objects.none()
         for spec in DEMO_USERS:
             users |= User.objects.filter(username=spec.username, email=spec.email)
+        # the workforce demo's endorsed mentor (a record, not a sign-in), and the RS/C
+        # sessions she facilitated
+        mentor = User.objects.filter(username="amara.osei", email="amara.osei@example.org")
+        from attune.workforce.models import RscSession
+
+        delete("RS/C sessions", RscSession.objects.filter(facilitator__user__in=mentor))
+        users |= mentor
         delete("sign-ins", users)
     return ", ".join(f"{n} {label}" for label, n in counts.items())

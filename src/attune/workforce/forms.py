@@ -1,0 +1,130 @@
+"""Forms for the workforce records: type and range-check; the models and services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from attune.workforce.models import (
+    AREAS,
+    LEVELS,
+    RIOS,
+    Application,
+    ApplicationDocument,
+    Education,
+    Experience,
+    Profile,
+    RscSession,
+    TrainingRecord,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _OnePage:
+    """The profile page shows every form at once: each form's ids get its own prefix (the
+    field names stay as they are)."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ProfileForm(_OnePage, forms.ModelForm[Profile]):
+    id_prefix = "profile"
+
+    class Meta:
+        model = Profile
+        fields = ["jurisdiction", "program", "role", "endorsed_level", "endorsed_on",
+                  "renewal_due", "share_with_state"]  # fmt: skip
+        widgets = {"endorsed_on": DATE, "renewal_due": DATE}
+
+
+class EducationForm(_OnePage, forms.ModelForm[Education]):
+    id_prefix = "edu"
+
+    class Meta:
+        model = Education
+        fields = ["kind", "field", "institution", "completed"]
+        widgets = {"completed": DATE}
+
+
+class ExperienceForm(_OnePage, forms.ModelForm[Experience]):
+    id_prefix = "work"
+
+    class Meta:
+        model = Experience
+        fields = ["role", "sector", "focus", "paid", "supervised", "start", "end"]
+        widgets = {"start": DATE, "end": DATE}
+
+
+class TrainingForm(_OnePage, forms.ModelForm[TrainingRecord]):
+    id_prefix = "training"
+
+    areas = forms.MultipleChoiceField(
+        label=gettext_lazy("Competency areas"), choices=AREAS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["title", "day", "hours", "areas"]
+        widgets = {"day": DATE}
+
+
+class RscForm(_OnePage, forms.ModelForm[RscSession]):
+    id_prefix = "rsc"
+
+    class Meta:
+        model = RscSession
+        fields = ["day", "minutes", "format", "facilitator"]
+        widgets = {"day": DATE}
+
+    def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facilitator = self.fields["facilitator"]
+        assert isinstance(facilitator, forms.ModelChoiceField)
+        facilitator.queryset = (
+            Profile.objects.filter(jurisdiction=profile.jurisdiction)
+            .exclude(pk=profile.pk)
+            .select_related("user")
+        )
+        self.instance.profile = profile
+        for key, label in RIOS:
+            self.fields[f"rios_{key}"] = forms.CharField(
+                label=label, required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=gettext_lazy("Private to you and your facilitator."),
+            )  # fmt: skip
+
+    def notes(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data[f"rios_{key}"].strip()
+            for key, _label in RIOS
+            if self.cleaned_data.get(f"rios_{key}", "").strip()
+        }
+
+
+class StartApplicationForm(forms.Form):
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(choices=Application.STEPS, widget=forms.HiddenInput)
+    day = forms.DateField(label=gettext_lazy("Done on"), required=False, widget=DATE)
+
+
+class DocumentForm(forms.ModelForm[ApplicationDocument]):
+    class Meta:
+        model = ApplicationDocument
+        fields = ["step", "title", "file"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload is not None and upload.size > 20_000_000:
+            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
+        return upload

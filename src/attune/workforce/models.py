@@ -1,0 +1,271 @@
+"""The infant mental health workforce (../shared/domain.md §6; seed 003): professional
+profiles, education, work experience, competency-tagged training, reflective
+supervision/consultation (RS/C), reflective groups and endorsement applications."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attune.programs.models import Jurisdiction, Program
+
+# The eight competency areas (../shared/domain.md §6).
+AREAS = (
+    ("theory", _("Theoretical foundations")),
+    ("law", _("Law, regulation and agency policy")),
+    ("systems", _("Systems expertise")),
+    ("direct_service", _("Direct service skills")),
+    ("working_with_others", _("Working with others")),
+    ("communicating", _("Communicating")),
+    ("thinking", _("Critical thinking")),
+    ("reflection", _("Reflection")),
+)
+# RS/C essentials (RIOS): reflection notes are organised along them.
+RIOS = (
+    ("story", _("Understanding the story")),
+    ("parallel", _("Parallel process")),
+    ("baby", _("Keeping the baby in mind")),
+    ("self", _("Professional use of self")),
+    ("alliance", _("Working alliance")),
+)
+LEVELS = (
+    ("I", _("Level I: Infant Family Associate")),
+    ("II", _("Level II: Infant Family Specialist")),
+    ("III", _("Level III: Infant Mental Health Specialist")),
+    ("IV-clinical", _("Level IV: Infant Mental Health Mentor (Clinical)")),
+    ("IV-policy", _("Level IV: Infant Mental Health Mentor (Policy)")),
+    ("IV-research", _("Level IV: Infant Mental Health Mentor (Research/Faculty)")),
+)
+RSC_FACILITATOR_LEVELS = frozenset({"III", "IV-clinical"})  # who may provide RS/C
+
+
+class Profile(models.Model):
+    class Role(models.TextChoices):
+        CAREGIVER = "caregiver", _("caregiver / early care and education")
+        HOME_VISITOR = "home_visitor", _("home visitor")
+        EARLY_INTERVENTION = "early_intervention", _("early interventionist")
+        HEALTH = "health", _("health care")
+        CHILD_WELFARE = "child_welfare", _("child welfare")
+        MENTAL_HEALTH = "mental_health", _("mental health clinician")
+        OTHER = "other", _("other")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workforce_profile"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("program"),
+    )  # fmt: skip
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    endorsed_level = models.CharField(
+        _("endorsement held"), max_length=12, choices=LEVELS, blank=True
+    )
+    endorsed_on = models.DateField(_("endorsed on"), null=True, blank=True)
+    renewal_due = models.DateField(_("renewal due"), null=True, blank=True)
+    share_with_state = models.BooleanField(
+        _("share my name with the state's workforce reports"), default=False
+    )
+    renewal_reminded_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("professional profile")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Education(models.Model):
+    class Kind(models.TextChoices):
+        CDA = "cda", _("Child Development Associate credential (CDA)")
+        ASSOCIATE = "associate", _("associate degree")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        MASTER = "master", _("master's degree")
+        DOCTORATE = "doctorate", _("doctorate")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="education")
+    kind = models.CharField(_("degree or credential"), max_length=10, choices=Kind.choices)
+    field = models.CharField(_("field"), max_length=200, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    completed = models.DateField(_("completed on"))
+
+    class Meta:
+        ordering = ["completed"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.completed}"
+
+    def clean(self) -> None:
+        if self.completed and self.completed > timezone.localdate():
+            raise ValidationError(
+                {"completed": _("A degree dated in the future cannot count yet.")}
+            )
+
+
+class Experience(models.Model):
+    class Focus(models.TextChoices):
+        INFANT_EC = "infant_ec", _("infant and early childhood-related work")
+        IMH = "imh", _("work promoting infant mental health")
+        IMH_SERVICES = "imh_services", _("infant mental health services (intervention, treatment)")
+        RSC_PROVISION = "rsc_provision", _("providing reflective supervision/consultation")
+        POLICY = "policy", _("policy or program leadership (infant/family field)")
+        RESEARCH_FACULTY = "research_faculty", _("university teaching or research (infant/family)")
+        OTHER = "other", _("other work")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="experience")
+    role = models.CharField(_("role"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    focus = models.CharField(_("focus"), max_length=20, choices=Focus.choices)
+    paid = models.BooleanField(_("paid"), default=True)
+    supervised = models.BooleanField(_("supervised"), default=False)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while it goes on."))
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="experience_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.start}–{self.end or ''}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end is before the start.")})
+        if self.start and self.start > timezone.localdate():
+            raise ValidationError({"start": _("Work that has not started yet cannot count.")})
+
+
+class TrainingRecord(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="training")
+    title = models.CharField(_("training"), max_length=300)
+    day = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("clock hours"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("80"))],
+    )  # fmt: skip
+    areas = models.JSONField(_("competency areas"), default=list, blank=True)
+    from_attune = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        known = {k for k, _label in AREAS}
+        if any(a not in known for a in self.areas or []):
+            raise ValidationError({"areas": _("Unknown competency area.")})
+        if self.day and self.day > timezone.localdate():
+            raise ValidationError({"day": _("A training in the future cannot count yet.")})
+
+
+class ReflectiveGroup(models.Model):
+    """3-6 people meeting 2 hours monthly for a year with an endorsed facilitator."""
+
+    name = models.CharField(_("name"), max_length=200)
+    facilitator = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(Profile, related_name="reflective_groups")
+    starts = models.DateField(_("first meeting"))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RscSession(models.Model):
+    class Format(models.TextChoices):
+        INDIVIDUAL = "individual", _("individual")
+        GROUP = "group", _("group")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="rsc")
+    day = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    facilitator = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="rsc_given", verbose_name=_("facilitator")
+    )
+    group = models.ForeignKey(
+        ReflectiveGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    notes = models.JSONField(_("reflection notes (RIOS)"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("RS/C session")
+
+    def __str__(self) -> str:
+        return f"RS/C {self.day} {self.minutes} min"
+
+    def clean(self) -> None:
+        if self.day and self.day > timezone.localdate():
+            raise ValidationError({"day": _("A session in the future cannot count yet.")})
+        if self.facilitator_id and self.facilitator.endorsed_level not in RSC_FACILITATOR_LEVELS:
+            raise ValidationError(
+                {"facilitator": _(
+                    "%(name)s holds no endorsement at Level III or Level IV (Clinical), so "
+                    "sessions with them do not count as reflective supervision/consultation."
+                ) % {"name": self.facilitator}}
+            )  # fmt: skip
+        notes_max = MaxLengthValidator(2000)
+        for key, text in (self.notes or {}).items():
+            if key not in dict(RIOS):
+                raise ValidationError({"notes": _("Unknown RIOS element.")})
+            notes_max(str(text))
+
+
+class Application(models.Model):
+    """An endorsement application and its eight steps (seed 003)."""
+
+    STEPS = (
+        ("membership", _("Become a member of the state's infant mental health association")),
+        ("competencies", _("Review the eight competency areas")),
+        ("level", _("Decide which level suits you")),
+        ("apply", _("Submit the application and fee")),
+        ("portfolio", _("Complete the portfolio with an advisor")),
+        ("review", _("Submit the portfolio for review")),
+        ("exam", _("Take the exam (Levels III and IV)")),
+        ("award", _("Endorsement awarded")),
+    )
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="applications")
+    level = models.CharField(_("level"), max_length=12, choices=LEVELS)
+    steps = models.JSONField(_("steps done"), default=dict, blank=True)  # step -> ISO date
+    started = models.DateField(_("started"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"{self.profile} → {self.level}"
+
+
+class ApplicationDocument(models.Model):
+    """A document kept for one step of an application (a transcript, a reference letter)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    step = models.CharField(_("step"), max_length=16, choices=Application.STEPS)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="workforce/applications/")
+    uploaded = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded"]
+
+    def __str__(self) -> str:
+        return self.title

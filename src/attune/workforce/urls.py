@@ -1,0 +1,28 @@
+from django.urls import path
+
+from attune.workforce import views
+
+urlpatterns = [
+    path("workforce/me/", views.me, name="workforce_me"),
+    path("workforce/me/profile/", views.save_profile, name="workforce_profile"),
+    path("workforce/me/education/", views.add_education, name="workforce_education"),
+    path("workforce/me/experience/", views.add_experience, name="workforce_experience"),
+    path("workforce/me/training/", views.add_training, name="workforce_training"),
+    path("workforce/me/training/attune/", views.import_training, name="workforce_import_training"),
+    path("workforce/me/rsc/", views.add_rsc, name="workforce_rsc"),
+    path("workforce/me/portfolio.json", views.portfolio_json, name="workforce_portfolio_json"),
+    path("workforce/me/portfolio.pdf", views.portfolio_pdf, name="workforce_portfolio_pdf"),
+    path("programs/<int:program_id>/workforce/", views.program_dashboard, name="workforce_program"),
+    path("workforce/state/", views.state_dashboard, name="workforce_state"),
+    path("workforce/me/applications/", views.applications, name="workforce_applications"),
+    path(
+        "workforce/me/applications/<int:application_id>/",
+        views.application,
+        name="workforce_application",
+    ),
+    path(
+        "workforce/me/documents/<int:document_id>/",
+        views.application_document,
+        name="workforce_document",
+    ),
+]
