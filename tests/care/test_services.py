@@ -258,3 +258,13 @@ def test_family_note_and_ifsp(world: World) -> None:
     world.group_child.refresh_from_db()
     assert world.group_child.has_ifsp and Ifsp.objects.get() == ifsp
     assert FamilyNote.objects.count() == 1
+
+
+def test_a_nap_forgotten_open_since_before_the_day_does_not_block_a_new_one(
+    world: World,
+) -> None:
+    CareEntry.objects.create(child=world.child, kind="nap", at=ago(30 * 60))  # 30 hours ago
+    assert care_day.day_for(world.child, world.program.today()).nap is None
+    assert services.sleeping_nap(world.child) is None
+    nap = services.log_entry(actor=None, child=world.child, kind="nap", data={"at": ago(5)})
+    assert services.sleeping_nap(world.child) == nap

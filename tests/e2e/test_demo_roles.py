@@ -149,7 +149,7 @@ def test_family_on_a_phone_sees_their_children_in_spanish(
     # readable on a phone: nothing wider than the screen
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
-    cards.first.get_by_role("link").click()
+    cards.first.get_by_role("heading").get_by_role("link").click()  # the child's name
     expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
     assert "/children/" in phone_page.url
 

@@ -18,6 +18,7 @@ from attune.care.models import CareEntry, CarePlan, FamilyNote, NapCheck
 from attune.programs.models import Child, Program
 
 FEEDS = (CareEntry.Kind.BOTTLE, CareEntry.Kind.MEAL)
+OPEN_NAP_LOOKBACK = timedelta(hours=12)  # naps begun the evening before still count
 
 
 @dataclass
@@ -140,7 +141,7 @@ def days_for(children: Sequence[Child], day: date, now: datetime | None = None) 
     # The day's entries, and naps begun the evening before still open.
     entries = list(
         CareEntry.objects.filter(child_id__in=ids, corrects__isnull=True, at__lt=end)
-        .filter(at__gte=start - timedelta(hours=12))
+        .filter(at__gte=start - OPEN_NAP_LOOKBACK)
         .select_related("author")
     )
     for e in entries:

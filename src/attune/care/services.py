@@ -209,10 +209,19 @@ def log_entry(*, actor: User | None, child: Child, kind: str, data: Mapping[str,
 
 def sleeping_nap(child: Child) -> CareEntry | None:
     """The child's open nap, if they are asleep now. An open nap is never corrected (it is
-    ended first), only withdrawn, so it is an original entry with no corrections."""
+    ended first), only withdrawn, so it is an original entry with no corrections. A nap left
+    open since before the day's look-back (a forgotten "woke up") is not a nap now."""
+    from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
+
+    program = child.program
+    since = day_bounds(program, program.today())[0] - OPEN_NAP_LOOKBACK  # as the day shows it
     return (
         child.care_entries.filter(
-            kind=CareEntry.Kind.NAP, until__isnull=True, corrects__isnull=True, withdrawn=False
+            kind=CareEntry.Kind.NAP,
+            until__isnull=True,
+            corrects__isnull=True,
+            withdrawn=False,
+            at__gte=since,
         )
         .filter(corrections__isnull=True)
         .order_by("-at")
