@@ -227,6 +227,24 @@ def workforce_document(w: World) -> dict[str, Any]:
     return {"document_id": document.pk}
 
 
+def workforce_group(w: World) -> dict[str, Any]:
+    """A reflective group the caregiver persona leads (endorsed at Level III)."""
+    lead = workforce_services.save_profile(
+        actor=None, user=w.users["caregiver"],
+        data={"jurisdiction": w.jurisdiction, "role": "mental_health", "endorsed_level": "III"},
+    )  # fmt: skip
+    members = [
+        workforce_services.save_profile(
+            actor=None, user=w.users[name], data={"jurisdiction": w.jurisdiction, "role": "other"}
+        )
+        for name in ("outsider", "trainer", "specialist")
+    ]
+    group = workforce_services.create_group(
+        actor=None, name="Group", facilitator=lead, members=members, starts=w.program.today()
+    )
+    return {"group_id": group.pk}
+
+
 def state_feed(w: World) -> dict[str, Any]:
     return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
@@ -385,6 +403,13 @@ MATRIX: list[Row] = [
     Row("workforce_application", workforce_application, statuses(404, caregiver=400), "post", nothing),
     Row("workforce_document", workforce_document, statuses(404, caregiver=200)),
     Row("workforce_program", program, MANAGE),
+    Row("workforce_state_requirements", lambda w: {}, statuses(403, state_admin=200)),
+    Row("workforce_state_requirements", lambda w: {}, statuses(403, state_admin=400), "post", nothing),
+    Row("workforce_groups", lambda w: {}, statuses(302)),
+    # its leader (the caregiver persona) and its members (specialist, trainer, outsider) see
+    # it; only the leader logs meetings
+    Row("workforce_group", workforce_group, statuses(404, caregiver=200, specialist=200, trainer=200, outsider=200)),
+    Row("workforce_group", workforce_group, statuses(404, caregiver=400, specialist=403, trainer=403, outsider=403), "post", nothing),
     Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),

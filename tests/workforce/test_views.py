@@ -156,3 +156,79 @@ def test_renewal_reminders_monthly(world: World) -> None:
     assert "renewal" in mail.outbox[0].subject
     assert services.send_renewal_reminders(today=date(2026, 12, 20)) == 0
     assert services.send_renewal_reminders(today=date(2027, 1, 2)) == 1
+
+
+def test_the_states_own_requirements_join_the_levels(world: World) -> None:
+    from attune.workforce.models import StateRequirement
+
+    profile = caregiver_profile(world)
+    services.add_education(actor=None, profile=profile,
+                           data={"kind": "cda", "completed": date(2024, 1, 10)})  # fmt: skip
+    assert services.readiness(profile, date.today())[0].ready
+    client = world.client("state_admin")
+    url = reverse("workforce_state_requirements")
+    data = {"level": "I", "kind": "training_hours", "amount": "30",
+            "effective_from": "2026-01-01", "source": "Oregon IMH association, 2026"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "kind": "references", "amount": "2"}).status_code == 302
+    level_one = services.readiness(profile, date.today())[0]
+    assert not level_one.ready
+    assert [m.shown for m in level_one.missing] == [
+        "2 reference letters (0 received)",
+        "30 training hours (0 hours)",
+    ]
+    # not yet in effect on an earlier day
+    assert services.readiness(profile, date(2025, 12, 31))[0].ready
+    # renewal hours for those endorsed at a level
+    services.add_state_requirement(actor=None, jurisdiction=world.jurisdiction, data={
+        "level": "I", "kind": "renewal_hours", "amount": 15, "effective_from": date(2026, 1, 1),
+        "source": "Oregon IMH association"})  # fmt: skip
+    profile.endorsed_level = "I"
+    profile.save()
+    services.add_training(actor=None, profile=profile, data={
+        "title": "Renewal course", "day": date.today() - timedelta(days=20), "hours": 6})  # fmt: skip
+    assert services.renewal_status(profile, date.today()) == (15, 6)
+    assert StateRequirement.objects.count() == 3
+    assert world.client("director").get(url).status_code == 403
+
+
+def test_rsc_hours_in_a_window_on_the_page(world: World) -> None:
+    profile = caregiver_profile(world)
+    fran = facilitator(world)
+    for day, minutes in ((date(2026, 1, 5), 90), (date(2026, 3, 5), 60), (date(2026, 6, 5), 30)):
+        services.log_rsc(actor=None, profile=profile,
+                         data={"day": day, "minutes": minutes, "format": "individual",
+                               "facilitator": fran})  # fmt: skip
+    page = world.client("caregiver").get(
+        reverse("workforce_me"), {"rsc_from": "2026-02-01", "rsc_to": "2026-06-30"}
+    )
+    assert "1.5 RS/C hours in the window." in page.content.decode()
+
+
+def test_reflective_group_pages(world: World) -> None:
+    lead_profile = services.save_profile(
+        actor=None, user=world.users["director"],
+        data={"jurisdiction": world.jurisdiction, "role": "mental_health",
+              "endorsed_level": "III"},
+    )  # fmt: skip
+    members = [facilitator(world, level=lvl) for lvl in ("", "I", "II")]
+    member_user = members[0].user
+    lead = world.client("director")
+    response = lead.post(reverse("workforce_groups"), {
+        "name": "Toddler room group", "starts": "2026-01-12",
+        "members": [m.pk for m in members]})  # fmt: skip
+    assert response.status_code == 302
+    url = response["Location"]
+    assert lead.post(url, {"day": "2026-02-09", "minutes": "120",
+                           "present": [members[0].pk, members[1].pk]}).status_code == 302  # fmt: skip
+    assert RscSession.objects.filter(group__facilitator=lead_profile).count() == 2
+    from django.test import Client
+
+    member = Client()
+    member.force_login(member_user)
+    assert "Toddler room group" in member.get(url).content.decode()
+    assert member.post(url, {"day": "2026-03-09", "minutes": "120"}).status_code == 403
+    assert world.client("caregiver").get(url).status_code == 404
+    too_few = lead.post(reverse("workforce_groups"), {
+        "name": "Two", "starts": "2026-01-12", "members": [m.pk for m in members[:2]]})  # fmt: skip
+    assert too_few.status_code == 400 and "3 to 6 members" in too_few.content.decode()

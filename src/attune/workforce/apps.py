@@ -13,6 +13,6 @@ class WorkforceConfig(AppConfig):
         for model in (
             models.Profile, models.Education, models.Experience, models.TrainingRecord,
             models.ReflectiveGroup, models.RscSession, models.Application,
-            models.ApplicationDocument,
+            models.ApplicationDocument, models.StateRequirement,
         ):  # fmt: skip
             follow(model)

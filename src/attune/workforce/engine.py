@@ -82,6 +82,7 @@ class Evidence:
     rsc: Sequence[Rsc] = ()
     exam_passed: date | None = None
     training_hours: float = 0.0
+    references: int = 0
 
 
 @dataclass
@@ -271,6 +272,11 @@ def _check(criterion: dict[str, Any], ev: Evidence, today: date) -> Line:
         if ev.exam_passed is not None and ev.exam_passed <= today:
             return Line("the endorsement exam", True, f"passed {ev.exam_passed.isoformat()}")
         return Line("the endorsement exam", False)
+    if kind == "references":
+        need_n = int(criterion["count"])
+        text = f"{need_n} reference letters"
+        shown = f"{ev.references} received"
+        return Line(text, ev.references >= need_n, shown)
     if kind == "training_hours":
         need = float(criterion["hours"])
         text = f"{criterion['hours']} training hours"
@@ -280,13 +286,22 @@ def _check(criterion: dict[str, Any], ev: Evidence, today: date) -> Line:
     raise ValueError(f"unknown requirement kind {kind!r}")
 
 
-def assess(ev: Evidence, *, today: date, rules: Rules | None = None) -> list[LevelResult]:
+def assess(
+    ev: Evidence,
+    *,
+    today: date,
+    rules: Rules | None = None,
+    extra: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[LevelResult]:
     """Every level: ready or not, each requirement met or missing. For a level with several
-    ways to qualify, the way with the fewest missing requirements is shown."""
+    ways to qualify, the way with the fewest missing requirements is shown. `extra`: a state
+    association's own requirements per level key, added to every way of qualifying."""
     rules = rules or load_rules()
+    extra = extra or {}
     results = []
     for level in rules.levels:
-        options = [[_check(c, ev, today) for c in option] for option in level["any_of"]]
+        added = extra.get(level["key"], [])
+        options = [[_check(c, ev, today) for c in [*option, *added]] for option in level["any_of"]]
         best = min(options, key=lambda lines: sum(not line.met for line in lines))
         missing = [line for line in best if not line.met]
         earliest = None

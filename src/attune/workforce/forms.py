@@ -17,6 +17,7 @@ from attune.workforce.models import (
     Experience,
     Profile,
     RscSession,
+    StateRequirement,
     TrainingRecord,
 )
 
@@ -128,3 +129,61 @@ class DocumentForm(forms.ModelForm[ApplicationDocument]):
         if upload is not None and upload.size > 20_000_000:
             raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
         return upload
+
+
+class RscWindowForm(forms.Form):
+    rsc_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
+    rsc_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "window_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("rsc_from") and data.get("rsc_to") and data["rsc_to"] < data["rsc_from"]:
+            raise forms.ValidationError(gettext_lazy("The end of the window is before its start."))
+        return data
+
+
+class StateRequirementForm(forms.ModelForm[StateRequirement]):
+    class Meta:
+        model = StateRequirement
+        fields = ["level", "kind", "amount", "effective_from", "source"]
+        widgets = {"effective_from": DATE}
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    starts = forms.DateField(label=gettext_lazy("First meeting"), widget=DATE)
+    members = forms.ModelMultipleChoiceField(
+        queryset=Profile.objects.none(), label=gettext_lazy("Members (3 to 6)"),
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, facilitator: Profile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = (
+            Profile.objects.filter(jurisdiction=facilitator.jurisdiction)
+            .exclude(pk=facilitator.pk)
+            .select_related("user")
+        )
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=15, max_value=480, initial=120
+    )
+    present = forms.ModelMultipleChoiceField(
+        queryset=Profile.objects.none(), label=gettext_lazy("Present"),
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, group: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        present = self.fields["present"]
+        assert isinstance(present, forms.ModelMultipleChoiceField)
+        present.queryset = group.members.select_related("user")

@@ -258,8 +258,15 @@ class Application(models.Model):
 class ApplicationDocument(models.Model):
     """A document kept for one step of an application (a transcript, a reference letter)."""
 
+    class Kind(models.TextChoices):
+        REFERENCE = "reference", _("reference letter")
+        TRANSCRIPT = "transcript", _("transcript or diploma")
+        CERTIFICATE = "certificate", _("training certificate")
+        OTHER = "other", _("other")
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     step = models.CharField(_("step"), max_length=16, choices=Application.STEPS)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="workforce/applications/")
     uploaded = models.DateTimeField(auto_now_add=True)
@@ -269,3 +276,28 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StateRequirement(models.Model):
+    """An item a state's infant mental health association adds to a level (data, with its
+    source and the date it takes effect)."""
+
+    class Kind(models.TextChoices):
+        TRAINING_HOURS = "training_hours", _("training hours")
+        REFERENCES = "references", _("reference letters")
+        RENEWAL_HOURS = "renewal_hours", _("training hours each year to renew")
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
+    level = models.CharField(_("level"), max_length=12, choices=LEVELS)
+    kind = models.CharField(_("requirement"), max_length=16, choices=Kind.choices)
+    amount = models.PositiveSmallIntegerField(
+        _("amount"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    effective_from = models.DateField(_("in effect from"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["jurisdiction", "level", "kind", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.level} {self.kind} {self.amount}"

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from attune.lib.audit import acting_as
 from attune.workforce import engine
 from attune.workforce.models import (
+    ApplicationDocument,
     Education,
     Experience,
     Profile,
     ReflectiveGroup,
     RscSession,
+    StateRequirement,
     TrainingRecord,
 )
 
@@ -185,11 +187,66 @@ def evidence(profile: Profile) -> engine.Evidence:
         ],
         rsc=[engine.Rsc(s.day, s.minutes) for s in profile.rsc.all()],
         training_hours=float(sum((t.hours for t in profile.training.all()), Decimal("0"))),
+        references=ApplicationDocument.objects.filter(
+            application__profile=profile, kind=ApplicationDocument.Kind.REFERENCE
+        ).count(),
     )
 
 
+def state_extras(jurisdiction_id: int, today: date) -> dict[str, list[dict[str, Any]]]:
+    """The state association's own requirements in effect today, per level, as engine
+    criteria (the latest in effect for each level and kind)."""
+    latest: dict[tuple[str, str], StateRequirement] = {}
+    for item in StateRequirement.objects.filter(
+        jurisdiction_id=jurisdiction_id, effective_from__lte=today
+    ).order_by("effective_from", "pk"):
+        latest[(item.level, item.kind)] = item
+    extras: dict[str, list[dict[str, Any]]] = {}
+    for (level, kind), item in sorted(latest.items()):
+        if kind == StateRequirement.Kind.TRAINING_HOURS:
+            extras.setdefault(level, []).append({"kind": "training_hours", "hours": item.amount})
+        elif kind == StateRequirement.Kind.REFERENCES:
+            extras.setdefault(level, []).append({"kind": "references", "count": item.amount})
+    return extras
+
+
 def readiness(profile: Profile, today: date) -> list[engine.LevelResult]:
-    return engine.assess(evidence(profile), today=today)
+    return engine.assess(
+        evidence(profile), today=today, extra=state_extras(profile.jurisdiction_id, today)
+    )
+
+
+def renewal_status(profile: Profile, today: date) -> tuple[int, Decimal] | None:
+    """(hours the state asks each year to renew, training hours of the last 12 months) for an
+    endorsed person whose state sets renewal hours for their level; else None."""
+    from datetime import timedelta
+
+    if not profile.endorsed_level:
+        return None
+    item = (
+        StateRequirement.objects.filter(
+            jurisdiction_id=profile.jurisdiction_id,
+            level=profile.endorsed_level,
+            kind=StateRequirement.Kind.RENEWAL_HOURS,
+            effective_from__lte=today,
+        )
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+    if item is None:
+        return None
+    since = today - timedelta(days=365)
+    hours = sum((t.hours for t in profile.training.filter(day__gt=since)), Decimal("0"))
+    return item.amount, hours
+
+
+@transaction.atomic
+def add_state_requirement(
+    *, actor: User | None, jurisdiction: Any, data: Mapping[str, Any]
+) -> StateRequirement:
+    item = StateRequirement(jurisdiction=jurisdiction, **data)
+    _save(item, actor)
+    return item
 
 
 def hours_by_area(profile: Profile) -> list[tuple[str, str, Decimal]]:

@@ -14,6 +14,13 @@ urlpatterns = [
     path("workforce/me/portfolio.pdf", views.portfolio_pdf, name="workforce_portfolio_pdf"),
     path("programs/<int:program_id>/workforce/", views.program_dashboard, name="workforce_program"),
     path("workforce/state/", views.state_dashboard, name="workforce_state"),
+    path(
+        "workforce/state/requirements/",
+        views.state_requirements,
+        name="workforce_state_requirements",
+    ),
+    path("workforce/groups/", views.groups, name="workforce_groups"),
+    path("workforce/groups/<int:group_id>/", views.group, name="workforce_group"),
     path("workforce/me/applications/", views.applications, name="workforce_applications"),
     path(
         "workforce/me/applications/<int:application_id>/",

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attune.lib import access
 from attune.lib.pdf import line, new_pdf
 from attune.lib.views import acting_user, show_refusal
+from attune.programs.models import Jurisdiction
 from attune.workforce import engine, forms, services
 from attune.workforce.models import (
     AREAS,
@@ -33,7 +34,9 @@ from attune.workforce.models import (
     Application,
     ApplicationDocument,
     Profile,
+    ReflectiveGroup,
     RscSession,
+    StateRequirement,
 )
 from planner.chart import line_chart
 
@@ -57,7 +60,17 @@ def _page(request: HttpRequest, profile: Profile | None, **bound: BaseForm) -> H
         results = services.readiness(profile, today)
         rsc = list(profile.rsc.select_related("facilitator__user"))
         by_area = services.hours_by_area(profile)
+        window = forms.RscWindowForm(request.GET or None)
+        window_hours = None
+        if window.is_bound and window.is_valid():
+            window_hours = engine.rsc_hours(
+                services.evidence(profile).rsc,
+                start=window.cleaned_data["rsc_from"], end=window.cleaned_data["rsc_to"],
+            )  # fmt: skip
         context.update(
+            window=window,
+            window_hours=window_hours,
+            renewal=services.renewal_status(profile, today),
             results=results,
             qualifies=next((r for r in reversed(results) if r.ready), None),
             education=profile.education.all(),
@@ -380,7 +393,38 @@ def state_dashboard(request: HttpRequest) -> HttpResponse:
                 height=320,
             )
         )
+    by_role: dict[str, list[tuple[str, float | None]]] = {}
+    for role, label in Profile.Role.choices:
+        counts_by_role: list[tuple[str, float | None]] = [
+            (
+                str(y),
+                float(
+                    sum(
+                        1
+                        for p in profiles
+                        if p.role == role and p.endorsed_on and p.endorsed_on.year <= y
+                    )
+                ),
+            )
+            for y in years
+        ]
+        if any(value for _y, value in counts_by_role):
+            by_role[str(label)] = counts_by_role
+    sector_chart = None
+    if by_role:
+        sector_chart = mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
+            line_chart(
+                by_role,
+                title=_("Endorsements over time, by sector"),
+                y_label=_("People endorsed (cumulative)"),
+                x_label=_("Year"),
+                decimals=0,
+                width=720,
+                height=320,
+            )
+        )
     context = {
+        "sector_chart": sector_chart,
         "total": len(profiles),
         "by_level": [(levels[k], role, n) for (k, role), n in sorted(by_level_role.items())],
         "consenting": [p for p in profiles if p.share_with_state and p.endorsed_level],
@@ -477,3 +521,101 @@ def application_document(request: HttpRequest, document_id: int) -> HttpResponse
     if profile is None or document is None:
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+# -- the state's own requirements ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def state_requirements(request: HttpRequest) -> HttpResponse:
+    """The state association's items added to the levels (training hours, references,
+    renewal hours), with their source and the date they take effect."""
+    viewer = access.viewer_for(request.user)
+    if not viewer.state_jurisdiction_ids:
+        return render(request, "programs/no_role.html", status=403)
+    state = Jurisdiction.objects.get(pk=min(viewer.state_jurisdiction_ids))
+    form = forms.StateRequirementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_state_requirement(
+            actor=acting_user(request), jurisdiction=state, data=form.cleaned_data
+        )
+        messages.success(request, _("The requirement is saved."))
+        return redirect("workforce_state_requirements")
+    return render(
+        request, "workforce/state_requirements.html",
+        {"state": state, "form": form,
+         "items": StateRequirement.objects.filter(jurisdiction=state)},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+# -- reflective groups -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def groups(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if profile is None:
+        messages.error(request, _("Start with your profile."))
+        return redirect("workforce_me")
+    form = forms.GroupForm(request.POST or None, facilitator=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.create_group(
+                actor=acting_user(request), name=form.cleaned_data["name"], facilitator=profile,
+                members=list(form.cleaned_data["members"]), starts=form.cleaned_data["starts"],
+            )  # fmt: skip
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            return redirect("workforce_group", group_id=group.pk)
+    mine = ReflectiveGroup.objects.filter(facilitator=profile) | ReflectiveGroup.objects.filter(
+        members=profile
+    )
+    return render(
+        request, "workforce/groups.html",
+        {"form": form, "groups": mine.distinct(), "can_lead": profile.endorsed_level
+         in ("III", "IV-clinical")},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    profile = _profile(request)
+    found = ReflectiveGroup.objects.filter(pk=group_id).select_related("facilitator__user").first()
+    if (
+        profile is None
+        or found is None
+        or (found.facilitator_id != profile.pk and not found.members.filter(pk=profile.pk).exists())
+    ):
+        raise Http404
+    leads = found.facilitator_id == profile.pk
+    form = forms.MeetingForm(request.POST or None, group=found)
+    if request.method == "POST":
+        if not leads:
+            return render(request, "programs/no_role.html", status=403)
+        if form.is_valid():
+            try:
+                services.log_group_meeting(
+                    actor=acting_user(request), group=found, day=form.cleaned_data["day"],
+                    minutes=form.cleaned_data["minutes"],
+                    present=list(form.cleaned_data["present"]),
+                )  # fmt: skip
+            except ValidationError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(request, _("The meeting is logged for each member present."))
+                return redirect("workforce_group", group_id=found.pk)
+    meetings: dict[Any, list[str]] = {}
+    for s in found.sessions.select_related("profile__user").order_by("day"):
+        meetings.setdefault(s.day, []).append(str(s.profile))
+    return render(
+        request, "workforce/group.html",
+        {"group": found, "form": form if leads else None, "leads": leads,
+         "members": found.members.select_related("user"), "meetings": sorted(meetings.items())},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
