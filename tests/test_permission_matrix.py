@@ -406,6 +406,7 @@ MATRIX: list[Row] = [
     Row("workforce_state_requirements", lambda w: {}, statuses(403, state_admin=200)),
     Row("workforce_state_requirements", lambda w: {}, statuses(403, state_admin=400), "post", nothing),
     Row("workforce_groups", lambda w: {}, statuses(302)),
+    Row("workforce_facilitating", lambda w: {}, statuses(302)),
     # its leader (the caregiver persona) and its members (specialist, trainer, outsider) see
     # it; only the leader logs meetings
     Row("workforce_group", workforce_group, statuses(404, caregiver=200, specialist=200, trainer=200, outsider=200)),

@@ -232,3 +232,23 @@ def test_reflective_group_pages(world: World) -> None:
     too_few = lead.post(reverse("workforce_groups"), {
         "name": "Two", "starts": "2026-01-12", "members": [m.pk for m in members[:2]]})  # fmt: skip
     assert too_few.status_code == 400 and "3 to 6 members" in too_few.content.decode()
+
+
+def test_the_facilitator_sees_the_notes_nobody_else_does(world: World) -> None:
+    from django.test import Client
+
+    profile = caregiver_profile(world)
+    profile.licences = "Oregon CDA 12345"
+    profile.save()
+    fran = facilitator(world)
+    services.log_rsc(actor=None, profile=profile, data={
+        "day": date.today(), "minutes": 60, "format": "individual", "facilitator": fran,
+        "notes": {"parallel": "Felt rushed at drop-off, as the mother did"}})  # fmt: skip
+    client = Client()
+    client.force_login(fran.user)
+    page = client.get(reverse("workforce_facilitating")).content.decode()
+    assert "Felt rushed at drop-off" in page
+    other = world.client("director")
+    assert "Felt rushed" not in other.get(reverse("workforce_facilitating")).content.decode()
+    data = json.loads(world.client("caregiver").get(reverse("workforce_portfolio_json")).content)
+    assert data["person"]["licences"] == ["Oregon CDA 12345"]

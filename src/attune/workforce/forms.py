@@ -40,9 +40,13 @@ class ProfileForm(_OnePage, forms.ModelForm[Profile]):
 
     class Meta:
         model = Profile
-        fields = ["jurisdiction", "program", "role", "endorsed_level", "endorsed_on",
-                  "renewal_due", "share_with_state"]  # fmt: skip
-        widgets = {"endorsed_on": DATE, "renewal_due": DATE}
+        fields = ["jurisdiction", "program", "role", "licences", "endorsed_level",
+                  "endorsed_on", "renewal_due", "share_with_state"]  # fmt: skip
+        widgets = {
+            "endorsed_on": DATE,
+            "renewal_due": DATE,
+            "licences": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class EducationForm(_OnePage, forms.ModelForm[Education]):

@@ -75,6 +75,13 @@ class Profile(models.Model):
     share_with_state = models.BooleanField(
         _("share my name with the state's workforce reports"), default=False
     )
+    licences = models.TextField(
+        _("licences"),
+        blank=True,
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],
+        help_text=_("Professional licences with their numbers and states, one per line."),
+    )
     renewal_reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -20,6 +20,7 @@ urlpatterns = [
         name="workforce_state_requirements",
     ),
     path("workforce/groups/", views.groups, name="workforce_groups"),
+    path("workforce/me/facilitating/", views.facilitating, name="workforce_facilitating"),
     path("workforce/groups/<int:group_id>/", views.group, name="workforce_group"),
     path("workforce/me/applications/", views.applications, name="workforce_applications"),
     path(

@@ -190,6 +190,7 @@ def portfolio_data(profile: Profile) -> dict[str, Any]:
         "$schema": PORTFOLIO_SCHEMA,
         "generated": today.isoformat(),
         "person": {
+            "licences": [x.strip() for x in profile.licences.splitlines() if x.strip()],
             "name": str(profile.user),
             "role": profile.role,
             "state": profile.jurisdiction.code,
@@ -277,6 +278,8 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     line(pdf, "Infant Mental Health Endorsement Portfolio", size=18, height=10)
     line(pdf, f"{profile.user} · {profile.get_role_display()} · {profile.jurisdiction.name}")
     line(pdf, f"Prepared {data['generated']}", size=10)
+    if data["person"]["licences"]:
+        line(pdf, "Licences: " + "; ".join(data["person"]["licences"]), size=10)
     sections = [
         ("Education", [f"{e['completed']}  {e['kind']}  {e['field']}  {e['institution']}"
                        for e in data["education"]]),
@@ -618,4 +621,21 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         {"group": found, "form": form if leads else None, "leads": leads,
          "members": found.members.select_related("user"), "meetings": sorted(meetings.items())},
         status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def facilitating(request: HttpRequest) -> HttpResponse:
+    """The RS/C sessions the person facilitated, with the notes the supervisees wrote (private
+    to each supervisee and their facilitator)."""
+    profile = _profile(request)
+    if profile is None:
+        messages.error(request, _("Start with your profile."))
+        return redirect("workforce_me")
+    sessions = RscSession.objects.filter(facilitator=profile).select_related("profile__user")
+    return render(
+        request, "workforce/facilitating.html",
+        {"sessions": sessions, "rios": dict(RIOS),
+         "hours": sum(s.minutes for s in sessions) / 60},
     )  # fmt: skip
