@@ -63,6 +63,7 @@ def test_the_caregiver_sees_level_one_ready_and_what_level_two_needs(world: Worl
     assert dash.status_code == 200 and "6.0" in dash.content.decode()
     state = world.client("state_admin").get(reverse("workforce_state")).content.decode()
     assert "Maria" not in state and "Fran" not in state
+    assert "Endorsements over time, by level" in state and "by sector" in state
     # the portfolio
     pdf = client.get(reverse("workforce_portfolio_pdf"))
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()

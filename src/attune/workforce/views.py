@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -350,6 +350,45 @@ def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "workforce/program.html", context)
 
 
+def _endorsements_chart(
+    profiles: list[Profile], years: list[int], choices: Any, key_of: Any, title: str
+) -> SafeString | None:
+    """People endorsed by the end of each year (cumulative), one line per choice with any."""
+    series: dict[str, list[tuple[str, float | None]]] = {}
+    for key, label in choices:
+        counts: list[tuple[str, float | None]] = [
+            (
+                str(y),
+                float(
+                    sum(
+                        1
+                        for p in profiles
+                        if p.endorsed_level
+                        and key_of(p) == key
+                        and p.endorsed_on
+                        and p.endorsed_on.year <= y
+                    )
+                ),
+            )
+            for y in years
+        ]
+        if any(value for _y, value in counts):
+            series[str(label)] = counts
+    if not series:
+        return None
+    return mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
+        line_chart(
+            series,
+            title=title,
+            y_label=_("People endorsed (cumulative)"),
+            x_label=_("Year"),
+            decimals=0,
+            width=720,
+            height=320,
+        )
+    )
+
+
 @login_required
 @require_GET
 def state_dashboard(request: HttpRequest) -> HttpResponse:
@@ -366,66 +405,13 @@ def state_dashboard(request: HttpRequest) -> HttpResponse:
         (p.endorsed_level, p.get_role_display()) for p in profiles if p.endorsed_level
     )
     years = sorted({p.endorsed_on.year for p in profiles if p.endorsed_on})
-    series: dict[str, list[tuple[str, float | None]]] = {}
-    for key, label in LEVELS:
-        counts: list[tuple[str, float | None]] = [
-            (
-                str(y),
-                float(
-                    sum(
-                        1
-                        for p in profiles
-                        if p.endorsed_level == key and p.endorsed_on and p.endorsed_on.year <= y
-                    )
-                ),
-            )
-            for y in years
-        ]
-        if any(counts_value for _y, counts_value in counts):
-            series[str(label)] = counts
-    chart = None
-    if series:
-        chart = mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
-            line_chart(
-                series,
-                title=_("Endorsements over time, by level"),
-                y_label=_("People endorsed (cumulative)"),
-                x_label=_("Year"),
-                decimals=0,
-                width=720,
-                height=320,
-            )
-        )
-    by_role: dict[str, list[tuple[str, float | None]]] = {}
-    for role, label in Profile.Role.choices:
-        counts_by_role: list[tuple[str, float | None]] = [
-            (
-                str(y),
-                float(
-                    sum(
-                        1
-                        for p in profiles
-                        if p.role == role and p.endorsed_on and p.endorsed_on.year <= y
-                    )
-                ),
-            )
-            for y in years
-        ]
-        if any(value for _y, value in counts_by_role):
-            by_role[str(label)] = counts_by_role
-    sector_chart = None
-    if by_role:
-        sector_chart = mark_safe(  # noqa: S308 - planner.chart escapes every text it writes
-            line_chart(
-                by_role,
-                title=_("Endorsements over time, by sector"),
-                y_label=_("People endorsed (cumulative)"),
-                x_label=_("Year"),
-                decimals=0,
-                width=720,
-                height=320,
-            )
-        )
+    chart = _endorsements_chart(
+        profiles, years, LEVELS, lambda p: p.endorsed_level, _("Endorsements over time, by level")
+    )
+    sector_chart = _endorsements_chart(
+        profiles, years, Profile.Role.choices, lambda p: p.role,
+        _("Endorsements over time, by sector"),
+    )  # fmt: skip
     context = {
         "sector_chart": sector_chart,
         "total": len(profiles),
