@@ -18,8 +18,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
 from attune.care.models import CareEntry, CarePlan, FamilyNote, Ifsp, NapCheck
-from attune.lib.audit import acting_as, log_updated
+from attune.lib.audit import acting_as, log_updated, save_audited
 from attune.programs.models import Child
 
 if TYPE_CHECKING:
@@ -101,9 +102,7 @@ def propose_care_plan(*, actor: User | None, child: Child, data: Mapping[str, An
         proposed_by=actor,
         **_only(data, PLAN_FIELDS),
     )
-    plan.full_clean()
-    with acting_as(actor):
-        plan.save()
+    save_audited(plan, actor)
     return plan
 
 
@@ -211,8 +210,6 @@ def sleeping_nap(child: Child) -> CareEntry | None:
     """The child's open nap, if they are asleep now. An open nap is never corrected (it is
     ended first), only withdrawn, so it is an original entry with no corrections. A nap left
     open since before the day's look-back (a forgotten "woke up") is not a nap now."""
-    from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
-
     program = child.program
     since = day_bounds(program, program.today())[0] - OPEN_NAP_LOOKBACK  # as the day shows it
     return (
@@ -260,9 +257,7 @@ def check_nap(*, actor: User | None, nap: CareEntry, at: datetime, note: str = "
         raise CareError({"at": _("A check cannot be before the nap started.")})
     _check_time(nap.child, at)
     check = NapCheck(nap=nap, at=at, by=actor, note=note)
-    check.full_clean()
-    with acting_as(actor):
-        check.save()
+    save_audited(check, actor)
     return check
 
 
@@ -298,9 +293,7 @@ def add_family_note(*, actor: User | None, child: Child, text: str) -> FamilyNot
     if not text:
         raise CareError({"text": _("Write the note.")})
     note = FamilyNote(child=child, day=child.program.today(), text=text, author=actor)
-    note.full_clean()
-    with acting_as(actor):
-        note.save()
+    save_audited(note, actor)
     return note
 
 
@@ -309,10 +302,9 @@ def save_ifsp(*, actor: User | None, child: Child, data: Mapping[str, Any]) -> I
     ifsp = Ifsp.objects.filter(child=child).first() or Ifsp(child=child)
     for name, value in _only(data, IFSP_FIELDS).items():
         setattr(ifsp, name, value)
-    ifsp.full_clean()
-    with acting_as(actor):
-        ifsp.save()
-        if not child.has_ifsp:
-            child.has_ifsp = True
+    save_audited(ifsp, actor)
+    if not child.has_ifsp:
+        child.has_ifsp = True
+        with acting_as(actor):
             child.save(update_fields=["has_ifsp"])
     return ifsp

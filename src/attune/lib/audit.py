@@ -56,6 +56,16 @@ def follow(model: type[Model], *excluded: str) -> None:
     auditlog.register(model, exclude_fields=["id", *reverse, *excluded])
 
 
+def save_audited(
+    instance: Model, actor: User | None, update_fields: list[str] | None = None
+) -> None:
+    """Check the model's own rules (full_clean), then save with the audit entry naming
+    `actor`: how every service writes a record."""
+    instance.full_clean()
+    with acting_as(actor):
+        instance.save(update_fields=update_fields)
+
+
 def record_view(*, actor: User, instance: Model) -> None:
     """Log that `actor` opened the full record of `instance`."""
     with acting_as(actor):

@@ -11,11 +11,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from attune.lib import schedules
 from attune.lib.audit import acting_as, record_view
+from attune.lib.audit import save_audited as _save
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -57,13 +57,6 @@ WAITLIST_FIELDS = (
     "preferred_language", "home_languages", "desired_start", "desired_schedule", "has_ifsp",
     "sibling", "notes", "status", "added_on",
 )  # fmt: skip
-
-
-def _save(instance: Model, actor: User | None, update_fields: list[str] | None = None) -> None:
-    """Check the model's own rules, then save with the audit entry naming `actor`."""
-    instance.full_clean()
-    with acting_as(actor):
-        instance.save(update_fields=update_fields)
 
 
 def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from attune.lib.audit import acting_as
+from attune.lib.audit import save_audited as _save
 from attune.workforce import engine
 from attune.workforce.models import (
     ApplicationDocument,
@@ -31,12 +32,6 @@ if TYPE_CHECKING:
 
 class WorkforceError(ValidationError):
     """A refused write, with the message the person sees."""
-
-
-def _save(instance: Any, actor: User | None) -> None:
-    instance.full_clean()
-    with acting_as(actor):
-        instance.save()
 
 
 @transaction.atomic

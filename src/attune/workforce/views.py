@@ -64,7 +64,7 @@ def _page(request: HttpRequest, profile: Profile | None, **bound: BaseForm) -> H
         window_hours = None
         if window.is_bound and window.is_valid():
             window_hours = engine.rsc_hours(
-                services.evidence(profile).rsc,
+                [engine.Rsc(s.day, s.minutes) for s in rsc],
                 start=window.cleaned_data["rsc_from"], end=window.cleaned_data["rsc_to"],
             )  # fmt: skip
         context.update(
