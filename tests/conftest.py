@@ -144,7 +144,7 @@ def build_world() -> World:
 
     family = services.create_family(
         actor=None,
-        organization_id=org.pk,
+        program=program,
         data={"code": "F-1", "name": "Lopez", "preferred_language": "es"},
         guardians=[
             {"first_name": "Rosa", "last_name": "Lopez", "relationship": "mother",
@@ -153,7 +153,7 @@ def build_world() -> World:
     )  # fmt: skip
     other_family = services.create_family(
         actor=None,
-        organization_id=org.pk,
+        program=program,
         data={"code": "F-2", "name": "Nguyen", "preferred_language": "vi"},
         guardians=[
             {"first_name": "Bao", "last_name": "Nguyen", "relationship": "father",
@@ -162,7 +162,7 @@ def build_world() -> World:
     )  # fmt: skip
     b_family = services.create_family(
         actor=None,
-        organization_id=other_org.pk,
+        program=other_program,
         data={"code": "F-1", "name": "Smith", "preferred_language": "en"},
     )
     child = services.create_child(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
 from attune.programs import services
-from attune.programs.models import Child, ImportBatch, WaitlistEntry
+from attune.programs.models import Child, ImportBatch, Program, WaitlistEntry
 from attune.training import services as training_services
 from attune.training.models import Person, TrainingSession
 from attune.training.views import feed_token
@@ -257,8 +257,23 @@ def import_batch(w: World) -> dict[str, Any]:
     return {"batch_id": batch.pk}
 
 
+def share_request(w: World) -> dict[str, Any]:
+    """Another program of the organization asks for the family persona's family."""
+    sister = Program.objects.create(
+        organization=w.organization, jurisdiction=w.jurisdiction, name="Alder Street"
+    )
+    share = services.request_family_share(actor=None, program=sister, code=w.family.code)
+    assert share is not None
+    return {"share_id": share.pk}
+
+
+def decline(w: World) -> dict[str, Any]:
+    return {"decision": "decline"}
+
+
 MATRIX: list[Row] = [
     Row("home", lambda w: {}, statuses(302, outsider=200)),
+    Row("accounts:password_change", nothing, statuses(200)),
     Row("family_home", lambda w: {}, statuses(403, family=200, other_family=200)),
     Row("support_home", lambda w: {}, statuses(403, specialist=200, trainer=200)),
     Row("state_home", lambda w: {}, statuses(403, state_admin=200)),
@@ -267,7 +282,13 @@ MATRIX: list[Row] = [
         lambda w: {"organization_id": w.organization.pk},
         statuses(404, org_admin=200),
     ),
+    Row(
+        "organization_audit",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=200),
+    ),
     Row("program_dashboard", program, STAFF),
+    Row("program_audit", program, MANAGE),
     Row("program_overview", program, OVERVIEW),
     Row("child_list", program, STAFF),
     Row("child_create", program, MANAGE),
@@ -278,6 +299,11 @@ MATRIX: list[Row] = [
     Row("family_list", program, MANAGE),
     Row("family_create", program, MANAGE),
     Row("family_create", program, form_errors(MANAGE), "post", nothing),
+    Row("family_share_request", program, MANAGE),
+    Row("family_share_request", program, form_errors(MANAGE), "post", nothing),
+    # Answered by a guardian of the family or the organization's administrator; nobody else
+    # learns the request exists (the asking program included).
+    Row("family_share_decide", share_request, statuses(404, org_admin=302, family=302), "post", decline),
     Row("waitlist", program, MANAGE),
     Row("waitlist_create", program, MANAGE),
     Row("waitlist_edit", waitlist_entry, MANAGE),
@@ -504,7 +530,11 @@ MATRIX: list[Row] = [
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.
-NOT_CHILD_DATA = {"accounts:login", "accounts:logout", "set_language"}
+NOT_CHILD_DATA = {
+    "accounts:login", "accounts:logout", "set_language", "accounts:password_change_done",
+    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}  # fmt: skip
 
 
 def _named_urls(patterns: list[Any], namespace: str = "") -> list[str]:

@@ -14,6 +14,7 @@ EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FR
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "auditlog",
+    "axes",
     "attune.accounts",
     "attune.programs",
     "attune.plans",
@@ -94,7 +96,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "attune.lib.audit.AuditMiddleware",
+    # refuses sign-ins while a user and address are locked out (django-axes)
+    "axes.middleware.AxesMiddleware",
+    # last: a form's one-time key is claimed in the view's own transaction
+    "attune.accounts.once.OnceMiddleware",
 ]
 
 if PRODUCTION:
@@ -119,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "attune.lib.context.navigation",
             ],
+            # {% once %}: every POST form's one-time key (attune.accounts.once)
+            "builtins": ["attune.accounts.templatetags.once"],
         },
     }
 ]
@@ -144,6 +152,24 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # first: counts failed sign-ins and refuses a locked-out user and address
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in protection (django-axes): 5 failed sign-ins for one user from one address lock that
+# pair out for 15 minutes; a success resets the count. Every attempt is in the audit trail.
+AXES_FAILURE_LIMIT = int(os.environ.get("ATTUNE_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATTUNE_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "attune.lib.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+# Proxies that append to X-Forwarded-For in front of the app (attune.lib.clients).
+ATTUNE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -103,7 +103,7 @@ def tiny(world: World) -> tuple[Program, Caregiver]:
         },
     )  # fmt: skip
     family = program_services.create_family(
-        actor=None, organization_id=world.organization.pk, data={"code": "N-1", "name": "Okafor"}
+        actor=None, program=program, data={"code": "N-1", "name": "Okafor"}
     )
     today = program.today()
     for i, name in enumerate(("Ada", "Bea", "Cal", "Dov")):
@@ -166,8 +166,8 @@ def test_enrolling_a_waitlisted_child_yes_with_names_and_nothing_saved(world: Wo
     ready(world)
     entry = waiting(world.program)
     children = list(Child.objects.values())
+    client = world.client("director")  # (signing in is an entry of its own)
     logged = LogEntry.objects.count()
-    client = world.client("director")
     response = client.post(
         url("whatif_enroll", world.program),
         {"entry": entry.pk, "start": entry.desired_start.isoformat(), "schedule": "mon-fri 09:00-15:00"},

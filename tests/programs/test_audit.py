@@ -51,7 +51,7 @@ def test_child_create_update_delete_are_audited_with_actor_and_before_after(worl
 def test_family_guardian_and_caregiver_writes_are_audited(world: World) -> None:
     admin = world.users["org_admin"]
     family = services.create_family(
-        actor=admin, organization_id=world.organization.pk,
+        actor=admin, program=world.program,
         data={"code": "F-9", "name": "Okafor", "preferred_language": "en"},
         guardians=[{"first_name": "Ada", "last_name": "Okafor", "relationship": "mother", "phone": "555-0100"}],
     )  # fmt: skip

@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth import authenticate
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from attune.accounts.models import User
 from attune.lib import schedules
@@ -235,9 +236,9 @@ def test_one_sign_in_per_role(demo):
     }  # fmt: skip
     assert {login.username for login in demo} == usernames
     for username in usernames:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
-    assert authenticate(username="director", password="wrong") is None
+    assert authenticate(RequestFactory().post("/"), username="director", password="wrong") is None
 
     def scopes(username: str) -> set[tuple[str, str]]:
         return {
@@ -280,7 +281,9 @@ def test_printed_home_pages_are_where_each_sign_in_lands(demo, client):
     for login in demo:
         assert login.home_page != "/", login.username
         client.logout()
-        assert client.login(username=login.username, password=login.password)
+        assert client.login(
+            request=RequestFactory().get("/"), username=login.username, password=login.password
+        )
         response = client.get("/")
         assert response.status_code == 302, login.username
         assert response["Location"] == login.home_page, login.username

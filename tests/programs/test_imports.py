@@ -373,7 +373,7 @@ def test_families_import_groups_guardians_by_code(world: World) -> None:
     park = Family.objects.get(organization=world.organization, code="F-11")
     assert park.preferred_language == "en"
     assert park.guardians.get().relationship == "foster_parent"
-    assert LogEntry.objects.count() == before_logs + 5
+    assert LogEntry.objects.count() == before_logs + 7  # 2 families, 2 shares, 3 guardians
     assert (
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Guardian), actor=director

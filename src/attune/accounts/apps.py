@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "attune.accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from attune.accounts import signals  # noqa: F401 (connects the receivers)

@@ -23,3 +23,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Submission(models.Model):
+    """A form sent once: the key its page carried, and what the first send answered.
+
+    attune.accounts.once keeps a double submit (a second click, a retry, five tabs at once)
+    from creating a record twice: the key is claimed in the same transaction as the view's
+    writes, so of simultaneous sends one runs and the others get its answer."""
+
+    key = models.CharField(max_length=80, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.status_code or '…'})"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
 from attune.care.services import PLAN_FIELDS
 from attune.lib import languages
+from attune.lib.concurrency import VersionedForm
 from attune.programs.models import Child, Program
 
 
@@ -54,7 +55,7 @@ def format_home_words(words: list[dict[str, str]]) -> str:
     return "\n".join(lines)
 
 
-class CarePlanForm(forms.ModelForm[CarePlan]):
+class CarePlanForm(VersionedForm, forms.ModelForm[CarePlan]):
     feeding_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("What the child eats and drinks"),
         choices=CarePlan.FEEDING,
@@ -118,7 +119,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
 
 
-class EntryForm(forms.Form):
+class EntryForm(VersionedForm):
     """Any entry, with its time of day; the quick buttons post the same fields."""
 
     kind = forms.ChoiceField(choices=CareEntry.Kind.choices, widget=forms.HiddenInput)
@@ -201,7 +202,7 @@ class FamilyNoteForm(forms.Form):
     )
 
 
-class IfspForm(forms.ModelForm[Ifsp]):
+class IfspForm(VersionedForm, forms.ModelForm[Ifsp]):
     class Meta:
         model = Ifsp
         fields = ["outcomes", "services", "provider", "visit_schedule", "review_date"]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attune.lib import languages
+from attune.lib.concurrency import Versioned
 from attune.programs.models import Child
 
 NOTE_MAX = 500
@@ -372,7 +373,7 @@ class FamilyNote(models.Model):
         return f"{self.child} — {self.day}"
 
 
-class Ifsp(models.Model):
+class Ifsp(Versioned):
     """The child's Individualized Family Service Plan (IDEA Part C), summarized for the program.
 
     The service coordinator is kept on the child's record (attune.programs.models.Child)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
 from attune.care.models import CareEntry, CarePlan, FamilyNote, Ifsp, NapCheck
+from attune.lib import audit
 from attune.lib.audit import acting_as, log_updated, save_audited
+from attune.lib.concurrency import Change, StaleEdit, check_version, save_versioned
 from attune.programs.models import Child
 
 if TYPE_CHECKING:
@@ -72,13 +75,42 @@ def _make_current(plan: CarePlan, actor: User | None) -> None:
     plan.decided_at = timezone.now()
 
 
+def _refuse_stale_plan(child: Child, based_on: CarePlan | None, seen: int | None) -> None:
+    """Refuse a version written from `seen` when another version came into effect since."""
+    if seen is None or (based_on.version if based_on else 0) == seen:
+        return
+    changes: list[Change] = []
+    if based_on is not None:
+        base = child.care_plans.filter(version=seen).first()
+        changes.append(
+            Change(
+                who=str(based_on.decided_by or based_on.proposed_by or "—"),
+                when=based_on.decided_at or based_on.proposed_at,
+                what=[
+                    audit.field_change(
+                        CarePlan, name, getattr(base, name, None), getattr(based_on, name)
+                    )
+                    for name in changed_fields(based_on, base)
+                ],
+            )
+        )
+    raise StaleEdit(current_version=based_on.version if based_on else 0, changes=changes)
+
+
 @transaction.atomic
-def save_care_plan(*, actor: User | None, child: Child, data: Mapping[str, Any]) -> CarePlan:
-    """Staff write a new version, in effect at once; the previous one is kept as superseded."""
+def save_care_plan(
+    *, actor: User | None, child: Child, data: Mapping[str, Any], seen_version: int | None = None
+) -> CarePlan:
+    """Staff write a new version, in effect at once; the previous one is kept as superseded.
+
+    With `seen_version` (the version in effect when the form was opened), refuse a stale edit:
+    a version that came into effect since is never silently replaced."""
+    version = _next_version(child)  # locks the child's row first
     based_on = current_plan(child)
+    _refuse_stale_plan(child, based_on, seen_version)
     plan = CarePlan(
         child=child,
-        version=_next_version(child),
+        version=version,
         status=CarePlan.Status.CURRENT,
         based_on=based_on,
         proposed_by=actor,
@@ -268,12 +300,34 @@ def correct_entry(
     entry: CareEntry,
     data: Mapping[str, Any] | None = None,
     withdraw: bool = False,
+    seen_version: int | None = None,
 ) -> CareEntry:
-    """A correction: a new entry pointing at the original, which stays as it was."""
+    """A correction: a new entry pointing at the original, which stays as it was.
+
+    `seen_version` is the length of the entry's history (the original and its corrections)
+    when the person opened it: a correction written over one they did not see is refused."""
     root = entry.corrects or entry
     if not withdraw and root.kind == CareEntry.Kind.NAP and sleeping_nap(root.child) == root:
         raise CareError(_("End the nap first, then correct it."))
-    latest = root.corrections.order_by("-created_at", "-pk").first() or root
+    list(Child.objects.select_for_update().filter(pk=root.child_id).values_list("pk", flat=True))
+    chain = [root, *root.corrections.order_by("created_at", "pk").select_related("author")]
+    if seen_version is not None and seen_version != len(chain):
+        raise StaleEdit(
+            current_version=len(chain),
+            changes=[
+                Change(
+                    who=str(later.author or "—"),
+                    when=later.created_at,
+                    what=[
+                        audit.field_change(CareEntry, name, getattr(earlier, name), value)
+                        for name in (*ENTRY_FIELDS, "withdrawn")
+                        if (value := getattr(later, name)) != getattr(earlier, name)
+                    ],
+                )
+                for earlier, later in pairwise(chain[seen_version - 1 :])
+            ],
+        )
+    latest = chain[-1]
     values = {f: getattr(latest, f) for f in ENTRY_FIELDS}
     values.update(_only(data or {}, ENTRY_FIELDS))
     correction = CareEntry(
@@ -298,13 +352,21 @@ def add_family_note(*, actor: User | None, child: Child, text: str) -> FamilyNot
 
 
 @transaction.atomic
-def save_ifsp(*, actor: User | None, child: Child, data: Mapping[str, Any]) -> Ifsp:
-    ifsp = Ifsp.objects.filter(child=child).first() or Ifsp(child=child)
+def save_ifsp(
+    *, actor: User | None, child: Child, data: Mapping[str, Any], seen_version: int | None = None
+) -> Ifsp:
+    """Write the IFSP summary. With `seen_version`, refuse a stale edit (nothing saved)."""
+    ifsp = Ifsp.objects.filter(child=child).first()
+    if ifsp is None:
+        if seen_version:  # the form was opened on a summary that is gone
+            raise StaleEdit(current_version=0, changes=[])
+        ifsp = Ifsp(child=child)
+    else:
+        check_version(ifsp, seen_version)
     for name, value in _only(data, IFSP_FIELDS).items():
         setattr(ifsp, name, value)
-    save_audited(ifsp, actor)
+    save_versioned(ifsp, actor)
     if not child.has_ifsp:
         child.has_ifsp = True
-        with acting_as(actor):
-            child.save(update_fields=["has_ifsp"])
+        save_versioned(child, actor, update_fields=["has_ifsp"])
     return ifsp

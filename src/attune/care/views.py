@@ -25,13 +25,14 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.care import day as care_day
 from attune.care import forms, services
 from attune.care.models import CareEntry, CarePlan, Ifsp
-from attune.lib import access
-from attune.lib.views import acting_user, show_refusal
+from attune.lib import access, audit
+from attune.lib.views import acting_user, attempt, refused_status, show_refusal
 from attune.programs.models import Child, Program
 
 BOTTLE_CHOICES = (60, 90, 120, 150, 180, 240)
@@ -76,6 +77,7 @@ def care_plan(request: HttpRequest, child_id: int) -> HttpResponse:
         "can_propose": granted.allows("care.plan.propose"),
         "decision_form": forms.DecisionForm(),
     }
+    audit.log_view(request, child, gettext_noop("care plan"))
     return render(request, "care/care_plan.html", context)
 
 
@@ -84,6 +86,7 @@ def care_plan(request: HttpRequest, child_id: int) -> HttpResponse:
 def care_plan_version(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(CarePlan.objects.select_related("proposed_by"), pk=plan_id)
     granted = access.require_child(_viewer(request), plan.child_id, "care.plan.view")
+    audit.log_view(request, granted.obj, gettext_noop("care plan"))
     return render(
         request,
         "care/care_plan_version.html",
@@ -102,14 +105,29 @@ def care_plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if not staff and not child_rels.allows("care.plan.propose"):
         access.require_child(viewer, child_id, "care.plan.edit")  # raises 403
     current = services.current_plan(child)
-    form = forms.CarePlanForm(request.POST or None, instance=current, child=child)
+    form = forms.CarePlanForm(
+        request.POST or None,
+        instance=current,
+        child=child,
+        initial={"seen_version": current.version if current else 0},
+    )
     if request.method == "POST" and form.is_valid():
-        write = services.save_care_plan if staff else services.propose_care_plan
-        try:
-            write(actor=acting_user(request), child=child, data=form.plan_data())
-        except ValidationError as error:
-            show_refusal(form, error)
-        else:
+        saved = attempt(
+            form,
+            lambda: (
+                services.save_care_plan(
+                    actor=acting_user(request),
+                    child=child,
+                    data=form.plan_data(),
+                    seen_version=form.seen,
+                )
+                if staff
+                else services.propose_care_plan(
+                    actor=acting_user(request), child=child, data=form.plan_data()
+                )
+            ),
+        )
+        if saved is not None:
             messages.success(
                 request,
                 _("The care plan was updated.")
@@ -117,7 +135,7 @@ def care_plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 else _("Your proposal was sent; the caregiver will review it."),
             )
             return redirect("care_plan", child_id=child.pk)
-    status = 400 if request.method == "POST" else 200
+    status = refused_status(form) if request.method == "POST" else 200
     return render(
         request,
         "care/care_plan_form.html",
@@ -327,23 +345,26 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         "food": latest.food, "wet": latest.wet, "bm": latest.bm, "mood": latest.mood,
         "provider": latest.provider, "note": latest.note,
     }  # fmt: skip
+    history = [root, *root.corrections.order_by("created_at", "pk").select_related("author")]
+    initial["seen_version"] = len(history)
     form = forms.EntryForm(request.POST or None, initial=initial)
     if request.method == "POST":
         withdraw = request.POST.get("withdraw") == "1"
-        if withdraw or form.is_valid():
-            try:
-                data = (
-                    None if withdraw else form.entry_data(program, local_at.date(), timezone.now())
-                )
-                services.correct_entry(
+        if form.is_valid() or (withdraw and "seen_version" not in form.errors):
+            seen = form.cleaned_data.get("seen_version")
+            done = attempt(
+                form,
+                lambda: services.correct_entry(
                     actor=acting_user(request),
                     entry=root,
-                    data=data,
+                    data=None
+                    if withdraw
+                    else form.entry_data(program, local_at.date(), timezone.now()),
                     withdraw=withdraw,
-                )
-            except ValidationError as error:
-                show_refusal(form, error)
-            else:
+                    seen_version=seen,
+                ),
+            )
+            if done is not None:
                 messages.success(
                     request,
                     _("Withdrawn; it stays in the record as a correction.")
@@ -351,13 +372,17 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                     else _("Corrected; the original stays in the record."),
                 )
                 return redirect(_back(request, reverse("care_record", args=[program.pk])))
-    history = [root, *root.corrections.order_by("created_at", "pk").select_related("author")]
+    if request.method == "POST":  # what is stored now, around the refused form
+        history = [root, *root.corrections.order_by("created_at", "pk").select_related("author")]
     context = {
-        "child": child, "program": program, "form": form, "entry": latest, "history": history,
-        "next": _back(request, reverse("care_record", args=[program.pk])),
+        "child": child, "program": program, "form": form, "entry": history[-1],
+        "history": history, "next": _back(request, reverse("care_record", args=[program.pk])),
     }  # fmt: skip
     return render(
-        request, "care/correct_entry.html", context, status=400 if request.method == "POST" else 200
+        request,
+        "care/correct_entry.html",
+        context,
+        status=refused_status(form) if request.method == "POST" else 200,
     )
 
 
@@ -376,6 +401,7 @@ def child_day(request: HttpRequest, child_id: int) -> HttpResponse:
     granted = access.require_child(_viewer(request), child_id, "care.day")
     child: Child = granted.obj
     context = _day_context(granted, _day(request, child), forms.FamilyNoteForm())
+    audit.log_view(request, child, gettext_noop("the child's day"))  # not its live refreshes
     template = "care/child_day.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#timeline"
@@ -408,6 +434,7 @@ def day_summary(request: HttpRequest, child_id: int) -> HttpResponse:
     """The day's summary: printable; the same text as the email."""
     granted = access.require_child(_viewer(request), child_id, "care.day")
     child: Child = granted.obj
+    audit.log_view(request, child, gettext_noop("day summary"))
     return render(request, "care/day_summary.html", _summary_context(child, _day(request, child)))
 
 
@@ -491,6 +518,7 @@ def ifsp(request: HttpRequest, child_id: int) -> HttpResponse:
         "can_edit": granted.allows("ifsp.edit"),
         "can_record": granted.allows("care.record"),
     }
+    audit.log_view(request, child, gettext_noop("IFSP summary"))
     return render(request, "care/ifsp.html", context)
 
 
@@ -500,13 +528,25 @@ def ifsp_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     granted = access.require_child(_viewer(request), child_id, "ifsp.edit")
     child: Child = granted.obj
     instance = Ifsp.objects.filter(child=child).first()
-    form = forms.IfspForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        services.save_ifsp(
-            actor=acting_user(request),
-            child=child,
-            data={f: form.cleaned_data[f] for f in services.IFSP_FIELDS},
+    form = forms.IfspForm(
+        request.POST or None,
+        instance=instance,
+        initial={"seen_version": instance.version if instance else 0},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.save_ifsp(
+                actor=acting_user(request),
+                child=child,
+                data={f: form.cleaned_data[f] for f in services.IFSP_FIELDS},
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("The IFSP summary was saved."))
         return redirect("ifsp", child_id=child.pk)
     if request.method == "POST" and instance is not None:
@@ -515,5 +555,5 @@ def ifsp_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         request,
         "care/ifsp_form.html",
         {"child": child, "program": child.program, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=refused_status(form) if request.method == "POST" else 200,
     )

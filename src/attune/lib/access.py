@@ -34,6 +34,8 @@ from attune.programs.models import (
     Child,
     ChildQuerySet,
     Family,
+    FamilyQuerySet,
+    FamilyShare,
     Membership,
     Organization,
     Program,
@@ -69,6 +71,7 @@ POLICY: dict[str, frozenset[Rel]] = {
     "program.caregivers": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),
     "program.families": frozenset({Rel.MANAGER}),
     "program.manage": frozenset({Rel.MANAGER}),  # create records, import, export, waitlist
+    "program.audit": frozenset({Rel.MANAGER}),  # the program's audit trail
     "organization.view": frozenset({Rel.MANAGER}),
     "program.record": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),  # the daily care record page
     # child-level
@@ -277,9 +280,13 @@ def family_relations(viewer: Viewer, family: Family) -> frozenset[Rel]:
     rels: set[Rel] = set()
     if viewer.family_id == family.pk:
         rels.add(Rel.FAMILY)
+    # A director reaches a family only through a program it is shared with (FamilyShare),
+    # never because a child of their program was linked to it by a pick of their own.
     if family.organization_id in viewer.admin_organization_ids or (
         viewer.director_program_ids
-        and family.children.filter(program_id__in=viewer.director_program_ids).exists()
+        and family.shares.filter(
+            program_id__in=viewer.director_program_ids, status=FamilyShare.Status.APPROVED
+        ).exists()
     ):
         rels.add(Rel.MANAGER)
     cg = viewer.caregiver
@@ -459,6 +466,34 @@ def visible_room_ids(viewer: Viewer, program: Program) -> set[int] | None:
         group_room = CareGroup.objects.filter(pk=cg.care_group_id).values_list("room_id", flat=True)
         rooms |= {room for room in group_room if room is not None}
     return rooms
+
+
+def linkable_families(viewer: Viewer, program: Program) -> FamilyQuerySet:
+    """Families a manager may link a new child of `program` to: those shared with the program;
+    for the organization's administrator (whose pick is the confirmation), any of its families."""
+    if program.organization_id in viewer.admin_organization_ids:
+        return Family.objects.filter(organization_id=program.organization_id)
+    return Family.objects.known_to(program)
+
+
+def may_decide_share(viewer: Viewer, share: FamilyShare) -> bool:
+    """A request to share a family with another program is answered by a guardian of the
+    family or the organization's administrator, never by the program that asks."""
+    return viewer.family_id == share.family_id or (
+        share.family.organization_id in viewer.admin_organization_ids
+    )
+
+
+def pending_shares(viewer: Viewer) -> QuerySet[FamilyShare]:
+    """Requests waiting for the viewer's answer."""
+    return (
+        FamilyShare.objects.filter(status=FamilyShare.Status.PENDING)
+        .filter(
+            Q(family_id=viewer.family_id)
+            | Q(family__organization_id__in=viewer.admin_organization_ids)
+        )
+        .select_related("family", "program", "requested_by")
+    )
 
 
 def family_children(viewer: Viewer) -> QuerySet[Child]:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
 
+from attune.lib.concurrency import StaleEdit
+
 if TYPE_CHECKING:
     from attune.accounts.models import User
+    from attune.lib.concurrency import VersionedForm
+
+T = TypeVar("T")
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -24,3 +30,20 @@ def show_refusal(form: BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def attempt(form: BaseForm, write: Callable[[], T]) -> T | None:
+    """Run a service's write for a valid form: its result, or None with the refusal shown on
+    the form (a stale edit keeps the person's input and says what changed meanwhile)."""
+    try:
+        return write()
+    except StaleEdit as error:
+        cast("VersionedForm", form).refuse_stale(error)
+    except ValidationError as error:
+        show_refusal(form, error)
+    return None
+
+
+def refused_status(*forms: BaseForm) -> int:
+    """The status of a form page shown again after a POST: 409 for a stale edit, else 400."""
+    return 409 if any(getattr(form, "stale", None) for form in forms) else 400

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.lib import access
+from attune.lib import access, audit
 from attune.plans import adapter, board, forms, services
 from attune.plans.models import PlanRun
 from attune.programs.models import Program
@@ -235,6 +235,7 @@ def plan_json(request: HttpRequest, program_id: int, run_id: int) -> HttpRespons
         )
     data = run.problem if what == "problem" else run.plan
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    audit.log_export(request, program, f"{what}.json")
     name = f"{slugify(program.name) or 'program'}-{run.as_of.isoformat()}-{what}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

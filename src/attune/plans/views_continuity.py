@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from attune.lib import access
+from attune.lib import access, audit
 from attune.plans import history
 from attune.plans.models import MonthlySnapshot
 from attune.plans.templatetags.continuity import figure
@@ -359,6 +359,7 @@ def program_continuity_csv(request: HttpRequest, program_id: int) -> HttpRespons
             ]
         )
     slug = slugify(program.name) or f"program-{program.pk}"
+    audit.log_export(request, program, "continuity.csv")
     return _csv_response(rows, f"{slug}-continuity-{history.label(report.last)}.csv")
 
 

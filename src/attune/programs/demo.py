@@ -752,7 +752,6 @@ class _Builder:
     def _families(self) -> None:
         ages = self._ages()
         assignments = self._primary_assignments()
-        organization_id = next(iter(self.programs.values())).organization_id
         phone = 200
         for number, family in enumerate(FAMILIES, start=1):
             guardians: list[Mapping[str, Any]] = []
@@ -770,7 +769,7 @@ class _Builder:
                 )
             record = services.create_family(
                 actor=None,
-                organization_id=organization_id,
+                program=self.programs[family.program],
                 data={
                     "code": f"F-{number:04d}",
                     "name": family.name or family.last_name,

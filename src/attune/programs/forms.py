@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attune.lib import languages, schedules
+from attune.lib.concurrency import VersionedForm
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -115,7 +117,7 @@ def _not_future(value: date | None, label: str) -> None:
         raise forms.ValidationError(_("%(label)s cannot be in the future.") % {"label": label})
 
 
-class ChildForm(forms.ModelForm[Child]):
+class ChildForm(VersionedForm, forms.ModelForm[Child]):
     schedule = ScheduleField(label=gettext_lazy("Weekly attendance"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
 
@@ -136,12 +138,14 @@ class ChildForm(forms.ModelForm[Child]):
             "medical_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, program: Program, families: QuerySet[Family], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.program = program
-        _choices(self, "family").queryset = Family.objects.filter(
-            organization_id=program.organization_id
-        )
+        # Only families the person may link (attune.lib.access.linkable_families): another
+        # program's family never appears here, nor is accepted if its id is posted.
+        _choices(self, "family").queryset = families
         _choices(self, "room").queryset = program.rooms.all()
         _choices(self, "primary_caregiver").queryset = Caregiver.objects.filter(program=program)
 
@@ -192,7 +196,7 @@ class ChildForm(forms.ModelForm[Child]):
         return data
 
 
-class CaregiverForm(forms.ModelForm[Caregiver]):
+class CaregiverForm(VersionedForm, forms.ModelForm[Caregiver]):
     shifts = ScheduleField(label=gettext_lazy("Weekly shifts"))
     languages = LanguagesField(label=gettext_lazy("Languages"), required=True)
     credentials = forms.MultipleChoiceField(
@@ -224,7 +228,7 @@ class CaregiverForm(forms.ModelForm[Caregiver]):
         return data
 
 
-class FamilyForm(forms.ModelForm[Family]):
+class FamilyForm(VersionedForm, forms.ModelForm[Family]):
     preferred_language = LanguageCodeField(
         label=gettext_lazy("Preferred language"),
         help_text=gettext_lazy("For reports and messages: a code like es or a name like Spanish."),
@@ -249,7 +253,7 @@ class FamilyForm(forms.ModelForm[Family]):
         return code
 
 
-class GuardianForm(forms.ModelForm[Guardian]):
+class GuardianForm(VersionedForm, forms.ModelForm[Guardian]):
     class Meta:
         model = Guardian
         fields = ["first_name", "last_name", "relationship", "phone", "email", "is_primary_contact"]
@@ -264,7 +268,7 @@ class GuardianForm(forms.ModelForm[Guardian]):
         return data
 
 
-class WaitlistForm(forms.ModelForm[WaitlistEntry]):
+class WaitlistForm(VersionedForm, forms.ModelForm[WaitlistEntry]):
     desired_schedule = ScheduleField(label=gettext_lazy("Desired weekly schedule"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
     preferred_language = LanguageCodeField(label=gettext_lazy("Preferred language"))
@@ -318,3 +322,24 @@ class ChildSearchForm(forms.Form):
         cast(forms.ChoiceField, self.fields["room"]).choices = [("", _("All rooms"))] + [
             (str(r.pk), r.name) for r in program.rooms.all()
         ]
+
+
+class FamilyShareRequestForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Family code"),
+        max_length=40,
+        help_text=gettext_lazy("The family's code in the other program, e.g. F-0012."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Why you ask (shown to the family and the administrator)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FamilyShareDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Share")), ("decline", gettext_lazy("Do not share"))],
+    )

@@ -41,6 +41,7 @@ from attune.programs.models import (
     Child,
     EnrollmentEvent,
     Family,
+    FamilyShare,
     Guardian,
     ImportBatch,
     Program,
@@ -731,7 +732,9 @@ def _check_children(
     # Family instances, not ids: the audit entries name the family (FK string representation).
     families_exact: dict[str, Family] = {}
     families_folded: dict[str, list[Family]] = {}
-    for family_obj in Family.objects.filter(organization_id=program.organization_id):
+    # Only families shared with the program: a code of another program's family is refused,
+    # like an unknown one (linking needs the family's or the administrator's confirmation).
+    for family_obj in Family.objects.known_to(program):
         families_exact[family_obj.code] = family_obj
         families_folded.setdefault(family_obj.code.casefold(), []).append(family_obj)
     existing = {
@@ -763,8 +766,9 @@ def _check_children(
                 row.fail(
                     "family_code",
                     _(
-                        "no family with the code %(code)s in this organization; import "
-                        "families.csv first or add the family"
+                        "no family with the code %(code)s in this program; import "
+                        "families.csv first, add the family, or ask for a family of another "
+                        "program to be shared with this one"
                     )
                     % {"code": code},
                 )
@@ -1120,7 +1124,21 @@ def _write_families(
     ]
     Guardian.objects.bulk_create(guardians, batch_size=BATCH_SIZE)
     _check_pks(guardians)
-    log_bulk_created(actor=actor, instances=[*families, *guardians])
+    decided_at = timezone.now()
+    shares = [
+        FamilyShare(
+            family=family,
+            program=program,
+            status=FamilyShare.Status.APPROVED,
+            requested_by=actor,
+            decided_by=actor,
+            decided_at=decided_at,
+        )
+        for family in families
+    ]
+    FamilyShare.objects.bulk_create(shares, batch_size=BATCH_SIZE)
+    _check_pks(shares)
+    log_bulk_created(actor=actor, instances=[*families, *shares, *guardians])
     report.creates = {"families": len(families), "guardians": len(guardians)}
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attune.lib import languages, schedules
+from attune.lib.concurrency import Versioned
 
 
 def validate_timezone(value: str) -> None:
@@ -109,7 +110,7 @@ class Organization(models.Model):
         return self.name
 
 
-class Program(models.Model):
+class Program(Versioned):
     """One licensed site: a center or a family child care home."""
 
     class Kind(models.TextChoices):
@@ -185,7 +186,7 @@ class Program(models.Model):
         )
 
 
-class Room(models.Model):
+class Room(Versioned):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("program")
     )
@@ -246,8 +247,24 @@ class CareGroup(models.Model):
         return self.label
 
 
-class Family(models.Model):
-    """A household. Siblings share a family; guardians are its adults."""
+class FamilyQuerySet(models.QuerySet["Family"]):
+    def known_to(self, program: Program | int) -> FamilyQuerySet:
+        """Families a program may reach: shared with it (see FamilyShare)."""
+        program_id = program if isinstance(program, int) else program.pk
+        shared = FamilyShare.objects.filter(
+            program_id=program_id, status=FamilyShare.Status.APPROVED
+        ).values("family_id")
+        return self.filter(pk__in=shared)
+
+
+class Family(Versioned):
+    """A household. Siblings share a family; guardians are its adults.
+
+    A family belongs to the organization but is reached only through the programs it is
+    shared with (FamilyShare): the program that recorded it, and any other program of the
+    organization after the family or the organization's administrator confirmed it."""
+
+    objects = FamilyQuerySet.as_manager()
 
     organization = models.ForeignKey(
         Organization,
@@ -285,7 +302,61 @@ class Family(models.Model):
         return self.name
 
 
-class Guardian(models.Model):
+class FamilyShare(models.Model):
+    """A program's access to a family's record.
+
+    Recording a family in a program shares it with that program. Linking a child of another
+    program to an existing family is a request (pending) until a guardian of the family or the
+    organization's administrator confirms it: a director's pick alone never reaches another
+    program's family."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        APPROVED = "approved", _("shared")
+        DECLINED = "declined", _("declined")
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="shares", verbose_name=_("family")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="family_shares", verbose_name=_("program")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.CharField(_("why the program asks"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("family shared with a program")
+        verbose_name_plural = _("families shared with programs")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "program"], name="family_share_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} → {self.program}"
+
+
+class Guardian(Versioned):
     class Relationship(models.TextChoices):
         MOTHER = "mother", _("Mother")
         FATHER = "father", _("Father")
@@ -324,7 +395,7 @@ class Guardian(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class Caregiver(models.Model):
+class Caregiver(Versioned):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead caregiver")
         ASSISTANT = "assistant", _("Assistant caregiver")
@@ -425,7 +496,7 @@ class ChildQuerySet(models.QuerySet["Child"]):
         )
 
 
-class Child(models.Model):
+class Child(Versioned):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="children", verbose_name=_("program")
     )
@@ -565,7 +636,7 @@ class EnrollmentEvent(models.Model):
         return f"{self.get_kind_display()} {self.effective}"
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(Versioned):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         OFFERED = "offered", _("Offered a place")

@@ -10,17 +10,21 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attune.lib import schedules
 from attune.lib.audit import acting_as, record_view
 from attune.lib.audit import save_audited as _save
+from attune.lib.concurrency import save_versioned
 from attune.programs.models import (
     Caregiver,
     Child,
     EnrollmentEvent,
     Family,
+    FamilyShare,
     Guardian,
     Jurisdiction,
     Membership,
@@ -32,6 +36,11 @@ from attune.programs.models import (
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
+
+
+class ProgramsError(ValidationError):
+    """A refused write, with the message the person sees."""
+
 
 CHILD_FIELDS = (
     "first_name", "last_name", "preferred_name", "birth_date", "enrollment_start",
@@ -117,10 +126,45 @@ def _child_events(before: Child | None, after: Child, actor: User | None) -> lis
     return events
 
 
+def _check_family_reachable(program: Program, family: Family | None, actor: User | None) -> None:
+    """A child is linked only to a family shared with its program: never another program's
+    family on a director's pick alone. The organization's administrator may link any family of
+    the organization (their pick is the confirmation, recorded as an approved share)."""
+    if family is None or family.organization_id != program.organization_id:
+        if family is not None:
+            raise ProgramsError({"family": _("This family belongs to another organization.")})
+        return
+    share = FamilyShare.objects.filter(family=family, program=program).first()
+    if share is not None and share.status == FamilyShare.Status.APPROVED:
+        return
+    if (
+        actor is not None
+        and Membership.objects.filter(
+            user=actor, role=Membership.Role.ORG_ADMIN, organization_id=program.organization_id
+        ).exists()
+    ):
+        share = share or FamilyShare(family=family, program=program, requested_by=actor)
+        share.status = FamilyShare.Status.APPROVED
+        share.decided_by = actor
+        share.decided_at = timezone.now()
+        _save(share, actor)
+        return
+    raise ProgramsError(
+        {
+            "family": _(
+                "This family is not shared with %(program)s. Ask for it to be shared: "
+                "a guardian of the family or the organization's administrator confirms."
+            )
+            % {"program": program}
+        }
+    )
+
+
 @transaction.atomic
 def create_child(*, actor: User | None, program: Program, data: Mapping[str, Any]) -> Child:
     child = Child(program=program)
     _assign(child, data, CHILD_FIELDS)
+    _check_family_reachable(program, child.family if child.family_id else None, actor)
     child.schedule = schedules.validate(child.schedule)
     _save(child, actor)
     EnrollmentEvent.objects.bulk_create(_child_events(None, child, actor))
@@ -128,11 +172,16 @@ def create_child(*, actor: User | None, program: Program, data: Mapping[str, Any
 
 
 @transaction.atomic
-def update_child(*, actor: User | None, child: Child, data: Mapping[str, Any]) -> Child:
+def update_child(
+    *, actor: User | None, child: Child, data: Mapping[str, Any], seen_version: int | None = None
+) -> Child:
+    """Change a child's record. With `seen_version` (an edit form), refuse a stale edit."""
     before = Child.objects.get(pk=child.pk)
     _assign(child, data, CHILD_FIELDS)
+    if child.family_id != before.family_id:
+        _check_family_reachable(child.program, child.family, actor)
     child.schedule = schedules.validate(child.schedule)
-    _save(child, actor)
+    save_versioned(child, actor, seen_version=seen_version)
     EnrollmentEvent.objects.bulk_create(_child_events(before, child, actor))
     return child
 
@@ -143,7 +192,8 @@ def delete_child(*, actor: User | None, child: Child) -> None:
     with acting_as(actor):
         for entry in WaitlistEntry.objects.filter(sibling=child):
             entry.sibling = None
-            entry.save(update_fields=["sibling"])  # audited, unlike the FK's SET NULL
+            # audited, unlike the FK's SET NULL
+            save_versioned(entry, actor, update_fields=["sibling"])
         child.delete()
 
 
@@ -159,13 +209,23 @@ def view_child_record(*, actor: User, child: Child) -> None:
 def create_family(
     *,
     actor: User | None,
-    organization_id: int,
+    program: Program,
     data: Mapping[str, Any],
     guardians: list[Mapping[str, Any]] | None = None,
 ) -> Family:
-    family = Family(organization_id=organization_id)
+    """Record a family in `program` (which it is then shared with)."""
+    family = Family(organization_id=program.organization_id)
     _assign(family, data, FAMILY_FIELDS)
     _save(family, actor)
+    share = FamilyShare(
+        family=family,
+        program=program,
+        status=FamilyShare.Status.APPROVED,
+        requested_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    _save(share, actor)
     for guardian_data in guardians or []:
         guardian = Guardian(family=family)
         _assign(guardian, guardian_data, GUARDIAN_FIELDS)
@@ -174,15 +234,68 @@ def create_family(
 
 
 @transaction.atomic
-def update_family(*, actor: User | None, family: Family, data: Mapping[str, Any]) -> Family:
+def update_family(
+    *,
+    actor: User | None,
+    family: Family,
+    data: Mapping[str, Any],
+    seen_version: int | None = None,
+) -> Family:
     _assign(family, data, FAMILY_FIELDS)
-    _save(family, actor)
+    save_versioned(family, actor, seen_version=seen_version)
     return family
 
 
 @transaction.atomic
+def request_family_share(
+    *, actor: User | None, program: Program, code: str, note: str = ""
+) -> FamilyShare | None:
+    """A program asks to reach a family recorded by another program of the organization.
+
+    Nothing is shared until a guardian of the family or the organization's administrator
+    confirms (decide_family_share). Returns None when no such family exists, or it is already
+    shared with the program; the person asking is told the same either way, so the request
+    does not reveal which codes exist."""
+    family = (
+        Family.objects.filter(organization_id=program.organization_id, code__iexact=code.strip())
+        .exclude(shares__program=program, shares__status=FamilyShare.Status.APPROVED)
+        .first()
+    )
+    if family is None:
+        return None
+    share = FamilyShare.objects.filter(family=family, program=program).first()
+    if share is None:
+        share = FamilyShare(family=family, program=program)
+    share.status = FamilyShare.Status.PENDING
+    share.note = note.strip()[:300]
+    share.requested_by = actor
+    share.decided_by = None
+    share.decided_at = None
+    _save(share, actor)
+    return share
+
+
+@transaction.atomic
+def decide_family_share(*, actor: User | None, share: FamilyShare, approve: bool) -> FamilyShare:
+    """A guardian of the family or the organization's administrator answers a request."""
+    share = FamilyShare.objects.select_for_update().get(pk=share.pk)
+    if share.status != FamilyShare.Status.PENDING:
+        raise ProgramsError(_("This request was already answered."))
+    share.status = FamilyShare.Status.APPROVED if approve else FamilyShare.Status.DECLINED
+    share.decided_by = actor
+    share.decided_at = timezone.now()
+    _save(share, actor)
+    return share
+
+
+@transaction.atomic
 def save_guardian(
-    *, actor: User | None, family: Family, guardian: Guardian | None, data: Mapping[str, Any]
+    *,
+    actor: User | None,
+    family: Family,
+    guardian: Guardian | None,
+    data: Mapping[str, Any],
+    seen_version: int | None = None,
 ) -> Guardian:
     guardian = guardian or Guardian(family=family)
     if guardian.family_id != family.pk:
@@ -193,8 +306,8 @@ def save_guardian(
         if guardian.is_primary_contact:
             for other in family.guardians.filter(is_primary_contact=True).exclude(pk=guardian.pk):
                 other.is_primary_contact = False
-                other.save(update_fields=["is_primary_contact"])
-        guardian.save()
+                save_versioned(other, actor, update_fields=["is_primary_contact"])
+        save_versioned(guardian, actor, seen_version=seen_version)
     return guardian
 
 
@@ -218,11 +331,15 @@ def create_caregiver(*, actor: User | None, program: Program, data: Mapping[str,
 
 @transaction.atomic
 def update_caregiver(
-    *, actor: User | None, caregiver: Caregiver, data: Mapping[str, Any]
+    *,
+    actor: User | None,
+    caregiver: Caregiver,
+    data: Mapping[str, Any],
+    seen_version: int | None = None,
 ) -> Caregiver:
     _assign(caregiver, data, CAREGIVER_FIELDS)
     caregiver.shifts = schedules.validate(caregiver.shifts)
-    _save(caregiver, actor)
+    save_versioned(caregiver, actor, seen_version=seen_version)
     return caregiver
 
 
@@ -282,11 +399,12 @@ def save_waitlist_entry(
     program: Program,
     entry: WaitlistEntry | None,
     data: Mapping[str, Any],
+    seen_version: int | None = None,
 ) -> WaitlistEntry:
     entry = entry or WaitlistEntry(program=program)
     _assign(entry, data, WAITLIST_FIELDS)
     entry.desired_schedule = schedules.validate(entry.desired_schedule)
-    _save(entry, actor)
+    save_versioned(entry, actor, seen_version=seen_version)
     return entry
 
 
@@ -314,11 +432,11 @@ def grant_membership(
 def link_caregiver_user(*, actor: User | None, caregiver: Caregiver, user: User | None) -> None:
     """Give a caregiver their sign-in (or take it away with user=None)."""
     caregiver.user = user
-    _save(caregiver, actor, update_fields=["user"])
+    save_versioned(caregiver, actor, update_fields=["user"])
 
 
 @transaction.atomic
 def link_guardian_user(*, actor: User | None, guardian: Guardian, user: User | None) -> None:
     """Give a guardian their family sign-in (or take it away with user=None)."""
     guardian.user = user
-    _save(guardian, actor, update_fields=["user"])
+    save_versioned(guardian, actor, update_fields=["user"])

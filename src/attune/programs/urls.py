@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.programs import views, views_import
+from attune.programs import views, views_audit, views_import
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +12,13 @@ urlpatterns = [
         views.organization_home,
         name="organization_home",
     ),
+    path(
+        "organizations/<int:organization_id>/audit/",
+        views_audit.organization_audit,
+        name="organization_audit",
+    ),
     path("programs/<int:program_id>/", views.program_dashboard, name="program_dashboard"),
+    path("programs/<int:program_id>/audit/", views_audit.program_audit, name="program_audit"),
     path("programs/<int:program_id>/overview/", views.program_overview, name="program_overview"),
     path("programs/<int:program_id>/children/", views.child_list, name="child_list"),
     path("programs/<int:program_id>/children/new/", views.child_create, name="child_create"),
@@ -24,6 +30,16 @@ urlpatterns = [
     ),
     path("programs/<int:program_id>/families/", views.family_list, name="family_list"),
     path("programs/<int:program_id>/families/new/", views.family_create, name="family_create"),
+    path(
+        "programs/<int:program_id>/families/share/",
+        views.family_share_request,
+        name="family_share_request",
+    ),
+    path(
+        "family-shares/<int:share_id>/decide/",
+        views.family_share_decide,
+        name="family_share_decide",
+    ),
     path("programs/<int:program_id>/waitlist/", views.waitlist, name="waitlist"),
     path("programs/<int:program_id>/waitlist/new/", views.waitlist_edit, name="waitlist_create"),
     path(

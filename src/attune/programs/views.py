@@ -6,17 +6,30 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.lib import access
+from attune.lib import access, audit
+from attune.lib.access import Rel
 from attune.lib.audit import entries_for
+from attune.lib.views import acting_user, attempt, refused_status
 from attune.programs import forms, services, stats
-from attune.programs.models import Caregiver, Child, Family, Guardian, Program, WaitlistEntry
+from attune.programs.models import (
+    Caregiver,
+    Child,
+    Family,
+    FamilyShare,
+    Guardian,
+    Program,
+    WaitlistEntry,
+)
 
 
 def _viewer(request: HttpRequest) -> access.Viewer:
@@ -38,7 +51,10 @@ def _form_page(
     refused = request.method == "POST"
     if refused and instance is not None:
         instance.refresh_from_db()
-    return render(request, template, context, status=400 if refused else 200)
+    forms_shown = [f for f in context.values() if isinstance(f, BaseForm)]
+    return render(
+        request, template, context, status=refused_status(*forms_shown) if refused else 200
+    )
 
 
 # -- home pages by role ---------------------------------------------------------------------
@@ -74,7 +90,14 @@ def organization_home(request: HttpRequest, organization_id: int) -> HttpRespons
     return render(
         request,
         "programs/organization_home.html",
-        {"organization": organization, "figures": figures},
+        {
+            "organization": organization,
+            "figures": figures,
+            "share_requests": access.pending_shares(_viewer(request)).filter(
+                family__organization=organization
+            ),
+            "decision_form": forms.FamilyShareDecisionForm(),
+        },
     )
 
 
@@ -86,7 +109,16 @@ def family_home(request: HttpRequest) -> HttpResponse:
         return render(request, "programs/no_role.html", status=403)
     children = list(access.family_children(viewer).select_related("primary_caregiver"))
     family = Family.objects.get(pk=viewer.family_id)
-    return render(request, "programs/family_home.html", {"family": family, "children": children})
+    return render(
+        request,
+        "programs/family_home.html",
+        {
+            "family": family,
+            "children": children,
+            "share_requests": access.pending_shares(viewer).filter(family=family),
+            "decision_form": forms.FamilyShareDecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -228,17 +260,26 @@ def child_list(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    granted = access.require_program(_viewer(request), program_id, "program.manage")
+    viewer = _viewer(request)
+    granted = access.require_program(viewer, program_id, "program.manage")
     program: Program = granted.obj
-    form = forms.ChildForm(request.POST or None, program=program)
+    form = forms.ChildForm(
+        request.POST or None,
+        program=program,
+        families=access.linkable_families(viewer, program),
+    )
     if request.method == "POST" and form.is_valid():
-        child = services.create_child(
-            actor=request.user,  # type: ignore[arg-type]
-            program=program,
-            data=_only(form.cleaned_data, services.CHILD_FIELDS),
+        child = attempt(
+            form,
+            lambda: services.create_child(
+                actor=acting_user(request),
+                program=program,
+                data=_only(form.cleaned_data, services.CHILD_FIELDS),
+            ),
         )
-        messages.success(request, _("%(name)s was added.") % {"name": child})
-        return redirect("child_detail", child_id=child.pk)
+        if child is not None:
+            messages.success(request, _("%(name)s was added.") % {"name": child})
+            return redirect("child_detail", child_id=child.pk)
     return _form_page(
         request, "programs/child_form.html", {"program": program, "form": form, "child": None}
     )
@@ -293,15 +334,30 @@ def child_audit(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
-    granted = access.require_child(_viewer(request), child_id, "child.edit")
+    viewer = _viewer(request)
+    granted = access.require_child(viewer, child_id, "child.edit")
     child: Child = granted.obj
-    form = forms.ChildForm(request.POST or None, instance=child, program=child.program)
-    if request.method == "POST" and form.is_valid():
-        services.update_child(
-            actor=request.user,  # type: ignore[arg-type]
-            child=Child.objects.get(pk=child.pk),
-            data=_only(form.cleaned_data, services.CHILD_FIELDS),
+    form = forms.ChildForm(
+        request.POST or None,
+        instance=child,
+        program=child.program,
+        families=access.linkable_families(viewer, child.program)
+        | Family.objects.filter(pk=child.family_id),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.update_child(
+                actor=acting_user(request),
+                child=Child.objects.get(pk=child.pk),
+                data=_only(form.cleaned_data, services.CHILD_FIELDS),
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("Changes saved."))
         return redirect("child_detail", child_id=child.pk)
     return _form_page(
@@ -374,6 +430,8 @@ def caregiver_list(request: HttpRequest, program_id: int) -> HttpResponse:
 def caregiver_detail(request: HttpRequest, caregiver_id: int) -> HttpResponse:
     granted = access.require_caregiver(_viewer(request), caregiver_id, "caregiver.view")
     caregiver: Caregiver = granted.obj
+    if Rel.SELF not in granted.relations:
+        audit.log_view(request, caregiver, gettext_noop("caregiver record"))
     today = caregiver.program.today()
     primary = list(caregiver.primary_children.enrolled_on(today).select_related("room"))
     return render(
@@ -418,12 +476,20 @@ def caregiver_edit(request: HttpRequest, caregiver_id: int) -> HttpResponse:
     granted = access.require_caregiver(_viewer(request), caregiver_id, "caregiver.edit")
     caregiver: Caregiver = granted.obj
     form = forms.CaregiverForm(request.POST or None, instance=caregiver, program=caregiver.program)
-    if request.method == "POST" and form.is_valid():
-        services.update_caregiver(
-            actor=request.user,  # type: ignore[arg-type]
-            caregiver=Caregiver.objects.get(pk=caregiver.pk),
-            data=_only(form.cleaned_data, services.CAREGIVER_FIELDS),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.update_caregiver(
+                actor=acting_user(request),
+                caregiver=Caregiver.objects.get(pk=caregiver.pk),
+                data=_only(form.cleaned_data, services.CAREGIVER_FIELDS),
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("Changes saved."))
         return redirect("caregiver_detail", caregiver_id=caregiver.pk)
     return _form_page(
@@ -443,9 +509,12 @@ def family_list(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(_viewer(request), program_id, "program.families")
     program: Program = granted.obj
     families = (
-        Family.objects.filter(children__program=program)
-        .distinct()
-        .prefetch_related("guardians", "children")
+        Family.objects.known_to(program)
+        .prefetch_related(
+            "guardians",
+            # only this program's children: a shared family's other children are not theirs
+            Prefetch("children", queryset=Child.objects.filter(program=program)),
+        )
         .order_by("name")
     )
     query = request.GET.get("q", "").strip()
@@ -463,6 +532,65 @@ def family_list(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def family_share_request(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Ask for a family recorded by another program of the organization to be shared."""
+    granted = access.require_program(_viewer(request), program_id, "program.manage")
+    program: Program = granted.obj
+    form = forms.FamilyShareRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_family_share(
+            actor=acting_user(request),
+            program=program,
+            code=form.cleaned_data["code"],
+            note=form.cleaned_data["note"],
+        )
+        # The same answer whether or not the code exists: nothing about other programs'
+        # families is revealed to the person asking.
+        messages.success(
+            request,
+            _(
+                "If a family of your organization has this code, its guardians and the "
+                "organization's administrator were asked to share it with %(program)s. It "
+                "appears in your families once one of them confirms."
+            )
+            % {"program": program},
+        )
+        return redirect("family_list", program_id=program.pk)
+    return _form_page(
+        request, "programs/family_share_form.html", {"program": program, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def family_share_decide(request: HttpRequest, share_id: int) -> HttpResponse:
+    """A guardian of the family or the organization's administrator answers a request."""
+    viewer = _viewer(request)
+    share = FamilyShare.objects.filter(pk=share_id).select_related("family", "program").first()
+    if share is None or not access.may_decide_share(viewer, share):
+        raise Http404
+    form = forms.FamilyShareDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to share or not."))
+    else:
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_family_share(actor=acting_user(request), share=share, approve=approve)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(family)s is now shared with %(program)s.")
+                % {"family": share.family, "program": share.program}
+                if approve
+                else _("Not shared. %(program)s was told.") % {"program": share.program},
+            )
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def family_create(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(_viewer(request), program_id, "program.manage")
     program: Program = granted.obj
@@ -474,8 +602,8 @@ def family_create(request: HttpRequest, program_id: int) -> HttpResponse:
     valid = [form.is_valid() for form in (family_form, guardian_form)]
     if request.method == "POST" and all(valid):
         family = services.create_family(
-            actor=request.user,  # type: ignore[arg-type]
-            organization_id=program.organization_id,
+            actor=acting_user(request),
+            program=program,
             data=_only(family_form.cleaned_data, services.FAMILY_FIELDS),
             guardians=[_only(guardian_form.cleaned_data, services.GUARDIAN_FIELDS)],
         )
@@ -499,6 +627,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         for c in family.children.select_related("program", "room")
         if access.can(viewer, "child.view", c)
     ]
+    audit.log_view(request, family, gettext_noop("family and guardians"))
     return render(
         request,
         "programs/family_detail.html",
@@ -522,12 +651,20 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     form = forms.FamilyForm(
         request.POST or None, instance=family, organization_id=family.organization_id
     )
-    if request.method == "POST" and form.is_valid():
-        services.update_family(
-            actor=request.user,  # type: ignore[arg-type]
-            family=Family.objects.get(pk=family.pk),
-            data=_only(form.cleaned_data, services.FAMILY_FIELDS),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.update_family(
+                actor=acting_user(request),
+                family=Family.objects.get(pk=family.pk),
+                data=_only(form.cleaned_data, services.FAMILY_FIELDS),
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("Changes saved."))
         return redirect("family_detail", family_id=family.pk)
     return _form_page(
@@ -548,13 +685,21 @@ def guardian_edit(
         if guardian is None:
             return render(request, "404.html", status=404)
     form = forms.GuardianForm(request.POST or None, instance=guardian)
-    if request.method == "POST" and form.is_valid():
-        services.save_guardian(
-            actor=request.user,  # type: ignore[arg-type]
-            family=family,
-            guardian=Guardian.objects.get(pk=guardian.pk) if guardian else None,
-            data=_only(form.cleaned_data, services.GUARDIAN_FIELDS),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.save_guardian(
+                actor=acting_user(request),
+                family=family,
+                guardian=Guardian.objects.get(pk=guardian.pk) if guardian else None,
+                data=_only(form.cleaned_data, services.GUARDIAN_FIELDS),
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("Changes saved."))
         return redirect("family_detail", family_id=family.pk)
     return _form_page(
@@ -606,13 +751,21 @@ def waitlist_edit(
         if entry is None:
             return render(request, "404.html", status=404)
     form = forms.WaitlistForm(request.POST or None, instance=entry, program=program)
-    if request.method == "POST" and form.is_valid():
-        services.save_waitlist_entry(
-            actor=request.user,  # type: ignore[arg-type]
-            program=program,
-            entry=WaitlistEntry.objects.get(pk=entry.pk) if entry else None,
-            data=_only(form.cleaned_data, services.WAITLIST_FIELDS),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.save_waitlist_entry(
+                actor=acting_user(request),
+                program=program,
+                entry=WaitlistEntry.objects.get(pk=entry.pk) if entry else None,
+                data=_only(form.cleaned_data, services.WAITLIST_FIELDS),
+                seen_version=form.seen,
+            ),
         )
+        is not None
+    ):
         messages.success(request, _("Waitlist saved."))
         return redirect("waitlist", program_id=program.pk)
     return _form_page(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access
+from attune.lib import access, audit
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
 
@@ -252,7 +252,7 @@ def export_csv(request: HttpRequest, program_id: int, kind: str) -> HttpResponse
     if kind not in imports.KINDS:
         raise Http404
     text = imports.export_csv(program=program, kind=kind)
-    logger.info("export program=%s kind=%s user=%s", program.pk, kind, request.user.pk)
+    audit.log_export(request, program, f"{kind}.csv")
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     slug = slugify(program.name) or f"program-{program.pk}"
     filename = f"{slug}-{kind}-{program.today().isoformat()}.csv"
