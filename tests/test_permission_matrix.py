@@ -22,13 +22,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from attune.accounts import feeds
 from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, Program, WaitlistEntry
 from attune.training import services as training_services
 from attune.training.models import Person, TrainingSession
-from attune.training.views import feed_token
 from attune.workforce import services as workforce_services
 from attune.workforce.models import Application
 from tests.conftest import PERSONAS, World
@@ -246,7 +246,8 @@ def workforce_group(w: World) -> dict[str, Any]:
 
 
 def state_feed(w: World) -> dict[str, Any]:
-    return {"token": feed_token(jurisdiction=w.jurisdiction)}
+    token = feeds.issue(user=w.users["state_admin"], kind="state", subject_id=w.jurisdiction.pk)
+    return {"token": token}
 
 
 def import_batch(w: World) -> dict[str, Any]:
@@ -440,6 +441,7 @@ MATRIX: list[Row] = [
     Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
+    Row("training_calendars", nothing, statuses(403, state_admin=200, specialist=200, trainer=200)),
     # Daily care (attune.care): the record page is the program's staff's
     Row("care_record", program, STAFF),
     Row("care_log", child, CHILD_CARE),
@@ -531,7 +533,7 @@ MATRIX: list[Row] = [
 
 # URLs that show or change no child, family or caregiver data.
 NOT_CHILD_DATA = {
-    "accounts:login", "accounts:logout", "set_language", "accounts:password_change_done",
+    "accounts:login", "accounts:logout", "set_language", "favicon", "accounts:password_change_done",
     "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }  # fmt: skip

@@ -14,6 +14,7 @@ EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FR
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,9 +56,7 @@ if PRODUCTION:
             "production. For local work set ATTUNE_ENV=development (make run does)."
         )
 else:
-    SECRET_KEY = os.environ.get(
-        "DJANGO_SECRET_KEY", "insecure-development-key-never-used-in-production-0123456789"
-    )
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
@@ -65,6 +64,25 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 DATA_DIR = Path(os.environ.get("ATTUNE_DATA_DIR", PROJECT_DIR / "var"))
+
+
+def local_secret_key() -> str:
+    """Development and tests without DJANGO_SECRET_KEY: a random key, never a known constant.
+
+    Development keeps it in the data directory (sessions survive a restart); tests make a new
+    one per process."""
+    if ENV == "test":
+        return secrets.token_urlsafe(50)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if not SECRET_KEY:
+    SECRET_KEY = local_secret_key()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -249,7 +267,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_4xx": {"()": "attune.lib.logs.OneLineForClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_4xx"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "attune": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 from attune.accounts.views import set_language
+from attune.lib.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("attune.accounts.urls")),
     path("", include("attune.programs.urls")),

@@ -14,6 +14,9 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from attune.accounts import feeds
+from attune.accounts.models import FeedToken
+from attune.programs.models import Membership
 from attune.training import reports, services
 from attune.training.models import (
     Attendance,
@@ -136,9 +139,11 @@ def test_certificate_pdf_lists_sessions_and_hours(world: World) -> None:
 def test_calendar_feeds_parse(world: World) -> None:
     t = tft(world, days_ago=3)
     client = world.client("anonymous")
-    from attune.training.views import feed_token
-
-    for token in (feed_token(person=t.trainer), feed_token(jurisdiction=world.jurisdiction)):
+    mine = feeds.issue(user=world.users["trainer"], kind="person", subject_id=t.trainer.pk)
+    state = feeds.issue(
+        user=world.users["state_admin"], kind="state", subject_id=world.jurisdiction.pk
+    )
+    for token in (mine, state):
         response = client.get(reverse("training_feed", args=[token]))
         assert response.status_code == 200
         cal = Calendar.from_ical(response.content)
@@ -146,6 +151,40 @@ def test_calendar_feeds_parse(world: World) -> None:
         assert len(events) >= 5 and all(e.get("dtstart") for e in events)
         assert "Salem" in str(events[0].get("location"))
     assert client.get(reverse("training_feed", args=["forged"])).status_code == 404
+
+
+def test_calendar_feeds_are_stopped_renewed_and_end_with_access(world: World) -> None:
+    """Issue #14, finding 9: feed addresses are stored (hashed), revocable and renewable."""
+    tft(world, days_ago=3)
+    trainer = world.client("trainer")
+    page = reverse("training_calendars")
+    me = Person.objects.get(user=world.users["trainer"])
+    made = trainer.post(page, {"kind": "person", "subject": me.pk})
+    address = made.context["rows"][0]["address"]
+    assert address and address in made.content.decode()
+    path = address.split("testserver", 1)[1]
+    anyone = world.client("anonymous")
+    assert anyone.get(path).status_code == 200
+    assert address not in trainer.get(page).content.decode()  # shown once only
+    assert not FeedToken.objects.filter(key_hash__contains=path.rsplit("/", 1)[1][:20]).exists()
+    renewed = trainer.post(page, {"kind": "person", "subject": me.pk})
+    new_path = renewed.context["rows"][0]["address"].split("testserver", 1)[1]
+    assert anyone.get(path).status_code == 404  # the old address stopped
+    assert anyone.get(new_path).status_code == 200
+    trainer.post(page, {"kind": "person", "subject": me.pk, "action": "stop"})
+    assert anyone.get(new_path).status_code == 404
+    # Another person's subject is refused, and nothing is made.
+    assert (
+        trainer.post(page, {"kind": "state", "subject": world.jurisdiction.pk}).status_code == 404
+    )
+    # A state feed stops answering when its person is no longer the state's administrator.
+    state = feeds.issue(
+        user=world.users["state_admin"], kind="state", subject_id=world.jurisdiction.pk
+    )
+    url = reverse("training_feed", args=[state])
+    assert anyone.get(url).status_code == 200
+    Membership.objects.filter(user=world.users["state_admin"]).delete()
+    assert anyone.get(url).status_code == 404
 
 
 def test_delivery_form_bad_csv_is_named_and_saves_nothing(world: World) -> None:

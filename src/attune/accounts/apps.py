@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from attune.accounts import signals  # noqa: F401 (connects the receivers)
+        from attune.accounts.models import FeedToken
+        from attune.lib.audit import follow
+
+        follow(FeedToken, "key_hash", "last_used_at")

@@ -47,3 +47,41 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.status_code or '…'})"
+
+
+class FeedToken(models.Model):
+    """A secret calendar-feed address of one person (a calendar app cannot sign in).
+
+    Only a hash of the secret is kept: the address is shown once, when it is made. The person
+    stops it or makes a new one (which stops the old) from their page; a stopped feed answers
+    404, and so does a feed whose person no longer has the access it was made with."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("my training calendar")
+        STATE = "state", _("a state's training calendar")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject_id = models.PositiveBigIntegerField(
+        help_text="The person (training record) or the state the feed shows."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "subject_id"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_feed_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user})"

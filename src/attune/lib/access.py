@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from attune.programs.models import (
     Caregiver,
@@ -521,3 +522,63 @@ def overview_programs(viewer: Viewer) -> QuerySet[Program]:
 def is_staff_view(rels: frozenset[Rel]) -> bool:
     """A view by program staff (as opposed to the child's own family): audited when full."""
     return bool(rels & STAFF_RELATIONS)
+
+
+# -- navigation: derived from the same decisions as the pages -----------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    program_id: int | None = None  # the program a program page's item is about
+
+
+def main_navigation(viewer: Viewer) -> list[NavItem]:
+    """The header's links: only pages this person may open (each condition is the one the
+    page itself checks)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if viewer.is_anonymous:
+        return []
+    items = [
+        NavItem(p.name, reverse("program_dashboard", args=[p.pk]), p.pk)
+        for p in home_programs(viewer)
+    ]
+    roles = viewer.roles
+    if viewer.family_id is not None:
+        items.append(NavItem(_("My family"), reverse("family_home")))
+    if viewer.support_program_ids:
+        items.append(NavItem(_("Programs I support"), reverse("support_home")))
+    if viewer.state_jurisdiction_ids:
+        items.append(NavItem(_("State overview"), reverse("state_home")))
+    if roles and roles != ["family"]:
+        items.append(NavItem(_("My professional profile"), reverse("workforce_me")))
+    if viewer.state_jurisdiction_ids:
+        items.append(NavItem(_("Workforce"), reverse("workforce_state")))
+    if viewer.state_jurisdiction_ids or viewer.tta_jurisdiction_ids or viewer.person_id:
+        items.append(NavItem(_("Training for Trainers"), reverse("training_home")))
+    return items
+
+
+PROGRAM_PAGES = (
+    ("program.dashboard", "program_dashboard", gettext_noop("Today")),
+    ("program.record", "care_record", gettext_noop("Daily care record")),
+    ("program.children", "child_list", gettext_noop("Children")),
+    ("program.caregivers", "caregiver_list", gettext_noop("Caregivers")),
+    ("program.overview", "program_overview", gettext_noop("Figures")),
+)
+
+
+def program_navigation(viewer: Viewer, program: Program) -> list[NavItem]:
+    """The program's sub-navigation: the program pages the person may open."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    rels = program_relations(viewer, program) if not viewer.is_anonymous else frozenset()
+    return [
+        NavItem(_(label), reverse(url_name, args=[program.pk]), program.pk)
+        for action, url_name, label in PROGRAM_PAGES
+        if allows(action, rels)
+    ]

@@ -14,7 +14,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"viewer": access.ANONYMOUS}
     viewer = access.viewer_for(user)
-    return {
-        "viewer": viewer,
-        "nav_programs": list(access.home_programs(viewer)),
-    }
+    return {"viewer": viewer, "main_nav": access.main_navigation(viewer)}

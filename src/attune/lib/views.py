@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 
 from attune.lib.concurrency import StaleEdit
 
@@ -47,3 +48,8 @@ def attempt(form: BaseForm, write: Callable[[], T]) -> T | None:
 def refused_status(*forms: BaseForm) -> int:
     """The status of a form page shown again after a POST: 409 for a stale edit, else 400."""
     return 409 if any(getattr(form, "stale", None) for form in forms) else 400
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """/favicon.ico, which browsers ask for whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("attune/favicon.svg"))

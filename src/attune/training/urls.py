@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.training import views
+from attune.training import views, views_feeds
 
 urlpatterns = [
     path("training/", views.home, name="training_home"),
@@ -33,7 +33,8 @@ urlpatterns = [
     path("training/reach/", views.reach, name="training_reach"),
     path("training/registry/import/", views.registry_import, name="training_registry_import"),
     path("training/core-knowledge/", views.core_knowledge, name="training_core_knowledge"),
-    path("training/calendar/<str:token>.ics", views.feed, name="training_feed"),
+    path("training/calendars/", views_feeds.calendars, name="training_calendars"),
+    path("training/calendar/<str:token>.ics", views_feeds.feed, name="training_feed"),
     path("training/sessions/", views.series, name="training_series"),
     path("training/sessions/<int:number>/", views.session_detail, name="training_session"),
     path("training/materials/<int:material_id>/", views.material_file, name="training_material"),

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -50,8 +49,6 @@ from planner.chart import line_chart
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-FEED_SALT = "attune.training.calendar"
-
 
 def _viewer(request: HttpRequest) -> access.Viewer:
     return access.viewer_for(request.user)
@@ -70,13 +67,6 @@ def _tz(jurisdiction: Jurisdiction) -> ZoneInfo:
     return ZoneInfo(name) if name else timezone.get_current_timezone()
 
 
-def feed_token(*, person: Person | None = None, jurisdiction: Jurisdiction | None = None) -> str:
-    payload = (
-        {"p": person.pk} if person is not None else {"j": jurisdiction.pk if jurisdiction else 0}
-    )
-    return signing.dumps(payload, salt=FEED_SALT, compress=True)
-
-
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -93,10 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related("deliveries")
     )
     context: dict[str, Any] = {
-        "states": [
-            {"state": s, "feed": reverse("training_feed", args=[feed_token(jurisdiction=s)])}
-            for s in states
-        ],
+        "states": states,
         "can_request": bool(viewer.state_jurisdiction_ids),
         "can_schedule": bool(viewer.tta_jurisdiction_ids),
         "requests": TftRequest.objects.filter(jurisdiction_id__in=state_ids).select_related(
@@ -116,7 +103,6 @@ def home(request: HttpRequest) -> HttpResponse:
             .prefetch_related(Prefetch("commitment"))
         )
         context["my_deliveries"] = Delivery.objects.filter(trainer=person)
-        context["my_feed"] = reverse("training_feed", args=[feed_token(person=person)])
     return render(request, "training/home.html", context)
 
 
@@ -450,26 +436,6 @@ def reach(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """An iCalendar feed for calendar apps (no sign-in): the token names a person or a state."""
-    try:
-        payload = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    sessions = EventSession.objects.all()
-    if "p" in payload:
-        person = get_object_or_404(Person, pk=payload["p"])
-        sessions = sessions.filter(event__enrollments__person=person)
-        name = _("Training for Trainers: %(person)s") % {"person": person}
-    else:
-        state = get_object_or_404(Jurisdiction, pk=payload.get("j"))
-        sessions = sessions.filter(event__jurisdiction=state)
-        name = _("Training for Trainers: %(state)s") % {"state": state.name}
-    body = reports.calendar(reports.upcoming(sessions), name)
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_import(request: HttpRequest) -> HttpResponse:
@@ -643,10 +609,21 @@ def support(request: HttpRequest) -> HttpResponse:
     activities = SupportActivity.objects.filter(jurisdiction__in=states)
     if viewer.person_id is not None:
         activities = activities | SupportActivity.objects.filter(people__pk=viewer.person_id)
+    shown = list(activities.distinct().prefetch_related("people")[:200])
     context = {
         "form": form if tta_states.exists() else None,
-        "activities": activities.distinct().prefetch_related("people")[:200],
+        "activities": shown,
         "minutes": sum(a.minutes for a in activities.distinct()),
+        # whose reflections the viewer may open: a link only for those
+        "may_reflect": {
+            p.pk
+            for a in shown
+            for p in a.people.all()
+            if access.allows(
+                "tft.reflect",
+                access.training_relations(viewer, p.jurisdiction_id, frozenset({p.pk})),
+            )
+        },
     }
     return render(
         request, "training/support.html", context,

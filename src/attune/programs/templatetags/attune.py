@@ -8,8 +8,9 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from attune.lib import languages, schedules
+from attune.lib import access, languages, schedules
 from attune.lib.audit import Change, action_label, describe_changes
+from attune.programs.models import Program
 
 register = template.Library()
 
@@ -75,3 +76,11 @@ def audit_changes(entry: object) -> list[Change]:
 @register.filter
 def audit_action(entry: object) -> str:
     return action_label(entry)
+
+
+@register.filter
+def program_nav(program: object, viewer: object) -> list[access.NavItem]:
+    """The program's sub-navigation for this person (attune.lib.access decides)."""
+    if not isinstance(program, Program) or not isinstance(viewer, access.Viewer):
+        return []
+    return access.program_navigation(viewer, program)
