@@ -138,6 +138,8 @@ class EnrollForm(forms.Form):
 
 
 class CommitmentForm(forms.ModelForm[Commitment]):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Commitment
         fields = ["plan", "audience", "due"]
@@ -148,7 +150,9 @@ class CommitmentForm(forms.ModelForm[Commitment]):
 
 
 def parse_attendees(text: str) -> list[Attendee]:
-    """CSV lines: first name, last name, registry ID, program (optional)."""
+    """CSV lines: first name, last name, registry ID (may be blank: the registry export lists
+    them for follow-up), program (optional), the session numbers attended (optional, e.g.
+    "2;3"; blank: every session listed)."""
     rows = [r for r in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in r)]
     if rows and [c.strip().lower() for c in rows[0][:3]] == [
         "first_name",
@@ -158,18 +162,23 @@ def parse_attendees(text: str) -> list[Attendee]:
         rows = rows[1:]
     out = []
     for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
-        if len(cells) < 3 or not cells[0] or not cells[1]:
+        cells = [c.strip() for c in row] + ["", "", ""]
+        if not cells[0] or not cells[1]:
             raise ValidationError(
                 _("Line %(n)d: write first name, last name, registry ID (and the program).")
                 % {"n": number}
             )
-        if not cells[2]:
-            raise ValidationError(
-                _("Line %(n)d: %(name)s has no registry ID.")
-                % {"n": number, "name": f"{cells[0]} {cells[1]}"}
-            )
-        out.append(Attendee(cells[0], cells[1], cells[2], cells[3] if len(cells) > 3 else ""))
+        sessions: tuple[int, ...] | None = None
+        if cells[4]:
+            parts = [p for p in cells[4].replace(" ", ";").split(";") if p]
+            bad = [p for p in parts if not p.isdigit()]
+            if bad:
+                raise ValidationError(
+                    _("Line %(n)d: session “%(value)s” is not a session number; write them "
+                      "like 2;3.") % {"n": number, "value": bad[0]}
+                )  # fmt: skip
+            sessions = tuple(int(p) for p in parts)
+        out.append(Attendee(cells[0], cells[1], cells[2], cells[3], sessions))
     return out
 
 
@@ -189,8 +198,9 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         label=gettext_lazy("Attendees"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy(
-            "One caregiver per line: first name, last name, registry ID, program. "
-            "Each attended every session listed."
+            "One caregiver per line: first name, last name, registry ID, program, and the "
+            "sessions they attended (e.g. 2;3; blank: every session listed). Someone without "
+            "a registry ID yet is kept and listed for follow-up in the registry export."
         ),
     )
 

@@ -10,9 +10,10 @@ certificates and the registry export.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -184,14 +185,18 @@ class TftEvent(models.Model):
             raise ValidationError({"link": _("A virtual or hybrid event needs its online link.")})
 
     def last_day(self) -> date | None:
+        from django.utils import timezone
+
         last = self.sessions.order_by("-starts_at").first()
-        return last.starts_at.date() if last else None
+        return timezone.localtime(last.starts_at).date() if last else None
 
     def commitment_due(self) -> date | None:
+        """The event's last day plus the window in calendar months (31 August + 6 months is
+        the last day of February)."""
         last = self.last_day()
         if last is None:
             return None
-        return last + timedelta(days=round(30.44 * self.commitment_months))
+        return last + relativedelta(months=self.commitment_months)
 
 
 class EventSession(models.Model):
@@ -258,6 +263,9 @@ class Commitment(models.Model):
     due = models.DateField(_("deliver by"))
     created_at = models.DateTimeField(auto_now_add=True)
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    # The trainer and the state's specialist both edit a commitment: a save made on a page
+    # opened before someone else's save is refused (services.record_commitment).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["due"]

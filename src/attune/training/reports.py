@@ -20,8 +20,10 @@ from attune.training.models import (
     Delivery,
     DeliveryAttendee,
     EventSession,
+    Person,
     TftEvent,
 )
+from attune.training.services import completion_day, series_attended, series_numbers
 
 SERIES_TITLE = "Relationship-Based Care for Infants and Toddlers"
 TFT_SPONSOR = "Infant/Toddler Specialist Network (Child Care State Capacity Building Center)"
@@ -41,24 +43,43 @@ def _areas(jurisdiction_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     }
 
 
-def registry_rows(
-    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None
-) -> list[dict[str, str]]:
-    """One row per person per session completed: community deliveries' attendees and the
-    trainers' own TFT sessions, in the states given, dated within [start, end]."""
+@dataclass(frozen=True)
+class RegistryRecord:
+    """One person's one session completed, as the registry records it (the generic fields of
+    REGISTRY_COLUMNS), with a key that names it for good: "delivery:<attendee>:<session>" or
+    "tft:<attendance>" (what a past export already sent)."""
+
+    key: str
+    person: Person
+    day: date
+    hours: Decimal
+    values: dict[str, str]
+
+
+def registry_records(
+    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None,
+    *, now: datetime | None = None,
+) -> list[RegistryRecord]:  # fmt: skip
+    """Every session completed by someone, in the states given, dated within [start, end] and
+    not after today: community deliveries' attendees (the sessions each attended) and the
+    trainers' own TFT sessions (attendance at sessions that have begun)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    end = min(end, today) if end else today
     ids = list(jurisdiction_ids)
     areas = _areas(ids)
-    rows: list[dict[str, str]] = []
+    records: list[RegistryRecord] = []
     attendees = DeliveryAttendee.objects.filter(
         delivery__trainer__jurisdiction_id__in=ids
     ).select_related("person", "delivery__trainer__jurisdiction")
     for attendee in attendees.prefetch_related("sessions__session"):
         delivery = attendee.delivery
         for ds in attendee.sessions.all():
-            if (start and ds.day < start) or (end and ds.day > end):
+            if (start and ds.day < start) or ds.day > end:
                 continue
             person = attendee.person
-            rows.append({
+            records.append(RegistryRecord(
+                f"delivery:{attendee.pk}:{ds.pk}", person, ds.day, ds.hours, {
                 "registry_id": person.registry_id, "first_name": person.first_name,
                 "last_name": person.last_name, "training_title": delivery.title,
                 "session_number": str(ds.session.number), "session_title": ds.session.title,
@@ -68,28 +89,41 @@ def registry_rows(
                     (delivery.trainer.jurisdiction_id, ds.session_id), ""),
                 "training_kind": "community delivery",
                 "state": delivery.trainer.jurisdiction.code,
-            })  # fmt: skip
-    tft = Attendance.objects.filter(enrollment__event__jurisdiction_id__in=ids).select_related(
+            }))  # fmt: skip
+    tft = Attendance.objects.filter(
+        enrollment__event__jurisdiction_id__in=ids, event_session__starts_at__lte=now
+    ).select_related(
         "enrollment__person", "event_session__session", "event_session__event__jurisdiction"
     )
     for attendance in tft:
         es = attendance.event_session
         day = timezone.localtime(es.starts_at).date()
-        if (start and day < start) or (end and day > end):
+        if (start and day < start) or day > end:
             continue
         person = attendance.enrollment.person
-        rows.append({
+        hours = es.session.clock_hours
+        records.append(RegistryRecord(f"tft:{attendance.pk}", person, day, hours, {
             "registry_id": person.registry_id, "first_name": person.first_name,
             "last_name": person.last_name,
             "training_title": f"{SERIES_TITLE}: A Training for Trainers",
             "session_number": str(es.session.number), "session_title": es.session.title,
             "sponsor": TFT_SPONSOR, "trainer": "Infant/Toddler Specialist",
-            "date": day.isoformat(), "clock_hours": f"{es.session.clock_hours:.2f}",
+            "date": day.isoformat(), "clock_hours": f"{hours:.2f}",
             "core_knowledge_area": areas.get((es.event.jurisdiction_id, es.session_id), ""),
             "training_kind": "training for trainers", "state": es.event.jurisdiction.code,
-        })  # fmt: skip
-    rows.sort(key=lambda r: (r["date"], r["last_name"], r["first_name"], r["session_number"]))
-    return rows
+        }))  # fmt: skip
+    records.sort(key=lambda r: (r.values["date"], r.values["last_name"],
+                                r.values["first_name"], r.values["session_number"]))  # fmt: skip
+    return records
+
+
+def registry_rows(
+    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None
+) -> list[dict[str, str]]:
+    """The rows a registry can take (people with a registry ID), generic columns."""
+    return [
+        r.values for r in registry_records(jurisdiction_ids, start, end) if r.person.registry_id
+    ]
 
 
 def registry_csv(rows: list[dict[str, str]]) -> str:
@@ -124,26 +158,30 @@ def _quarter_end(label: str) -> date:
 
 
 def reach(jurisdiction_id: int, today: date) -> list[ReachPoint]:
-    """Trainers trained → deliveries → caregivers reached → programs reached, cumulative by
-    quarter, from the first quarter with any activity to today's."""
-    trained: dict[int, date] = {}
-    for person_id, starts_at in Attendance.objects.filter(
+    """Trainers trained (the series completed) → deliveries → caregivers reached → programs
+    reached, cumulative by quarter, from the first quarter with any activity to today's;
+    nothing dated after today counts."""
+    people = Attendance.objects.filter(
         enrollment__event__jurisdiction_id=jurisdiction_id
-    ).values_list("enrollment__person_id", "event_session__starts_at"):
-        day = timezone.localtime(starts_at).date()
-        trained[person_id] = max(trained.get(person_id, day), day)
+    ).values_list("enrollment__person_id", flat=True)
+    required = series_numbers()
+    trained: dict[int, date] = {}
+    for person_id, attended in series_attended(set(people)).items():
+        done = completion_day(attended, required)
+        if done is not None and done <= today:
+            trained[person_id] = done
     deliveries: dict[int, date] = {}
     reached: dict[int, date] = {}
     programs: dict[str, date] = {}
     for delivery in Delivery.objects.filter(
         trainer__jurisdiction_id=jurisdiction_id
     ).prefetch_related("sessions", "attendees__person", "attendees__sessions"):
-        days = [s.day for s in delivery.sessions.all()]
+        days = [s.day for s in delivery.sessions.all() if s.day <= today]
         if not days:
             continue
         deliveries[delivery.pk] = min(days)
         for attendee in delivery.attendees.all():
-            first = min((s.day for s in attendee.sessions.all()), default=None)
+            first = min((s.day for s in attendee.sessions.all() if s.day <= today), default=None)
             if first is None:
                 continue
             pid = attendee.person_id

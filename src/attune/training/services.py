@@ -2,18 +2,27 @@
 
 A write that is refused for any of its rows saves nothing (attendance for someone not
 enrolled, a delivery dated before the trainer's own TFT, hours out of range).
+
+Dates make sense: nothing is credited before it happens (attendance is recorded once a
+session has begun, a delivery once it was given), sessions are scheduled within a plausible
+window (PAST_YEARS back, FUTURE_YEARS ahead), a commitment falls after the training and within
+MAX_COMMITMENT_MONTHS of it. "Trained" means the whole series attended (completed_on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from attune.lib.audit import acting_as
@@ -40,6 +49,42 @@ if TYPE_CHECKING:
 
 class TrainingError(ValidationError):
     """A refused write, with the message the person sees."""
+
+
+PAST_YEARS = 5  # a session dated further back is taken for a typo
+FUTURE_YEARS = 2  # scheduling further ahead is taken for a typo
+MAX_COMMITMENT_MONTHS = 36
+
+
+def _stale() -> str:
+    return _(
+        "Someone else saved this record after you opened it; reload the page to see their "
+        "changes. Nothing was saved."
+    )
+
+
+def claim_version(instance: Model, seen: int | None) -> None:
+    """Optimistic concurrency for a record edited by more than one person: the save goes ahead
+    only when the record is still at the version the person saw (`seen`); else it is refused.
+    Without `seen` (a system write) the version simply moves on."""
+    current: int = getattr(instance, "version", 0)
+    if instance.pk is None:
+        return
+    if seen is None:
+        setattr(instance, "version", current + 1)  # noqa: B010
+        return
+    moved = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, version=seen)
+        .update(version=F("version") + 1)
+    )
+    if not moved:
+        raise TrainingError(_stale())
+    setattr(instance, "version", seen + 1)  # noqa: B010
+
+
+def _day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
 
 
 @transaction.atomic
@@ -69,10 +114,27 @@ def schedule_event(
 ) -> TftEvent:
     if not sessions:
         raise TrainingError(_("Give the date and times of at least one session."))
+    today = timezone.localdate()
     for planned in sessions:
         if planned.ends_at <= planned.starts_at:
             raise TrainingError(
                 _("%(session)s ends before it starts.") % {"session": planned.session}
+            )
+        if planned.ends_at - planned.starts_at > timedelta(hours=12):
+            raise TrainingError(
+                _("%(session)s is longer than 12 hours; check its times.")
+                % {"session": planned.session}
+            )
+        day = timezone.localtime(planned.starts_at).date()
+        if day < today - relativedelta(years=PAST_YEARS):
+            raise TrainingError(
+                _("%(session)s is dated %(day)s, more than %(n)d years ago; check the year.")
+                % {"session": planned.session, "day": _day(day), "n": PAST_YEARS}
+            )
+        if day > today + relativedelta(years=FUTURE_YEARS):
+            raise TrainingError(
+                _("%(session)s is dated %(day)s, more than %(n)d years ahead; check the year.")
+                % {"session": planned.session, "day": _day(day), "n": FUTURE_YEARS}
             )
     event = TftEvent(request=request, jurisdiction=jurisdiction, scheduled_by=actor, **data)
     _save(event, actor)
@@ -139,6 +201,14 @@ def record_attendance(
             _("Not enrolled in this event: %(names)s. Enroll them first; nothing was saved.")
             % {"names": ", ".join(str(p) for p in strangers)}
         )
+    if people and event_session.starts_at > timezone.now():
+        raise TrainingError(
+            _("%(session)s has not happened yet (it starts %(when)s); attendance is recorded "
+              "once a session has begun. Nothing was saved.")
+            % {"session": event_session.session,
+               "when": date_format(timezone.localtime(event_session.starts_at),
+                                   "DATETIME_FORMAT")}
+        )  # fmt: skip
     wanted = {enrollments[p.pk].pk for p in people}
     with acting_as(actor):
         for attendance in event_session.attendance.exclude(enrollment_id__in=wanted):
@@ -149,30 +219,93 @@ def record_attendance(
     return len(wanted)
 
 
-def completed_on(person: Person) -> date | None:
-    """The day the person finished their own TFT: the last session they attended."""
-    last = (
-        EventSession.objects.filter(attendance__enrollment__person=person)
-        .order_by("-starts_at")
-        .first()
-    )
-    return last.starts_at.date() if last else None
+def series_attended(
+    person_ids: Iterable[int], *, now: datetime | None = None
+) -> dict[int, dict[int, date]]:
+    """For each person, the series' sessions they attended (session number -> the first day
+    they attended it), counting only sessions that have begun."""
+    now = now or timezone.now()
+    attended: dict[int, dict[int, date]] = {}
+    for person_id, number, starts_at in Attendance.objects.filter(
+        enrollment__person_id__in=list(person_ids), event_session__starts_at__lte=now
+    ).values_list(
+        "enrollment__person_id", "event_session__session__number", "event_session__starts_at"
+    ):
+        day = timezone.localtime(starts_at).date()
+        mine = attended.setdefault(person_id, {})
+        mine[number] = min(mine.get(number, day), day)
+    return attended
+
+
+def series_numbers() -> frozenset[int]:
+    """The completion rule: every session of the series (the catalog's nine), attended."""
+    return frozenset(TrainingSession.objects.values_list("number", flat=True))
+
+
+def completion_day(attended: Mapping[int, date], required: frozenset[int]) -> date | None:
+    """The day the series was completed: when the last required session was first attended."""
+    if not required or not required <= set(attended):
+        return None
+    return max(attended[n] for n in required)
+
+
+def completed_on(person: Person, *, now: datetime | None = None) -> date | None:
+    """The day the person completed the Training for Trainers series (every session
+    attended, each already held), or None."""
+    attended = series_attended([person.pk], now=now).get(person.pk, {})
+    return completion_day(attended, series_numbers())
 
 
 @transaction.atomic
 def record_commitment(
     *, actor: User | None, enrollment: Enrollment, plan: str, audience: str = "",
-    due: date | None = None,
+    due: date | None = None, version: int | None = None,
 ) -> Commitment:  # fmt: skip
-    due = due or enrollment.event.commitment_due()
-    if due is None:
+    """The participant's plan and the date they will deliver by (default: the event's last day
+    plus its window in calendar months). The date falls after the training and within
+    MAX_COMMITMENT_MONTHS of its last day."""
+    last_day = enrollment.event.last_day()
+    if last_day is None:
         raise TrainingError(_("The event has no sessions yet, so no window to deliver in."))
+    due = due or enrollment.event.commitment_due()
+    assert due is not None
+    if due < last_day:
+        raise TrainingError(
+            {"due": _("%(due)s is before the training ends (%(last)s); a community delivery "
+                      "comes after it.") % {"due": _day(due), "last": _day(last_day)}}
+        )  # fmt: skip
+    if due > last_day + relativedelta(months=MAX_COMMITMENT_MONTHS):
+        raise TrainingError(
+            {"due": _("%(due)s is more than %(n)d months after the training ends (%(last)s); "
+                      "check the year.")
+             % {"due": _day(due), "n": MAX_COMMITMENT_MONTHS, "last": _day(last_day)}}
+        )  # fmt: skip
     commitment = Commitment.objects.filter(enrollment=enrollment).first() or Commitment(
         enrollment=enrollment
     )
+    claim_version(commitment, version)
     commitment.plan, commitment.audience, commitment.due = plan, audience, due
     _save(commitment, actor)
     return commitment
+
+
+def is_delivered(commitment: Commitment, today: date | None = None) -> bool:
+    """Delivered: a delivery for the commitment has a session already given, with attendance."""
+    today = today or timezone.localdate()
+    return DeliverySession.objects.filter(
+        delivery__commitment=commitment, day__lte=today, attendees__isnull=False
+    ).exists()
+
+
+def commitment_status(commitment: Commitment, today: date) -> str:
+    """delivered, overdue, due_soon (within 30 days) or on_track."""
+    if is_delivered(commitment, today):
+        return "delivered"
+    if commitment.due < today:
+        return "overdue"
+    if (commitment.due - today).days <= REMIND_DAYS_BEFORE:
+        return "due_soon"
+    return "on_track"
 
 
 @dataclass(frozen=True)
@@ -201,19 +334,38 @@ def record_delivery(
     attendees: Sequence[Attendee],
     commitment: Commitment | None = None,
 ) -> Delivery:
-    """A community delivery with its sessions and attendees, all or nothing."""
+    """A community delivery with its sessions and attendees, all or nothing. It is recorded
+    once given: no session in the future, every session attended by someone, the trainer's
+    own series completed first. An attendee without a registry ID is kept (the registry export
+    lists them for follow-up)."""
     if not sessions:
         raise TrainingError(_("List the sessions delivered."))
     finished = completed_on(trainer)
     if finished is None:
+        required = series_numbers()
+        done = series_attended([trainer.pk]).get(trainer.pk, {})
+        if not done:
+            raise TrainingError(
+                _("%(trainer)s has no Training for Trainers attendance recorded; a delivery "
+                  "comes after the trainer's own training.") % {"trainer": trainer}
+            )  # fmt: skip
         raise TrainingError(
-            _("%(trainer)s has no Training for Trainers attendance recorded; a delivery comes "
-              "after the trainer's own training.") % {"trainer": trainer}
+            _("%(trainer)s has attended %(n)d of the %(total)d sessions of the Training for "
+              "Trainers series; a delivery comes after the whole series.")
+            % {"trainer": trainer, "n": len(set(done) & required), "total": len(required)}
         )  # fmt: skip
+    if not attendees:
+        raise TrainingError(_("List who attended; a delivery is recorded with its attendance."))
+    today = timezone.localdate()
     numbers = [s.session.number for s in sessions]
     if len(set(numbers)) != len(numbers):
         raise TrainingError(_("Each session is listed once."))
     for s in sessions:
+        if s.day > today:
+            raise TrainingError(
+                _("%(session)s is dated %(day)s, in the future; record a delivery once it is "
+                  "given.") % {"session": s.session, "day": _day(s.day)}
+            )  # fmt: skip
         if s.day < finished:
             raise TrainingError(
                 _("%(session)s is dated %(day)s, before %(trainer)s's own training ended on "
@@ -225,12 +377,29 @@ def record_delivery(
                 _("%(session)s: clock hours must be from 0.25 to %(max)s.")
                 % {"session": s.session, "max": MAX_SESSION_HOURS}
             )
-    missing_ids = [f"{a.first_name} {a.last_name}" for a in attendees if not a.registry_id]
-    if missing_ids:
+    seen: set[tuple[str, str, str]] = set()
+    for a in attendees:
+        who = (a.first_name.strip().lower(), a.last_name.strip().lower(), a.registry_id.strip())
+        if who in seen:
+            raise TrainingError(
+                _("%(person)s is listed twice.") % {"person": f"{a.first_name} {a.last_name}"}
+            )
+        seen.add(who)
+    by_session = {n: 0 for n in numbers}
+    for a in attendees:
+        for n in numbers if a.sessions is None else a.sessions:
+            if n not in by_session:
+                raise TrainingError(
+                    _("%(person)s attended session %(n)s, which this delivery does not list.")
+                    % {"person": f"{a.first_name} {a.last_name}", "n": n}
+                )
+            by_session[n] += 1
+    empty = [n for n, count in by_session.items() if not count]
+    if empty:
         raise TrainingError(
-            _("Every attendee needs a registry ID: missing for %(names)s.")
-            % {"names": ", ".join(missing_ids)}
-        )
+            _("Session %(n)d is listed but no one attended it; list its attendees or leave it "
+              "out.") % {"n": empty[0]}
+        )  # fmt: skip
     delivery = Delivery(trainer=trainer, commitment=commitment, **data)
     _save(delivery, actor)
     by_number: dict[int, DeliverySession] = {}
@@ -252,12 +421,6 @@ def record_delivery(
         attendee = DeliveryAttendee(delivery=delivery, person=person)
         _save(attendee, actor)
         attended = list(by_number) if a.sessions is None else list(a.sessions)
-        unknown = [n for n in attended if n not in by_number]
-        if unknown:
-            raise TrainingError(
-                _("%(person)s attended session %(n)s, which this delivery does not list.")
-                % {"person": person, "n": unknown[0]}
-            )
         with acting_as(actor):
             attendee.sessions.set([by_number[n] for n in attended])
     return delivery
@@ -273,17 +436,17 @@ REMIND_EVERY_DAYS = 7
 def send_commitment_reminders(*, today: date) -> int:
     """Email each trainer whose commitment is due within 30 days or overdue, not yet delivered,
     at most once a week, in their language. Returns how many were sent."""
-    from datetime import timedelta
-
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.utils import translation
 
     sent = 0
     due = Commitment.objects.filter(
-        due__lte=today + timedelta(days=REMIND_DAYS_BEFORE), deliveries__isnull=True
+        due__lte=today + timedelta(days=REMIND_DAYS_BEFORE)
     ).select_related("enrollment__person__user", "enrollment__event")
     for commitment in due:
+        if is_delivered(commitment, today):
+            continue
         if commitment.reminded_on and (today - commitment.reminded_on).days < REMIND_EVERY_DAYS:
             continue
         person = commitment.enrollment.person

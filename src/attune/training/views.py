@@ -105,7 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "events": TftEvent.objects.filter(jurisdiction_id__in=state_ids)
         .select_related("jurisdiction")
         .prefetch_related("sessions"),
-        "commitments": [(c, _commitment_status(c, today)) for c in commitments],
+        "commitments": [(c, services.commitment_status(c, today)) for c in commitments],
         "person": person,
         "today": today,
     }
@@ -118,16 +118,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_deliveries"] = Delivery.objects.filter(trainer=person)
         context["my_feed"] = reverse("training_feed", args=[feed_token(person=person)])
     return render(request, "training/home.html", context)
-
-
-def _commitment_status(commitment: Commitment, today: Any) -> str:
-    if commitment.deliveries.exists():
-        return "delivered"
-    if commitment.due < today:
-        return "overdue"
-    if (commitment.due - today).days <= 30:
-        return "due_soon"
-    return "on_track"
 
 
 @login_required
@@ -285,13 +275,15 @@ def commitment(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         frozenset({enrollment.person_id}),
     )  # fmt: skip
     existing = Commitment.objects.filter(enrollment=enrollment).first()
-    initial = {"due": enrollment.event.commitment_due()}
+    initial = {"due": enrollment.event.commitment_due(),
+               "version": existing.version if existing else 0}  # fmt: skip
     form = forms.CommitmentForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_commitment(
                 actor=acting_user(request), enrollment=enrollment, plan=form.cleaned_data["plan"],
                 audience=form.cleaned_data["audience"], due=form.cleaned_data["due"],
+                version=form.cleaned_data["version"] if existing else None,
             )  # fmt: skip
         except ValidationError as error:
             show_refusal(form, error)

@@ -70,18 +70,21 @@ def add_training(
 def import_attune_training(*, actor: User | None, profile: Profile) -> int:
     """The person's Training for Trainers sessions and community trainings attended, as
     training records (once each), for them to tag with competency areas."""
+    from django.utils import timezone
+
     from attune.training.models import Attendance, DeliveryAttendee
 
     person = getattr(profile.user, "training_person", None)
     if person is None:
         return 0
+    today = timezone.localdate()
     have = set(profile.training.filter(from_attune=True).values_list("title", "day"))
     added = 0
-    for a in Attendance.objects.filter(enrollment__person=person).select_related(
-        "event_session__session", "event_session__event"
-    ):
+    for a in Attendance.objects.filter(
+        enrollment__person=person, event_session__starts_at__lte=timezone.now()
+    ).select_related("event_session__session", "event_session__event"):
         es = a.event_session
-        key = (f"{es.event.title}: {es.session}", es.starts_at.date())
+        key = (f"{es.event.title}: {es.session}", timezone.localtime(es.starts_at).date())
         if key not in have:
             add_training(actor=actor, profile=profile, data={
                 "title": key[0], "day": key[1], "hours": es.session.clock_hours,
@@ -93,6 +96,8 @@ def import_attune_training(*, actor: User | None, profile: Profile) -> int:
         "sessions__session", "delivery"
     ):
         for ds in attendee.sessions.all():
+            if ds.day > today:
+                continue
             key = (f"{attendee.delivery.title}: {ds.session}", ds.day)
             if key not in have:
                 add_training(actor=actor, profile=profile, data={
