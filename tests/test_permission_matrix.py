@@ -245,6 +245,15 @@ def workforce_group(w: World) -> dict[str, Any]:
     return {"group_id": group.pk}
 
 
+def registry_batch(w: World) -> dict[str, Any]:
+    """A file sent to Oregon's registry."""
+    tft(w)
+    export = training_services.export_registry(
+        actor=None, jurisdiction=w.jurisdiction, layout="oregon"
+    )
+    return {"export_id": export.pk}
+
+
 def state_feed(w: World) -> dict[str, Any]:
     return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
@@ -367,6 +376,9 @@ MATRIX: list[Row] = [
     Row("training_delivery", tft_delivery, TFT_STATE),
     Row("training_certificate", tft_certificate, TFT_STATE),
     Row("training_registry", lambda w: {}, STATE_TRAINING),
+    # an empty export request is the page back with the form's errors
+    Row("training_registry_export", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
+    Row("training_registry_batch", registry_batch, statuses(404, state_admin=200, specialist=200)),
     Row("training_reach", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),

@@ -18,3 +18,4 @@ class TrainingConfig(AppConfig):
             models.FidelityItem, models.FidelityScore, models.SelfAssessment,
         ):  # fmt: skip
             follow(model)
+        follow(models.RegistryExport, "content")  # the file itself is kept, not diffed

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attune.programs.models import Jurisdiction
+from attune.training import registries
 from attune.training.models import (
     LEVELS,
     MAX_SESSION_HOURS,
@@ -248,6 +249,7 @@ class RegistryFilterForm(forms.Form):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
+    layout = forms.ChoiceField(label=gettext_lazy("Registry"), choices=())
     start = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -260,6 +262,9 @@ class RegistryFilterForm(forms.Form):
         field = self.fields["state"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = jurisdictions
+        layout = self.fields["layout"]
+        assert isinstance(layout, forms.ChoiceField)
+        layout.choices = [(x.key, x.name) for x in registries.layouts()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -510,3 +510,45 @@ class SelfAssessment(models.Model):
         levels = {value for value, _label in LEVELS}
         if set(self.levels) != keys or any(v not in levels for v in self.levels.values()):
             raise ValidationError(_("Give a level for each of the six practices."))
+
+
+class RegistryExport(models.Model):
+    """A file sent to a workforce registry: the rows it carried (so that a later export sends
+    only what is new) and the file itself (to download it again)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT)
+    layout = models.CharField(_("registry layout"), max_length=40)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("to"), null=True, blank=True)
+    created_at = models.DateTimeField(_("exported"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    content = models.TextField(_("the file as sent"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registry export")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.layout} {self.created_at:%Y-%m-%d}"
+
+
+class RegistryExportRow(models.Model):
+    """One session of one person, sent once to a registry (its layout names the registry)."""
+
+    export = models.ForeignKey(RegistryExport, on_delete=models.CASCADE, related_name="rows")
+    layout = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)  # reports.RegistryRecord.key
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    day = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "key"], name="registry_row_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from attune.lib.pdf import line, new_pdf
+from attune.training.completion import completion_day, series_attended, series_numbers
 from attune.training.models import (
     Attendance,
     CoreKnowledgeMapping,
@@ -23,7 +24,6 @@ from attune.training.models import (
     Person,
     TftEvent,
 )
-from attune.training.services import completion_day, series_attended, series_numbers
 
 SERIES_TITLE = "Relationship-Based Care for Infants and Toddlers"
 TFT_SPONSOR = "Infant/Toddler Specialist Network (Child Care State Capacity Building Center)"

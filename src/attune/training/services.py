@@ -11,7 +11,7 @@ MAX_COMMITMENT_MONTHS of it. "Trained" means the whole series attended (complete
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +28,12 @@ from django.utils.translation import gettext as _
 from attune.lib.audit import acting_as
 from attune.lib.audit import save_audited as _save
 from attune.programs.models import Jurisdiction
+from attune.training import registries, reports
+from attune.training.completion import (
+    completed_on,
+    series_attended,
+    series_numbers,
+)
 from attune.training.models import (
     MAX_SESSION_HOURS,
     Attendance,
@@ -217,43 +223,6 @@ def record_attendance(
         for enrollment_id in sorted(wanted - have):
             Attendance.objects.create(event_session=event_session, enrollment_id=enrollment_id)
     return len(wanted)
-
-
-def series_attended(
-    person_ids: Iterable[int], *, now: datetime | None = None
-) -> dict[int, dict[int, date]]:
-    """For each person, the series' sessions they attended (session number -> the first day
-    they attended it), counting only sessions that have begun."""
-    now = now or timezone.now()
-    attended: dict[int, dict[int, date]] = {}
-    for person_id, number, starts_at in Attendance.objects.filter(
-        enrollment__person_id__in=list(person_ids), event_session__starts_at__lte=now
-    ).values_list(
-        "enrollment__person_id", "event_session__session__number", "event_session__starts_at"
-    ):
-        day = timezone.localtime(starts_at).date()
-        mine = attended.setdefault(person_id, {})
-        mine[number] = min(mine.get(number, day), day)
-    return attended
-
-
-def series_numbers() -> frozenset[int]:
-    """The completion rule: every session of the series (the catalog's nine), attended."""
-    return frozenset(TrainingSession.objects.values_list("number", flat=True))
-
-
-def completion_day(attended: Mapping[int, date], required: frozenset[int]) -> date | None:
-    """The day the series was completed: when the last required session was first attended."""
-    if not required or not required <= set(attended):
-        return None
-    return max(attended[n] for n in required)
-
-
-def completed_on(person: Person, *, now: datetime | None = None) -> date | None:
-    """The day the person completed the Training for Trainers series (every session
-    attended, each already held), or None."""
-    attended = series_attended([person.pk], now=now).get(person.pk, {})
-    return completion_day(attended, series_numbers())
 
 
 @transaction.atomic
@@ -554,6 +523,112 @@ def import_registry_ids(
             _save(m.person, actor)
             changed += 1
     return changed
+
+
+# -- the registry export ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Someone whose completed sessions cannot go to the registry yet: no registry ID."""
+
+    person: Person
+    sessions: int
+    hours: Decimal
+    trainings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegistryPreview:
+    layout: registries.Layout
+    new: list[reports.RegistryRecord]  # to send: people with a registry ID, not sent before
+    already_sent: int
+    follow_up: list[FollowUp]
+
+
+def sent_keys(*, layout: str, keys: Sequence[str]) -> set[str]:
+    """The records among `keys` already sent to the registry of `layout`."""
+    from attune.training.models import RegistryExportRow
+
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        found |= set(
+            RegistryExportRow.objects.filter(layout=layout, key__in=keys[i : i + 500]).values_list(
+                "key", flat=True
+            )
+        )
+    return found
+
+
+def registry_preview(
+    *, jurisdiction: Jurisdiction, layout: str, start: date | None = None,
+    end: date | None = None,
+) -> RegistryPreview:  # fmt: skip
+    """What an export would send now: the sessions completed (up to today) by people with a
+    registry ID and not sent to this registry before; who is left out for want of an ID."""
+    records = reports.registry_records([jurisdiction.pk], start, end)
+    with_id = [r for r in records if r.person.registry_id]
+    sent = sent_keys(layout=layout, keys=[r.key for r in with_id])
+    missing: dict[int, list[reports.RegistryRecord]] = {}
+    for r in records:
+        if not r.person.registry_id:
+            missing.setdefault(r.person.pk, []).append(r)
+    follow_up = [
+        FollowUp(
+            person=rows[0].person,
+            sessions=len(rows),
+            hours=sum((r.hours for r in rows), Decimal("0")),
+            trainings=tuple(dict.fromkeys(r.values["training_title"] for r in rows)),
+        )
+        for rows in missing.values()
+    ]
+    follow_up.sort(key=lambda f: (f.person.last_name, f.person.first_name, f.person.pk))
+    return RegistryPreview(
+        layout=registries.layout(layout),
+        new=[r for r in with_id if r.key not in sent],
+        already_sent=len(sent),
+        follow_up=follow_up,
+    )
+
+
+@transaction.atomic
+def export_registry(
+    *, actor: User | None, jurisdiction: Jurisdiction, layout: str, start: date | None = None,
+    end: date | None = None,
+) -> Any:  # fmt: skip
+    """Send the new rows (registry_preview) as one file, and keep the file and its rows: a
+    later export leaves them out. Refused when there is nothing new, or when another export
+    sent the same rows meanwhile (nothing is sent twice)."""
+    from django.db import IntegrityError
+
+    from attune.training.models import RegistryExport, RegistryExportRow
+
+    preview = registry_preview(jurisdiction=jurisdiction, layout=layout, start=start, end=end)
+    if not preview.new:
+        raise TrainingError(
+            _("Nothing new to export: %(n)d rows in this range were already sent to %(registry)s.")
+            % {"n": preview.already_sent, "registry": preview.layout.name}
+        )
+    export = RegistryExport(
+        jurisdiction=jurisdiction, layout=layout, start=start, end=end, by=actor,
+        row_count=len(preview.new), content=preview.layout.render(r.values for r in preview.new),
+    )  # fmt: skip
+    _save(export, actor)
+    try:
+        with transaction.atomic():
+            RegistryExportRow.objects.bulk_create(
+                RegistryExportRow(export=export, layout=layout, key=r.key, person=r.person,
+                                  day=r.day, hours=r.hours)
+                for r in preview.new
+            )  # fmt: skip
+    except IntegrityError:
+        raise TrainingError(
+            _(
+                "Another export sent some of these rows a moment ago; nothing was exported twice. "
+                "Look at the past exports, or export again for what is still new."
+            )
+        ) from None
+    return export
 
 
 @transaction.atomic

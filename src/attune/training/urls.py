@@ -30,6 +30,12 @@ urlpatterns = [
         name="training_certificate",
     ),
     path("training/registry/", views.registry, name="training_registry"),
+    path("training/registry/export/", views.registry_export, name="training_registry_export"),
+    path(
+        "training/registry/exports/<int:export_id>.csv",
+        views.registry_batch,
+        name="training_registry_batch",
+    ),
     path("training/reach/", views.reach, name="training_reach"),
     path("training/registry/import/", views.registry_import, name="training_registry_import"),
     path("training/core-knowledge/", views.core_knowledge, name="training_core_knowledge"),

@@ -4,6 +4,7 @@ input, services write, reports read."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,7 @@ from attune.accounts.models import User
 from attune.lib import access
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
-from attune.training import forms, reports, services
+from attune.training import forms, registries, reports, services
 from attune.training.models import (
     LEVELS,
     PRACTICES,
@@ -39,6 +40,7 @@ from attune.training.models import (
     EventSession,
     FidelityScore,
     Person,
+    RegistryExport,
     SessionMaterial,
     SupportActivity,
     TftEvent,
@@ -382,36 +384,89 @@ def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
     return state
 
 
+def _registry_page(
+    request: HttpRequest, form: forms.RegistryFilterForm, states: QuerySet[Jurisdiction],
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    preview = None
+    if form.is_bound and form.is_valid():
+        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        preview = services.registry_preview(
+            jurisdiction=state, layout=form.cleaned_data["layout"],
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+        )  # fmt: skip
+    elif form.is_bound:
+        status = 400
+    rows: list[list[str]] = []
+    if preview is not None:
+        rows = [
+            [preview.layout.value(r.values, c.field) for c in preview.layout.columns]
+            for r in preview.new[:200]
+        ]
+    context = {
+        "form": form,
+        "preview": preview,
+        "rows": rows,
+        "exports": RegistryExport.objects.filter(jurisdiction__in=states).select_related(
+            "jurisdiction", "by"
+        )[:50],
+        "layouts": {x.key: x.name for x in registries.layouts()},
+    }
+    return render(request, "training/registry.html", context, status=status)
+
+
 @login_required
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
-    """The registry export: a filter form; with ?download=1, the CSV."""
+    """The registry export: what the next file would send (new rows), who is left out for
+    want of a registry ID, and the files sent before."""
     viewer = _viewer(request)
     states = _states(viewer)
-    if not states.filter(pk__in=viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids):
+    first = states.first()
+    if first is None:
         return render(request, "programs/no_role.html", status=403)
-    form = forms.RegistryFilterForm(
-        request.GET or None, jurisdictions=states, initial={"state": states.first()}
+    data = request.GET or {"state": first.pk, "layout": registries.for_state(first.code).key}
+    form = forms.RegistryFilterForm(data, jurisdictions=states)
+    return _registry_page(request, form, states)
+
+
+@login_required
+@require_POST
+def registry_export(request: HttpRequest) -> HttpResponse:
+    """Send the new rows as one file (kept), and download it."""
+    viewer = _viewer(request)
+    states = _states(viewer)
+    if not states.exists():
+        return render(request, "programs/no_role.html", status=403)
+    form = forms.RegistryFilterForm(request.POST, jurisdictions=states)
+    if not form.is_valid():
+        return _registry_page(request, form, states, status=400)
+    state = _state_for(request, str(form.cleaned_data["state"].pk))
+    query = {k: request.POST.get(k, "") for k in ("state", "layout", "start", "end")}
+    try:
+        export = services.export_registry(
+            actor=acting_user(request), jurisdiction=state, layout=form.cleaned_data["layout"],
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(reverse("training_registry") + "?" + urlencode(query))
+    messages.success(
+        request, _("%(n)d rows exported; the file is kept below.") % {"n": export.row_count}
     )
-    rows: list[dict[str, str]] = []
-    if form.is_bound and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
-        rows = reports.registry_rows(
-            [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
-        )
-        if request.GET.get("download"):
-            response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
-            response["Content-Disposition"] = (
-                f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
-            )
-            return response
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request,
-        "training/registry.html",
-        {"form": form, "rows": rows[:200], "count": len(rows), "columns": reports.REGISTRY_COLUMNS},
-        status=status,
-    )
+    return redirect("training_registry_batch", export_id=export.pk)
+
+
+@login_required
+@require_GET
+def registry_batch(request: HttpRequest, export_id: int) -> HttpResponse:
+    """A past export's file, exactly as it was sent."""
+    export = get_object_or_404(RegistryExport.objects.select_related("jurisdiction"), pk=export_id)
+    access.require_training(_viewer(request), export.jurisdiction_id, "training.state")
+    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+    name = f"registry-{export.jurisdiction.code}-{export.layout}-{export.created_at:%Y-%m-%d}-{export.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
