@@ -27,7 +27,7 @@ from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, WaitlistEntry
 from attune.training import services as training_services
-from attune.training.models import Person, TrainingSession
+from attune.training.models import Certificate, Person, TrainingSession
 from attune.training.views import feed_token
 from attune.workforce import services as workforce_services
 from attune.workforce.models import Application
@@ -254,6 +254,22 @@ def registry_batch(w: World) -> dict[str, Any]:
     return {"export_id": export.pk}
 
 
+def series_certificate(w: World) -> dict[str, Any]:
+    """The trainer persona's certificate for the series (they attended all nine sessions)."""
+    tft(w)
+    return {"certificate_id": Certificate.objects.get(kind="series").pk}
+
+
+def verification_code(w: World) -> dict[str, Any]:
+    tft(w)
+    return {"token": Certificate.objects.get(kind="series").token}
+
+
+def attended_session(w: World) -> dict[str, Any]:
+    """A TFT session the trainer persona attended."""
+    return {"event_session_id": tft(w).event.sessions.get(session__number=2).pk}
+
+
 def state_feed(w: World) -> dict[str, Any]:
     return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
@@ -375,6 +391,15 @@ MATRIX: list[Row] = [
     Row("training_delivery_create", lambda w: {}, {**NO_ROLE, "trainer": 200}),
     Row("training_delivery", tft_delivery, TFT_STATE),
     Row("training_certificate", tft_certificate, TFT_STATE),
+    # Certificates: the holder, and the state's lead and specialist; the public check needs no
+    # sign-in and shows only what the certificate states
+    Row("training_my_certificate", series_certificate, TFT_STATE),
+    Row("certificate_verify", verification_code, {**statuses(200), "anonymous": 200}),
+    # A session's evaluation is its participant's; the results are the state's (no names)
+    Row("training_evaluate", attended_session, {**TFT_STATE, "state_admin": 403, "specialist": 403}),
+    Row("training_evaluate", attended_session, {**TFT_STATE, "state_admin": 403, "specialist": 403, "trainer": 400}, "post", nothing),
+    Row("training_evaluations", tft_event, {**TFT_STATE, "trainer": 403}),
+    Row("training_evaluations_overview", lambda w: {}, STATE_TRAINING),
     Row("training_registry", lambda w: {}, STATE_TRAINING),
     # an empty export request is the page back with the form's errors
     Row("training_registry_export", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),

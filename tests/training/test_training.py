@@ -127,7 +127,8 @@ def test_reach_counts_trainers_deliveries_caregivers_programs(world: World) -> N
 def test_certificate_pdf_lists_sessions_and_hours(world: World) -> None:
     t = tft(world)
     attendee = DeliveryAttendee.objects.filter(delivery=t.delivery).first()
-    text = PdfReader(io.BytesIO(reports.certificate_pdf(attendee))).pages[0].extract_text()
+    pdf = reports.certificate_pdf(attendee.certificate, "https://attune.example/certificates/x/")
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Certificate of Completion" in text
     assert attendee.person.registry_id in text and "Total: 3.00 clock hours" in text
     assert "Primary Caregiving" in text

@@ -95,6 +95,9 @@ POLICY: dict[str, frozenset[Rel]] = {
     "training.state": frozenset({Rel.STATE, Rel.TTA}),  # reach, registry export, commitments
     "tft.reflect": frozenset({Rel.TTA, Rel.TRAINEE}),  # shared goals and reflections
     "delivery.fidelity": frozenset({Rel.TTA, Rel.TRAINEE}),  # score a delivered session
+    "certificate.view": frozenset({Rel.STATE, Rel.TTA, Rel.TRAINEE}),  # its holder or trainer
+    "tft.evaluate": frozenset({Rel.TRAINEE}),  # a participant evaluates a session attended
+    "tft.evaluations": frozenset({Rel.STATE, Rel.TTA}),  # results, small numbers suppressed
     "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
     "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
     # family-level

@@ -13,13 +13,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.accounts.models import User
 from attune.programs.models import Jurisdiction
 from attune.training import registries
 from attune.training.models import (
+    EVALUATION_QUESTIONS,
     LEVELS,
     MAX_SESSION_HOURS,
     PRACTICES,
     PRINCIPLES,
+    SCALE,
     Commitment,
     Delivery,
     Person,
@@ -70,14 +73,21 @@ class ScheduleForm(forms.ModelForm[TftEvent]):
     """The event and, per session of the series, its date and times (blank: not scheduled)."""
 
     link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
+    facilitator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Facilitator"),
+        help_text=gettext_lazy("Who leads the sessions (blank: you)."),
+    )  # fmt: skip
 
     class Meta:
         model = TftEvent
         fields = ["title", "format", "place", "link", "capacity", "commitment_months"]
 
-    def __init__(self, *args: Any, tz: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tz: Any, facilitators: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
+        facilitator = self.fields["facilitator"]
+        assert isinstance(facilitator, forms.ModelChoiceField)
+        facilitator.queryset = facilitators if facilitators is not None else User.objects.none()
         self.series = _sessions()
         for s in self.series:
             self.fields[f"s{s.number}_date"] = _session_date(s)
@@ -470,3 +480,19 @@ class SelfAssessmentForm(forms.Form):
 
     def levels(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key, _label in PRACTICES}
+
+
+class EvaluationForm(forms.Form):
+    """A session's evaluation: four statements from 1 to 5, and a comment (all on a phone)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in EVALUATION_QUESTIONS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, choices=[(str(v), text) for v, text in SCALE], coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "likert"}),
+            )  # fmt: skip
+        self.fields["comment"] = forms.CharField(
+            label=gettext_lazy("Anything else? (optional)"), required=False, max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )  # fmt: skip

@@ -17,6 +17,7 @@ from attune.lib.pdf import line, new_pdf
 from attune.training.completion import completion_day, series_attended, series_numbers
 from attune.training.models import (
     Attendance,
+    Certificate,
     CoreKnowledgeMapping,
     Delivery,
     DeliveryAttendee,
@@ -217,31 +218,103 @@ def reach(jurisdiction_id: int, today: date) -> list[ReachPoint]:
 # -- certificates ----------------------------------------------------------------------------
 
 
-def certificate_pdf(attendee: DeliveryAttendee) -> bytes:
-    """A one-page certificate: the person, registry ID, the sessions with dates and clock
-    hours, the total, the trainer and sponsor."""
-    delivery = attendee.delivery
-    sessions = sorted(attendee.sessions.select_related("session"), key=lambda s: s.day)
-    total = sum((s.hours for s in sessions), Decimal("0"))
-    pdf = new_pdf(title=f"Certificate - {attendee.person}", landscape=True)
-    line(pdf, "Certificate of Completion", size=26, height=18, align="C")
-    line(pdf, SERIES_TITLE, size=14, height=10, align="C")
-    pdf.ln(4)
-    line(pdf, str(attendee.person), size=22, height=14, align="C")
-    line(pdf, f"Registry ID: {attendee.person.registry_id}", align="C", height=8)
-    pdf.ln(4)
-    line(pdf, delivery.title, align="C", height=8)
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` as PNG (segno: pure Python, no image library needed)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()
+
+
+def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    """One landscape page: the person (and registry ID), the training, its sessions with
+    dates and clock hours, the total; the issue date, number, issuing organization, a
+    signature line, and the verification link with its QR code."""
+    from django.utils.translation import gettext as _
+
+    person = certificate.person
+    pdf = new_pdf(title=f"Certificate - {certificate.name}", landscape=True)
+    pdf.image(io.BytesIO(qr_png(verify_url)), x=pdf.w - 48, y=10, w=36, h=36)
+    line(pdf, _("Certificate of Completion"), size=26, height=16, align="C")
+    if not certificate.title.startswith(SERIES_TITLE):
+        line(pdf, SERIES_TITLE, size=14, height=9, align="C")
     pdf.ln(2)
-    for s in sessions:
+    line(pdf, certificate.name, size=22, height=13, align="C")
+    if person.registry_id:
+        line(pdf, _("Registry ID: %(id)s") % {"id": person.registry_id}, align="C", height=7)
+    line(pdf, certificate.title, align="C", height=8)
+    pdf.ln(1)
+    for s in certificate.sessions:
         line(
-            pdf, f"{s.day.isoformat()}   Session {s.session.number}. {s.session.title}   "
-            f"{s.hours:.2f} clock hours", align="C",
+            pdf, _("%(date)s   Session %(n)s. %(title)s   %(hours)s clock hours")
+            % {"date": s["date"], "n": s["number"], "title": s["title"], "hours": s["hours"]},
+            size=10, height=5.5, align="C",
         )  # fmt: skip
-    pdf.ln(3)
-    line(pdf, f"Total: {total:.2f} clock hours", size=14, height=9, align="C")
-    sponsor = f"   Sponsor: {delivery.sponsor}" if delivery.sponsor else ""
-    line(pdf, f"Trainer: {delivery.trainer}{sponsor}", align="C", height=8)
+    pdf.ln(2)
+    line(pdf, _("Total: %(hours)s clock hours") % {"hours": f"{certificate.hours:.2f}"},
+         size=14, height=8, align="C")  # fmt: skip
+    line(pdf, _("Issued %(date)s by %(issuer)s") % {"date": certificate.issued_on.isoformat(),
+         "issuer": certificate.issuer}, height=7, align="C")  # fmt: skip
+    line(pdf, _("Certificate no. %(number)s") % {"number": certificate.number}, size=10,
+         height=6, align="C")  # fmt: skip
+    pdf.ln(6)
+    line(pdf, "_" * 40, height=5, align="C")
+    line(pdf, _("Signed: %(name)s") % {"name": certificate.signed_by}, size=10, height=6,
+         align="C")  # fmt: skip
+    line(pdf, _("Verify this certificate: %(url)s") % {"url": verify_url}, size=9, height=5,
+         align="C")  # fmt: skip
     return bytes(pdf.output())
+
+
+# -- evaluations ------------------------------------------------------------------------------
+
+MIN_RESPONSES = 5  # results of fewer responses are not shown (a respondent could be recognised)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    label: str
+    responses: int
+    means: dict[str, float] | None  # None: fewer than MIN_RESPONSES
+    comments: list[str]
+
+
+def evaluation_results(evaluations: Any, *, by: str) -> list[EvaluationResult]:
+    """Mean answers per session ("session") or per facilitator ("facilitator").
+
+    A session with fewer than MIN_RESPONSES responses shows only its count: no means, no
+    comments. Its answers are also left out of every facilitator's figures, so that they
+    cannot be worked out by difference. Comments are shown per session only."""
+    from attune.training.models import EVALUATION_QUESTIONS
+
+    keys = [k for k, _label in EVALUATION_QUESTIONS]
+    rows = list(evaluations.select_related("event_session__session", "event_session__facilitator"))
+    per_session: dict[int, int] = {}
+    for e in rows:
+        per_session[e.event_session_id] = per_session.get(e.event_session_id, 0) + 1
+    groups: dict[tuple[Any, str], list[Any]] = {}
+    for e in rows:
+        es = e.event_session
+        if by == "session":
+            key: tuple[Any, str] = ((es.event_id, es.session.number), str(es.session))
+        else:
+            if per_session[es.pk] < MIN_RESPONSES:
+                continue
+            who = es.facilitator
+            key = (who.pk if who else 0, (who.get_full_name() or str(who)) if who else "—")
+        groups.setdefault(key, []).append(e)
+    results = []
+    for (_sort, label), members in sorted(groups.items(), key=lambda item: item[0]):
+        enough = len(members) >= MIN_RESPONSES
+        means = (
+            {k: round(sum(getattr(r, k) for r in members) / len(members), 1) for k in keys}
+            if enough
+            else None
+        )
+        comments = [r.comment for r in members if r.comment] if enough and by == "session" else []
+        results.append(EvaluationResult(label, len(members), means, comments))
+    return results
 
 
 # -- calendars -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.lib.audit import acting_as
 from attune.lib.audit import save_audited as _save
@@ -34,6 +35,7 @@ from attune.training.completion import (
     series_attended,
     series_numbers,
 )
+from attune.training.models import EVALUATION_QUESTIONS as QUESTIONS
 from attune.training.models import (
     MAX_SESSION_HOURS,
     Attendance,
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
 
 class TrainingError(ValidationError):
     """A refused write, with the message the person sees."""
+
+
+EVALUATION_QUESTIONS = tuple(key for key, _label in QUESTIONS)
 
 
 PAST_YEARS = 5  # a session dated further back is taken for a typo
@@ -117,7 +122,9 @@ def schedule_event(
     data: Mapping[str, Any],
     sessions: Sequence[PlannedSession],
     request: TftRequest | None = None,
+    facilitator: User | None = None,
 ) -> TftEvent:
+    """The event and its dated sessions, led by `facilitator` (default: who schedules it)."""
     if not sessions:
         raise TrainingError(_("Give the date and times of at least one session."))
     today = timezone.localdate()
@@ -151,6 +158,7 @@ def schedule_event(
                 session=planned.session,
                 starts_at=planned.starts_at,
                 ends_at=planned.ends_at,
+                facilitator=facilitator or actor,
             ),
             actor,
         )
@@ -222,7 +230,129 @@ def record_attendance(
         have = set(event_session.attendance.values_list("enrollment_id", flat=True))
         for enrollment_id in sorted(wanted - have):
             Attendance.objects.create(event_session=event_session, enrollment_id=enrollment_id)
+    for person in people:
+        issue_series_certificate(actor=actor, person=person)
     return len(wanted)
+
+
+# -- certificates ----------------------------------------------------------------------------
+
+
+def _number(certificate: Any, prefix: str) -> None:
+    certificate.number = f"{prefix}-{certificate.issued_on.year}-{certificate.pk:05d}"
+    with acting_as(None):
+        certificate.save(update_fields=["number"])
+
+
+@transaction.atomic
+def issue_series_certificate(*, actor: User | None, person: Person) -> Any:
+    """The person's certificate for the whole series, issued once when the last session of it
+    is attended (completion.completed_on); None while the series is not complete."""
+    from attune.training.models import Certificate
+
+    existing = Certificate.objects.filter(person=person, kind=Certificate.Kind.SERIES).first()
+    if existing is not None:
+        return existing
+    required = series_numbers()
+    first: dict[int, Attendance] = {}
+    for attendance in (
+        Attendance.objects.filter(
+            enrollment__person=person, event_session__starts_at__lte=timezone.now()
+        )
+        .select_related("event_session__session", "event_session__event__jurisdiction",
+                        "event_session__facilitator", "event_session__event__scheduled_by")
+        .order_by("event_session__starts_at")
+    ):  # fmt: skip
+        first.setdefault(attendance.event_session.session.number, attendance)
+    if not required or not required <= set(first):
+        return None
+    chosen = sorted((first[n].event_session for n in required), key=lambda es: es.session.number)
+    last = max(chosen, key=lambda es: es.starts_at)
+    signer = last.facilitator or last.event.scheduled_by
+    certificate = Certificate(
+        kind=Certificate.Kind.SERIES, person=person, event=last.event,
+        issued_on=timezone.localdate(),
+        completed_on=timezone.localtime(last.starts_at).date(),
+        name=str(person), title=f"{reports.SERIES_TITLE}: A Training for Trainers",
+        hours=sum((es.session.clock_hours for es in chosen), Decimal("0")),
+        sessions=[{"number": es.session.number, "title": es.session.title,
+                   "date": timezone.localtime(es.starts_at).date().isoformat(),
+                   "hours": f"{es.session.clock_hours:.2f}"} for es in chosen],
+        issuer=f"{reports.TFT_SPONSOR}, {last.event.jurisdiction.name}",
+        signed_by=(f"{signer.get_full_name() or signer}, Infant/Toddler Specialist"
+                   if signer else "Infant/Toddler Specialist"),
+    )  # fmt: skip
+    _save(certificate, actor)
+    _number(certificate, "TFT")
+    return certificate
+
+
+@transaction.atomic
+def issue_delivery_certificate(*, actor: User | None, attendee: DeliveryAttendee) -> Any:
+    """An attendee's clock-hour certificate for a community delivery (the sessions they
+    attended), issued once; None when they attended no session already given."""
+    from attune.training.models import Certificate
+
+    existing = Certificate.objects.filter(attendee=attendee).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    delivery = attendee.delivery
+    sessions = sorted(
+        (s for s in attendee.sessions.select_related("session") if s.day <= today),
+        key=lambda s: (s.day, s.session.number),
+    )
+    if not sessions:
+        return None
+    certificate = Certificate(
+        kind=Certificate.Kind.DELIVERY, person=attendee.person, attendee=attendee,
+        issued_on=today, completed_on=sessions[-1].day, name=str(attendee.person),
+        title=delivery.title, hours=sum((s.hours for s in sessions), Decimal("0")),
+        sessions=[{"number": s.session.number, "title": s.session.title,
+                   "date": s.day.isoformat(), "hours": f"{s.hours:.2f}"} for s in sessions],
+        issuer=delivery.sponsor or str(delivery.trainer),
+        signed_by=f"{delivery.trainer}, trainer",
+    )  # fmt: skip
+    _save(certificate, actor)
+    _number(certificate, "CH")
+    return certificate
+
+
+# -- evaluations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_evaluation(
+    *, actor: User | None, event_session: EventSession, enrollment: Enrollment,
+    answers: Mapping[str, Any],
+) -> tuple[Any, bool]:  # fmt: skip
+    """A participant's evaluation of a session they attended, once it has begun. Sent twice,
+    it is kept once: returns (the evaluation, whether this call recorded it)."""
+    from django.db import IntegrityError
+
+    from attune.training.models import Evaluation
+
+    if enrollment.event_id != event_session.event_id:
+        raise TrainingError(_("This session is not part of your event."))
+    if event_session.starts_at > timezone.now():
+        raise TrainingError(_("This session has not happened yet."))
+    if not Attendance.objects.filter(event_session=event_session, enrollment=enrollment).exists():
+        raise TrainingError(_("You can evaluate only the sessions you attended."))
+    existing = Evaluation.objects.filter(event_session=event_session, enrollment=enrollment).first()
+    if existing is not None:
+        return existing, False
+    evaluation = Evaluation(
+        event_session=event_session, enrollment=enrollment,
+        **{key: answers.get(key) for key in EVALUATION_QUESTIONS},
+        comment=str(answers.get("comment") or "").strip(),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            _save(evaluation, actor)
+    except IntegrityError:  # the same form sent twice at once
+        found = Evaluation.objects.get(event_session=event_session, enrollment=enrollment)
+        return found, False
+    return evaluation, True
 
 
 @transaction.atomic
@@ -392,6 +522,7 @@ def record_delivery(
         attended = list(by_number) if a.sessions is None else list(a.sessions)
         with acting_as(actor):
             attendee.sessions.set([by_number[n] for n in attended])
+        issue_delivery_certificate(actor=actor, attendee=attendee)
     return delivery
 
 
@@ -606,7 +737,12 @@ def export_registry(
     preview = registry_preview(jurisdiction=jurisdiction, layout=layout, start=start, end=end)
     if not preview.new:
         raise TrainingError(
-            _("Nothing new to export: %(n)d rows in this range were already sent to %(registry)s.")
+            ngettext(
+                "Nothing new to export: %(n)d row in this range was already sent to %(registry)s.",
+                "Nothing new to export: %(n)d rows in this range were already sent to "
+                "%(registry)s.",
+                preview.already_sent,
+            )
             % {"n": preview.already_sent, "registry": preview.layout.name}
         )
     export = RegistryExport(

@@ -29,6 +29,23 @@ urlpatterns = [
         views.certificate,
         name="training_certificate",
     ),
+    path(
+        "training/certificates/<int:certificate_id>.pdf",
+        views.my_certificate,
+        name="training_my_certificate",
+    ),
+    path("certificates/<str:token>/", views.certificate_verify, name="certificate_verify"),
+    path(
+        "training/event-sessions/<int:event_session_id>/evaluate/",
+        views.evaluate,
+        name="training_evaluate",
+    ),
+    path(
+        "training/events/<int:event_id>/evaluations/",
+        views.evaluations,
+        name="training_evaluations",
+    ),
+    path("training/evaluations/", views.evaluations_overview, name="training_evaluations_overview"),
     path("training/registry/", views.registry, name="training_registry"),
     path("training/registry/export/", views.registry_export, name="training_registry_export"),
     path(
