@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -233,6 +233,12 @@ def workforce_group(w: World) -> dict[str, Any]:
         actor=None, user=w.users["caregiver"],
         data={"jurisdiction": w.jurisdiction, "role": "mental_health", "endorsed_level": "III"},
     )  # fmt: skip
+    today = timezone.localdate()
+    workforce_services.verify_endorsement(
+        actor=w.users["coordinator"], profile=lead, level="III", number="OR-3-1",
+        awarded=date(2020, 5, 1), renewal_due=today + timedelta(days=90), version=None,
+        today=today,
+    )  # fmt: skip
     members = [
         workforce_services.save_profile(
             actor=None, user=w.users[name], data={"jurisdiction": w.jurisdiction, "role": "other"}
@@ -268,6 +274,18 @@ def verification_code(w: World) -> dict[str, Any]:
 def attended_session(w: World) -> dict[str, Any]:
     """A TFT session the trainer persona attended."""
     return {"event_session_id": tft(w).event.sessions.get(session__number=2).pk}
+
+
+def declared_endorsement(w: World) -> dict[str, Any]:
+    """The director persona declared an endorsement (Level II) with its evidence: the state
+    association's coordinator verifies it."""
+    profile = workforce_services.save_profile(
+        actor=None, user=w.users["director"],
+        data={"jurisdiction": w.jurisdiction, "role": "caregiver", "endorsed_level": "II",
+              "endorsement_number": "OR-2-55",
+              "endorsement_evidence": SimpleUploadedFile("e.pdf", b"%PDF", content_type="application/pdf")},
+    )  # fmt: skip
+    return {"profile_id": profile.pk}
 
 
 def state_feed(w: World) -> dict[str, Any]:
@@ -449,6 +467,13 @@ MATRIX: list[Row] = [
     Row("workforce_group", workforce_group, statuses(404, caregiver=200, specialist=200, trainer=200, outsider=200)),
     Row("workforce_group", workforce_group, statuses(404, caregiver=400, specialist=403, trainer=403, outsider=403), "post", nothing),
     Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
+    # The state association's endorsement coordinator: declared endorsements, their evidence,
+    # verification and renewal, applications (a person's own page and portfolio stay theirs)
+    Row("workforce_coordinator", lambda w: {}, statuses(403, coordinator=200)),
+    Row("workforce_coordinator_person", declared_endorsement, statuses(404, coordinator=200)),
+    Row("workforce_coordinator_person", declared_endorsement, statuses(404, coordinator=400), "post", lambda w: {"action": "verify"}),
+    Row("workforce_coordinator_evidence", declared_endorsement, statuses(404, coordinator=200)),
+    Row("workforce_coordinator_portfolio", declared_endorsement, statuses(404, coordinator=200)),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     # Daily care (attune.care): the record page is the program's staff's

@@ -12,6 +12,8 @@ A viewer's *relations* to an object are computed from their memberships and reco
   family     a guardian of the child's family
   support    a T/TA specialist or trainer supporting the program (aggregates only)
   state      the administrator of the program's state/territory/Tribe (aggregates only)
+  coordinator  the state infant mental health association's endorsement coordinator, for the
+             people of the state who declared an endorsement or applied for one
 
 Each action is allowed for a set of relations (POLICY). Views ask through `require_*`:
 no relation at all -> 404 (the object's existence is not revealed); a relation that does not
@@ -57,6 +59,7 @@ class Rel(StrEnum):
     STATE = "state"
     TTA = "tta"  # the state's Infant/Toddler Specialist (Training for Trainers)
     TRAINEE = "trainee"  # the person themself (their enrollments, commitments, deliveries)
+    COORDINATOR = "coordinator"  # the state association's endorsement coordinator
 
 
 # What each relation may do. Aggregate-only relations (support, state) never appear on an
@@ -100,6 +103,8 @@ POLICY: dict[str, frozenset[Rel]] = {
     "tft.evaluations": frozenset({Rel.STATE, Rel.TTA}),  # results, small numbers suppressed
     "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
     "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
+    # verify declared endorsements, record renewals, follow applications (no RS/C notes)
+    "endorsement.review": frozenset({Rel.COORDINATOR}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -125,6 +130,7 @@ class Viewer:
     managed_program_ids: frozenset[int] = field(default=frozenset())
     tta_jurisdiction_ids: frozenset[int] = frozenset()
     person_id: int | None = None  # their record in the training workforce, if any
+    coordinator_jurisdiction_ids: frozenset[int] = frozenset()
 
     @property
     def is_anonymous(self) -> bool:
@@ -146,6 +152,8 @@ class Viewer:
             out.append("state_admin")
         if self.tta_jurisdiction_ids:
             out.append("tta")
+        if self.coordinator_jurisdiction_ids:
+            out.append("coordinator")
         if self.person_id is not None:
             out.append("trainee")
         if self.family_id is not None:
@@ -167,6 +175,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
     directs: set[int] = set()
     support: set[int] = set()
     tta: set[int] = set()
+    coordinator: set[int] = set()
     for role, jurisdiction_id, organization_id, program_id in Membership.objects.filter(
         user_id=user.pk
     ).values_list("role", "jurisdiction_id", "organization_id", "program_id"):
@@ -176,6 +185,8 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
             orgs.add(organization_id)
         elif role == Membership.Role.DIRECTOR:
             directs.add(program_id)
+        elif role == Membership.Role.COORDINATOR:
+            coordinator.add(jurisdiction_id)
         elif program_id is None:  # a state's specialist
             tta.add(jurisdiction_id)
         else:
@@ -200,6 +211,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         managed_program_ids=frozenset(managed),
         tta_jurisdiction_ids=frozenset(tta),
         person_id=Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
+        coordinator_jurisdiction_ids=frozenset(coordinator),
     )
     setattr(user, "_attune_viewer", viewer)  # noqa: B010 (a per-request cache on the user)
     return viewer
@@ -338,6 +350,27 @@ def require_training(
     if viewer.is_anonymous:
         raise Http404
     rels = training_relations(viewer, jurisdiction_id, person_ids)
+    _decide(action, rels)
+    return rels
+
+
+def endorsement_relations(
+    viewer: Viewer, jurisdiction_id: int, *, submitted: bool
+) -> frozenset[Rel]:
+    """Relations to a person's endorsement record: the coordinator of their state, once the
+    person has brought it to the association (`submitted`: an endorsement declared, or an
+    application started)."""
+    if submitted and jurisdiction_id in viewer.coordinator_jurisdiction_ids:
+        return frozenset({Rel.COORDINATOR})
+    return frozenset()
+
+
+def require_endorsement(
+    viewer: Viewer, jurisdiction_id: int, action: str, *, submitted: bool
+) -> frozenset[Rel]:
+    if viewer.is_anonymous:
+        raise Http404
+    rels = endorsement_relations(viewer, jurisdiction_id, submitted=submitted)
     _decide(action, rels)
     return rels
 

@@ -140,6 +140,13 @@ DEMO_USERS: tuple[_DemoUser, ...] = (
         "Every Oregon program, aggregates only (no names); requests Training for Trainers",
         ("state_home", None),
     ),
+    _DemoUser(
+        "Endorsement coordinator", "coordinator", "Odile", "Marchetti",
+        "odile.marchetti@example.org",
+        "Oregon's infant mental health association: verifies declared endorsements, records "
+        "renewals, follows applications",
+        ("workforce_coordinator", None),
+    ),
 )  # fmt: skip
 
 
@@ -955,6 +962,8 @@ class _Builder:
             ("stateadmin", Membership.Role.STATE_ADMIN, {"jurisdiction_id": jurisdiction.pk}),
             # Oregon's Infant/Toddler Specialist for the Training for Trainers
             ("specialist", Membership.Role.SPECIALIST, {"jurisdiction_id": jurisdiction.pk}),
+            # the endorsement coordinator of Oregon's infant mental health association
+            ("coordinator", Membership.Role.COORDINATOR, {"jurisdiction_id": jurisdiction.pk}),
         ]
         for username, role, scope in grants:
             services.grant_membership(actor=None, user=self.users[username], role=role, **scope)

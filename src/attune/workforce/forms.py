@@ -37,16 +37,24 @@ class _OnePage:
 
 class ProfileForm(_OnePage, forms.ModelForm[Profile]):
     id_prefix = "profile"
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Profile
         fields = ["jurisdiction", "program", "role", "licences", "endorsed_level",
-                  "endorsed_on", "renewal_due", "share_with_state"]  # fmt: skip
+                  "endorsed_on", "renewal_due", "endorsement_number", "endorsement_evidence",
+                  "share_with_state"]  # fmt: skip
         widgets = {
             "endorsed_on": DATE,
             "renewal_due": DATE,
             "licences": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean_endorsement_evidence(self) -> Any:
+        upload = self.cleaned_data.get("endorsement_evidence")
+        if upload and getattr(upload, "size", 0) > 20_000_000:
+            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
+        return upload
 
 
 class EducationForm(_OnePage, forms.ModelForm[Education]):
@@ -191,3 +199,40 @@ class MeetingForm(forms.Form):
         present = self.fields["present"]
         assert isinstance(present, forms.ModelMultipleChoiceField)
         present.queryset = group.members.select_related("user")
+
+
+class VerifyForm(forms.Form):
+    """The coordinator's check of a declared endorsement against the association's records."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="verify")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
+    number = forms.CharField(label=gettext_lazy("Endorsement number"), max_length=60)
+    awarded = forms.DateField(label=gettext_lazy("Awarded on"), widget=DATE)
+    renewal_due = forms.DateField(label=gettext_lazy("Renewal due"), widget=DATE)
+    note = forms.CharField(
+        label=gettext_lazy("Note (the person sees it)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "verify_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RefuseForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="refuse")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = forms.CharField(
+        label=gettext_lazy("Why it cannot be verified (the person sees it)"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "refuse_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RenewForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="renew")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -4,6 +4,7 @@ supervision/consultation (RS/C), reflective groups and endorsement applications.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -46,6 +47,12 @@ LEVELS = (
 RSC_FACILITATOR_LEVELS = frozenset({"III", "IV-clinical"})  # who may provide RS/C
 
 
+class EndorsementStatus(models.TextChoices):
+    DECLARED = "declared", _("declared, awaiting verification")
+    VERIFIED = "verified", _("verified by the association")
+    REFUSED = "refused", _("not verified by the association")
+
+
 class Profile(models.Model):
     class Role(models.TextChoices):
         CAREGIVER = "caregiver", _("caregiver / early care and education")
@@ -83,12 +90,51 @@ class Profile(models.Model):
         help_text=_("Professional licences with their numbers and states, one per line."),
     )
     renewal_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The endorsement held is declared by the person (level, dates, the association's number,
+    # evidence) and verified by the state association's endorsement coordinator: only a
+    # verified endorsement, in effect on the day, gives rights (facilitating RS/C, leading a
+    # reflective group). Changing what was declared makes it a declaration again.
+    endorsement_number = models.CharField(
+        _("endorsement number"), max_length=60, blank=True,
+        help_text=_("The number on your endorsement certificate from the association."),
+    )  # fmt: skip
+    endorsement_evidence = models.FileField(
+        _("evidence of the endorsement"), upload_to="workforce/endorsements/", blank=True,
+        help_text=_("Your endorsement certificate or the association's letter (PDF or image)."),
+    )  # fmt: skip
+    endorsement_status = models.CharField(
+        _("endorsement status"), max_length=10, choices=EndorsementStatus.choices, blank=True,
+        editable=False,
+    )  # fmt: skip
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
+    verification_note = models.TextField(
+        _("the association's note"), blank=True, max_length=1000, editable=False
+    )
+    # the person and the coordinator both write the profile: stale saves are refused
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("professional profile")
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def endorsement_in_effect(self, day: date) -> bool:
+        """A verified endorsement, awarded by `day` and not past its renewal date."""
+        return (
+            self.endorsement_status == EndorsementStatus.VERIFIED
+            and bool(self.endorsed_level)
+            and (self.endorsed_on is None or self.endorsed_on <= day)
+            and (self.renewal_due is None or day <= self.renewal_due)
+        )
+
+    def may_facilitate_rsc(self, day: date) -> bool:
+        """Sessions with this person count as RS/C on `day` (and they may lead a group)."""
+        return self.endorsed_level in RSC_FACILITATOR_LEVELS and self.endorsement_in_effect(day)
 
 
 class Education(models.Model):
@@ -222,11 +268,12 @@ class RscSession(models.Model):
     def clean(self) -> None:
         if self.day and self.day > timezone.localdate():
             raise ValidationError({"day": _("A session in the future cannot count yet.")})
-        if self.facilitator_id and self.facilitator.endorsed_level not in RSC_FACILITATOR_LEVELS:
+        if self.facilitator_id and self.day and not self.facilitator.may_facilitate_rsc(self.day):
             raise ValidationError(
                 {"facilitator": _(
-                    "%(name)s holds no endorsement at Level III or Level IV (Clinical), so "
-                    "sessions with them do not count as reflective supervision/consultation."
+                    "%(name)s holds no verified endorsement at Level III or Level IV (Clinical) "
+                    "in effect on that day, so sessions with them do not count as reflective "
+                    "supervision/consultation."
                 ) % {"name": self.facilitator}}
             )  # fmt: skip
         notes_max = MaxLengthValidator(2000)
@@ -293,6 +340,7 @@ class StateRequirement(models.Model):
         TRAINING_HOURS = "training_hours", _("training hours")
         REFERENCES = "references", _("reference letters")
         RENEWAL_HOURS = "renewal_hours", _("training hours each year to renew")
+        RENEWAL_RSC_HOURS = "renewal_rsc", _("RS/C hours each year to renew")
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
     level = models.CharField(_("level"), max_length=12, choices=LEVELS)

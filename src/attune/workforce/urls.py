@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.workforce import views
+from attune.workforce import views, views_association
 
 urlpatterns = [
     path("workforce/me/", views.me, name="workforce_me"),
@@ -32,5 +32,21 @@ urlpatterns = [
         "workforce/me/documents/<int:document_id>/",
         views.application_document,
         name="workforce_document",
+    ),
+    path("workforce/association/", views_association.coordinator, name="workforce_coordinator"),
+    path(
+        "workforce/association/people/<int:profile_id>/",
+        views_association.coordinator_person,
+        name="workforce_coordinator_person",
+    ),
+    path(
+        "workforce/association/people/<int:profile_id>/evidence/",
+        views_association.coordinator_evidence,
+        name="workforce_coordinator_evidence",
+    ),
+    path(
+        "workforce/association/people/<int:profile_id>/portfolio.pdf",
+        views_association.coordinator_portfolio,
+        name="workforce_coordinator_portfolio",
     ),
 ]
