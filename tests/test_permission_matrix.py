@@ -288,6 +288,38 @@ def declared_endorsement(w: World) -> dict[str, Any]:
     return {"profile_id": profile.pk}
 
 
+def directory_entry(w: World) -> dict[str, Any]:
+    """An Oregon specialist (not a persona) listed in the state's directory."""
+    from tests.conftest import make_user
+
+    user = make_user("lane_tta", first_name="Lucía", last_name="Paredes")
+    services.grant_membership(actor=None, user=user, role="specialist",
+                              jurisdiction_id=w.jurisdiction.pk)  # fmt: skip
+    entry = workforce_services.save_directory_entry(actor=None, user=user, data={
+        "jurisdiction": w.jurisdiction, "kind": "specialist", "region": "Lane County",
+        "languages": ["es", "en"], "practices": ["continuity"], "capacity": 2})  # fmt: skip
+    return {"entry_id": entry.pk}
+
+
+def support_request(w: World) -> dict[str, Any]:
+    """Maple Street's request for support from that specialist."""
+    from attune.workforce.models import DirectoryEntry
+
+    entry = DirectoryEntry.objects.get(pk=directory_entry(w)["entry_id"])
+    request = workforce_services.request_support(
+        actor=w.users["director"], entry=entry, program=w.program, practices=[], message="Help"
+    )
+    return {"request_id": request.pk}
+
+
+# The state's directory: program managers, the state's roles and its specialists and trainers
+DIRECTORY = statuses(403, director=200, org_admin=200, other_director=200, specialist=200,
+                     trainer=200, state_admin=200)  # fmt: skip
+LISTED = statuses(403, specialist=200, trainer=200)
+# Asking an Oregon specialist for support: Oregon's program managers (others in the state 403)
+ASK = statuses(404, director=200, org_admin=200, specialist=403, trainer=403, state_admin=403)
+
+
 def state_feed(w: World) -> dict[str, Any]:
     return {"token": feed_token(jurisdiction=w.jurisdiction)}
 
@@ -467,6 +499,14 @@ MATRIX: list[Row] = [
     Row("workforce_group", workforce_group, statuses(404, caregiver=200, specialist=200, trainer=200, outsider=200)),
     Row("workforce_group", workforce_group, statuses(404, caregiver=400, specialist=403, trainer=403, outsider=403), "post", nothing),
     Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
+    Row("workforce_directory", lambda w: {}, DIRECTORY),
+    Row("workforce_directory_me", lambda w: {}, LISTED),
+    Row("workforce_directory_me", lambda w: {}, {**LISTED, "specialist": 400, "trainer": 400}, "post", nothing),
+    Row("workforce_request_support", directory_entry, ASK),
+    Row("workforce_request_support", directory_entry, {**ASK, "director": 400, "org_admin": 400}, "post", nothing),
+    Row("workforce_support_requests", lambda w: {}, statuses(403, director=200, org_admin=200, other_director=200)),
+    # answering is the asked specialist's (not a persona); the program's managers only withdraw
+    Row("workforce_answer_support_request", support_request, statuses(404, director=403, org_admin=403), "post", nothing),
     # The state association's endorsement coordinator: declared endorsements, their evidence,
     # verification and renewal, applications (a person's own page and portfolio stay theirs)
     Row("workforce_coordinator", lambda w: {}, statuses(403, coordinator=200)),

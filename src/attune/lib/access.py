@@ -105,6 +105,9 @@ POLICY: dict[str, frozenset[Rel]] = {
     "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
     # verify declared endorsements, record renewals, follow applications (no RS/C notes)
     "endorsement.review": frozenset({Rel.COORDINATOR}),
+    # a program's request for support from the state directory's specialist or trainer
+    "support.respond": frozenset({Rel.SELF}),  # the one asked accepts or declines
+    "support.withdraw": frozenset({Rel.MANAGER}),  # the program's managers
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -373,6 +376,48 @@ def require_endorsement(
     rels = endorsement_relations(viewer, jurisdiction_id, submitted=submitted)
     _decide(action, rels)
     return rels
+
+
+def directory_jurisdiction_ids(viewer: Viewer) -> frozenset[int]:
+    """States whose directory of T/TA specialists and trainers the viewer may search: their
+    administrators and specialists, the managers of a program there, the specialists and
+    trainers who work there (and may list themselves)."""
+    if viewer.is_anonymous:
+        return frozenset()
+    ids = set(viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids)
+    ids |= set(
+        Program.objects.filter(
+            pk__in=viewer.managed_program_ids | viewer.support_program_ids
+        ).values_list("jurisdiction_id", flat=True)
+    )
+    if viewer.person_id is not None:
+        ids |= set(
+            Person.objects.filter(pk=viewer.person_id).values_list("jurisdiction_id", flat=True)
+        )
+    from attune.workforce.models import DirectoryEntry
+
+    assert viewer.user_id is not None
+    ids |= set(
+        DirectoryEntry.objects.filter(user_id=viewer.user_id).values_list(
+            "jurisdiction_id", flat=True
+        )
+    )
+    return frozenset(ids)
+
+
+def require_support_request(
+    viewer: Viewer, *, program_id: int, asked_user_id: int, action: str
+) -> frozenset[Rel]:
+    """Relations to a support request: the person asked (self), the program's managers."""
+    if viewer.is_anonymous:
+        raise Http404
+    rels: set[Rel] = set()
+    if viewer.user_id == asked_user_id:
+        rels.add(Rel.SELF)
+    if program_id in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    _decide(action, frozenset(rels))
+    return frozenset(rels)
 
 
 def allows(action: str, relations: frozenset[Rel]) -> bool:

@@ -600,10 +600,16 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
         assert oregon is not None
         load_training_demo(jurisdiction=oregon.jurisdiction, today=today, tz=oregon.tz)
         _say(stdout, "Training for Trainers: a spring cohort in Oregon and one delivery.")
-        from attune.workforce.demo import load_workforce_demo
+        from attune.workforce.demo import load_directory_demo, load_workforce_demo
 
         maple = Program.objects.get(organization__name=DEMO_ORGANIZATION, name=MAPLE)
         load_workforce_demo(program=maple, today=today)
+        load_directory_demo(program=maple)
+        _say(
+            stdout,
+            "Workforce: verified endorsements, one awaiting the coordinator; the "
+            "state's directory of specialists and trainers, one support request.",
+        )
     return demo_logins(created=True)
 
 

@@ -3,7 +3,8 @@ supervisor/consultant in Oregon (Level IV Clinical, verified by the association'
 renewal due within two months), who facilitates RS/C; the Maple Street director's profile
 (Level II, verified, with the education, work, RS/C and training behind it); and a home
 visitor who declared a Level I endorsement the coordinator has yet to verify and is applying
-for Level II."""
+for Level II; Oregon's directory of T/TA specialists and trainers (the demo specialist and
+trainer), with Maple Street's request for support from the trainer waiting for an answer."""
 
 from __future__ import annotations
 
@@ -122,3 +123,29 @@ def load_workforce_demo(*, program: Program, today: date) -> None:
         services.mark_step(
             actor=None, application=application, step=step, day=today - timedelta(days=days_ago)
         )
+
+
+def load_directory_demo(*, program: Program) -> None:
+    """The demo specialist and trainer in Oregon's directory; Maple Street asks the trainer."""
+    specialist = User.objects.get(username="specialist")
+    trainer = User.objects.get(username="trainer")
+    services.save_directory_entry(actor=specialist, user=specialist, data={
+        "jurisdiction": program.jurisdiction, "kind": "specialist",
+        "region": "Portland metro (Multnomah, Washington, Clackamas)", "languages": ["en", "pt", "es"],
+        "practices": ["primary_caregiving", "continuity", "small_groups", "inclusive"],
+        "competencies": ["reflection", "working_with_others", "systems"], "capacity": 4,
+        "about": "Infant/Toddler Specialist; coaching toward primary caregiving and continuity."})  # fmt: skip
+    entry = services.save_directory_entry(actor=trainer, user=trainer, data={
+        "jurisdiction": program.jurisdiction, "kind": "trainer",
+        "region": "Lane County and the south coast", "languages": ["en", "tw"],
+        "practices": ["primary_caregiving", "individualized", "culturally_responsive"],
+        "competencies": ["direct_service", "communicating"], "capacity": 3,
+        "about": "Delivers the Relationship-Based Care series for family child care."})  # fmt: skip
+    services.request_support(
+        actor=User.objects.get(username="director"),
+        entry=entry,
+        program=program,
+        practices=["primary_caregiving", "culturally_responsive"],
+        message="Our Robins and Wrens rooms are starting primary caregiving; we would like "
+        "coaching for the lead teachers, some of it in Spanish-speaking families' terms.",
+    )

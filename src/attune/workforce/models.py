@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from attune.programs.models import Jurisdiction, Program
+from attune.programs.models import Jurisdiction, Program, validate_languages
 
 # The eight competency areas (../shared/domain.md §6).
 AREAS = (
@@ -356,3 +356,107 @@ class StateRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction.code} {self.level} {self.kind} {self.amount}"
+
+
+class DirectoryEntry(models.Model):
+    """A T/TA specialist or trainer in the state's directory, kept by themselves: where they
+    work, their languages, their expertise (the six program practices, the IMH competency
+    areas) and how many programs they can support at once."""
+
+    class Kind(models.TextChoices):
+        SPECIALIST = "specialist", _("T/TA specialist")
+        TRAINER = "trainer", _("trainer")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_entry"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
+    region = models.CharField(
+        _("region"), max_length=120, help_text=_("Counties or the region you serve.")
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, validators=[validate_languages],
+        help_text=_("ISO 639 codes, e.g. es, vi, so."),
+    )  # fmt: skip
+    practices = models.JSONField(_("program practices"), default=list, blank=True)
+    competencies = models.JSONField(_("competency areas"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("programs you can support at once"),
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+    )
+    accepting = models.BooleanField(_("taking new programs"), default=True)
+    about = models.TextField(_("about your support"), blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["jurisdiction", "user__last_name", "user__first_name"]
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        from attune.training.models import PRACTICES
+
+        if any(p not in dict(PRACTICES) for p in self.practices or []):
+            raise ValidationError({"practices": _("Unknown program practice.")})
+        if any(a not in dict(AREAS) for a in self.competencies or []):
+            raise ValidationError({"competencies": _("Unknown competency area.")})
+
+    def supporting(self) -> int:
+        """Programs they support now (their support memberships)."""
+        from attune.programs.models import Membership
+
+        return Membership.objects.filter(
+            user_id=self.user_id,
+            role__in=[Membership.Role.SPECIALIST, Membership.Role.TRAINER],
+            program__isnull=False,
+        ).count()
+
+    def open_capacity(self) -> int:
+        return max(self.capacity - self.supporting(), 0) if self.accepting else 0
+
+
+class SupportRequest(models.Model):
+    """A program's request for support from a directory's specialist or trainer; accepted, it
+    becomes a support relationship (a support membership for the program)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="requests")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    practices = models.JSONField(_("support with"), default=list, blank=True)
+    message = models.TextField(_("message"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    reply = models.TextField(_("answer"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # the director may withdraw it while the specialist answers it: stale answers are refused
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("support request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "program"], condition=Q(status="requested"),
+                name="one_open_support_request",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.program} → {self.entry}"

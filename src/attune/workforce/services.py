@@ -513,3 +513,111 @@ def add_document(*, actor: User | None, application: Any, data: Mapping[str, Any
     document = ApplicationDocument(application=application, **data)
     _save(document, actor)
     return document
+
+
+# -- the state's directory of T/TA specialists and trainers ----------------------------------
+
+
+@transaction.atomic
+def save_directory_entry(
+    *, actor: User | None, user: User, data: Mapping[str, Any], version: int | None = None
+) -> Any:
+    """The person's own directory entry (created or updated)."""
+    from attune.workforce.models import DirectoryEntry
+
+    entry = DirectoryEntry.objects.filter(user=user).first() or DirectoryEntry(user=user)
+    _claim_version(entry, version)
+    for name, value in data.items():
+        setattr(entry, name, value)
+    _save(entry, actor)
+    return entry
+
+
+@transaction.atomic
+def request_support(
+    *, actor: User | None, entry: Any, program: Any, practices: Sequence[str], message: str
+) -> Any:
+    """A program asks a specialist or trainer of its state's directory for support."""
+    from django.db import IntegrityError
+
+    from attune.programs.models import Membership
+    from attune.workforce.models import SupportRequest
+
+    if program.jurisdiction_id != entry.jurisdiction_id:
+        raise WorkforceError(_("This specialist works in another state."))
+    if Membership.objects.filter(user_id=entry.user_id, program=program).exists():
+        raise WorkforceError(
+            _("%(name)s already supports %(program)s.") % {"name": entry, "program": program}
+        )
+    if entry.open_capacity() <= 0:
+        raise WorkforceError(
+            _("%(name)s has no open capacity now; ask someone else or try later.") % {"name": entry}
+        )
+    request = SupportRequest(
+        entry=entry, program=program, requested_by=actor, practices=list(practices),
+        message=message,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            _save(request, actor)
+    except (IntegrityError, ValidationError):
+        if SupportRequest.objects.filter(
+            entry=entry, program=program, status=SupportRequest.Status.REQUESTED
+        ).exists():
+            raise WorkforceError(
+                _("A request from %(program)s to %(name)s is already waiting for an answer.")
+                % {"program": program, "name": entry}
+            ) from None
+        raise
+    return request
+
+
+@transaction.atomic
+def answer_support_request(
+    *, actor: User | None, request: Any, accept: bool, reply: str = "", version: int | None
+) -> Any:
+    """The specialist or trainer asked accepts (the request becomes a support relationship: a
+    support membership for the program, within their capacity) or declines (with a reply)."""
+    from django.utils import timezone
+
+    from attune.programs import services as program_services
+    from attune.workforce.models import DirectoryEntry, SupportRequest
+
+    if request.status != SupportRequest.Status.REQUESTED:
+        raise WorkforceError(
+            _("This request was already answered or withdrawn (%(status)s).")
+            % {"status": request.get_status_display()}
+        )
+    entry = DirectoryEntry.objects.select_for_update().get(pk=request.entry_id)
+    if accept and entry.open_capacity() <= 0:
+        raise WorkforceError(
+            _("You have no open capacity; raise it in your directory entry first.")
+        )
+    if not accept and not reply.strip():
+        raise WorkforceError({"reply": _("Say why, for the program to see.")})
+    _claim_version(request, version)
+    request.status = SupportRequest.Status.ACCEPTED if accept else SupportRequest.Status.DECLINED
+    request.reply, request.decided_at = reply, timezone.now()
+    _save(request, actor)
+    if accept:
+        program_services.grant_membership(
+            actor=actor, user=entry.user, role=entry.kind, program=request.program
+        )
+    return request
+
+
+@transaction.atomic
+def withdraw_support_request(*, actor: User | None, request: Any, version: int | None) -> Any:
+    from django.utils import timezone
+
+    from attune.workforce.models import SupportRequest
+
+    if request.status != SupportRequest.Status.REQUESTED:
+        raise WorkforceError(
+            _("This request was already answered or withdrawn (%(status)s).")
+            % {"status": request.get_status_display()}
+        )
+    _claim_version(request, version)
+    request.status, request.decided_at = SupportRequest.Status.WITHDRAWN, timezone.now()
+    _save(request, actor)
+    return request
