@@ -81,17 +81,34 @@ def directory(request: HttpRequest) -> HttpResponse:
         if data.get("open") and open_now <= 0:
             continue
         rows.append((e, e.supporting(), open_now))
-    managed = set(
+    # a link to ask someone for support: a program the viewer manages in their state that
+    # they do not support yet
+    managed = dict(
         Program.objects.filter(pk__in=viewer.managed_program_ids).values_list(
-            "jurisdiction_id", flat=True
+            "pk", "jurisdiction_id"
         )
     )
+    supported: dict[int, set[int]] = {}
+    for user_id, program_id in Membership.objects.filter(
+        user_id__in=[e.user_id for e, _n, _o in rows], program_id__in=list(managed)
+    ).values_list("user_id", "program_id"):
+        supported.setdefault(user_id, set()).add(program_id)
+    askable = {
+        e.pk
+        for e, _n, open_now in rows
+        if open_now > 0
+        and e.user_id != viewer.user_id
+        and any(
+            state == e.jurisdiction_id and pk not in supported.get(e.user_id, set())
+            for pk, state in managed.items()
+        )
+    }
     context = {
         "form": form,
         "rows": rows,
         "practices": dict(PRACTICES),
         "areas": dict(AREAS),
-        "can_request": managed,
+        "askable": askable,
         "mine": DirectoryEntry.objects.filter(user_id=acting_user(request).pk).first(),
         "may_list": bool(_kinds(viewer, acting_user(request).pk)),
     }
