@@ -245,3 +245,21 @@ def test_delivered_means_a_past_session_with_attendance(world: World) -> None:
     due = t.commitment.due
     assert services.send_commitment_reminders(today=due - timedelta(days=20)) == 1
     assert "due by" in mail.outbox[0].subject
+
+
+def test_a_commitment_saved_from_a_stale_page_is_refused(world: World) -> None:
+    """The trainer and the specialist both edit a commitment: the second save made on a page
+    opened before the first is refused, and the first stands."""
+    t = tft(world)
+    url = reverse("training_commitment", args=[t.enrollment.pk])
+    seen = t.commitment.version
+    due = t.commitment.due.isoformat()
+    trainer = world.client("trainer").post(url, {"plan": "Three Saturdays", "due": due,
+                                                "version": seen})  # fmt: skip
+    assert trainer.status_code == 302
+    specialist = world.client("specialist").post(url, {"plan": "Two evenings", "due": due,
+                                                       "version": seen})  # fmt: skip
+    assert specialist.status_code == 400
+    assert "Someone else saved this record after you opened it" in specialist.content.decode()
+    t.commitment.refresh_from_db()
+    assert t.commitment.plan == "Three Saturdays" and t.commitment.version == seen + 1
