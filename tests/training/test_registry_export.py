@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.training import registries, reports, services
-from attune.training.models import Person, RegistryExport, RegistryExportRow, TrainingSession
+from attune.training import reports, services
+from attune.training.models import Person, TrainingSession
 from tests.conftest import World
 from tests.training.helpers import caregivers, tft
 
@@ -72,6 +72,9 @@ def test_the_file_leaves_out_and_lists_people_without_a_registry_id(world: World
 
 
 def test_a_reexport_sends_nothing_twice(world: World) -> None:
+    from attune.training import registries
+    from attune.training.models import RegistryExportRow
+
     t = tft(world)
     hiroko, _attendees = unregistered(world)
     services.enroll(actor=None, event=t.event, person=hiroko)
@@ -105,6 +108,8 @@ def test_a_reexport_sends_nothing_twice(world: World) -> None:
 def test_a_race_between_two_exports_sends_nothing_twice(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from attune.training.models import RegistryExport
+
     tft(world)
     services.export_registry(actor=None, jurisdiction=world.jurisdiction, layout="attune")
     # the second export read the rows before the first one was saved
@@ -115,6 +120,8 @@ def test_a_race_between_two_exports_sends_nothing_twice(
 
 
 def test_every_layout_is_data_and_documented(db: None) -> None:
+    from attune.training import registries
+
     docs = DOCS.read_text()
     known = set(reports.REGISTRY_COLUMNS)
     assert {"attune", "oregon", "michigan"} <= {x.key for x in registries.layouts()}
@@ -131,6 +138,8 @@ def test_every_layout_is_data_and_documented(db: None) -> None:
 
 
 def test_the_export_through_the_pages(world: World) -> None:
+    from attune.training.models import RegistryExport
+
     t = tft(world)
     hiroko, _attendees = unregistered(world)
     services.enroll(actor=None, event=t.event, person=hiroko)
