@@ -47,6 +47,7 @@ PERSONAS = (
     "specialist",
     "trainer",
     "state_admin",
+    "coordinator",
     "outsider",
     "anonymous",
 )
@@ -229,12 +230,16 @@ def build_world() -> World:
     services.grant_membership(
         actor=None, user=users["state_admin"], role="state_admin", jurisdiction_id=oregon.pk
     )
+    # Oregon's infant mental health association's endorsement coordinator (attune.workforce)
+    services.grant_membership(
+        actor=None, user=users["coordinator"], role="coordinator", jurisdiction_id=oregon.pk
+    )
     services.link_caregiver_user(actor=None, caregiver=caregiver, user=users["caregiver"])
     services.link_guardian_user(actor=None, guardian=world.guardian, user=users["family"])
     services.link_guardian_user(
         actor=None, guardian=other_family.guardians.get(), user=users["other_family"]
     )
-    assert Membership.objects.count() == 7
+    assert Membership.objects.count() == 8
     return world
 
 

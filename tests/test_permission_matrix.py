@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from attune.plans.models import WhatIfRun
 from attune.programs import services
 from attune.programs.models import Child, ImportBatch, Program, WaitlistEntry
 from attune.training import services as training_services
-from attune.training.models import Person, TrainingSession
+from attune.training.models import Certificate, Person, TrainingSession
 from attune.workforce import services as workforce_services
 from attune.workforce.models import Application
 from tests.conftest import PERSONAS, World
@@ -233,6 +233,12 @@ def workforce_group(w: World) -> dict[str, Any]:
         actor=None, user=w.users["caregiver"],
         data={"jurisdiction": w.jurisdiction, "role": "mental_health", "endorsed_level": "III"},
     )  # fmt: skip
+    today = timezone.localdate()
+    workforce_services.verify_endorsement(
+        actor=w.users["coordinator"], profile=lead, level="III", number="OR-3-1",
+        awarded=date(2020, 5, 1), renewal_due=today + timedelta(days=90), version=None,
+        today=today,
+    )  # fmt: skip
     members = [
         workforce_services.save_profile(
             actor=None, user=w.users[name], data={"jurisdiction": w.jurisdiction, "role": "other"}
@@ -243,6 +249,75 @@ def workforce_group(w: World) -> dict[str, Any]:
         actor=None, name="Group", facilitator=lead, members=members, starts=w.program.today()
     )
     return {"group_id": group.pk}
+
+
+def registry_batch(w: World) -> dict[str, Any]:
+    """A file sent to Oregon's registry."""
+    tft(w)
+    export = training_services.export_registry(
+        actor=None, jurisdiction=w.jurisdiction, layout="oregon"
+    )
+    return {"export_id": export.pk}
+
+
+def series_certificate(w: World) -> dict[str, Any]:
+    """The trainer persona's certificate for the series (they attended all nine sessions)."""
+    tft(w)
+    return {"certificate_id": Certificate.objects.get(kind="series").pk}
+
+
+def verification_code(w: World) -> dict[str, Any]:
+    tft(w)
+    return {"token": Certificate.objects.get(kind="series").token}
+
+
+def attended_session(w: World) -> dict[str, Any]:
+    """A TFT session the trainer persona attended."""
+    return {"event_session_id": tft(w).event.sessions.get(session__number=2).pk}
+
+
+def declared_endorsement(w: World) -> dict[str, Any]:
+    """The director persona declared an endorsement (Level II) with its evidence: the state
+    association's coordinator verifies it."""
+    profile = workforce_services.save_profile(
+        actor=None, user=w.users["director"],
+        data={"jurisdiction": w.jurisdiction, "role": "caregiver", "endorsed_level": "II",
+              "endorsement_number": "OR-2-55",
+              "endorsement_evidence": SimpleUploadedFile("e.pdf", b"%PDF", content_type="application/pdf")},
+    )  # fmt: skip
+    return {"profile_id": profile.pk}
+
+
+def directory_entry(w: World) -> dict[str, Any]:
+    """An Oregon specialist (not a persona) listed in the state's directory."""
+    from tests.conftest import make_user
+
+    user = make_user("lane_tta", first_name="Lucía", last_name="Paredes")
+    services.grant_membership(actor=None, user=user, role="specialist",
+                              jurisdiction_id=w.jurisdiction.pk)  # fmt: skip
+    entry = workforce_services.save_directory_entry(actor=None, user=user, data={
+        "jurisdiction": w.jurisdiction, "kind": "specialist", "region": "Lane County",
+        "languages": ["es", "en"], "practices": ["continuity"], "capacity": 2})  # fmt: skip
+    return {"entry_id": entry.pk}
+
+
+def support_request(w: World) -> dict[str, Any]:
+    """Maple Street's request for support from that specialist."""
+    from attune.workforce.models import DirectoryEntry
+
+    entry = DirectoryEntry.objects.get(pk=directory_entry(w)["entry_id"])
+    request = workforce_services.request_support(
+        actor=w.users["director"], entry=entry, program=w.program, practices=[], message="Help"
+    )
+    return {"request_id": request.pk}
+
+
+# The state's directory: program managers, the state's roles and its specialists and trainers
+DIRECTORY = statuses(403, director=200, org_admin=200, other_director=200, specialist=200,
+                     trainer=200, state_admin=200)  # fmt: skip
+LISTED = statuses(403, specialist=200, trainer=200)
+# Asking an Oregon specialist for support: Oregon's program managers (others in the state 403)
+ASK = statuses(404, director=200, org_admin=200, specialist=403, trainer=403, state_admin=403)
 
 
 def state_feed(w: World) -> dict[str, Any]:
@@ -393,7 +468,19 @@ MATRIX: list[Row] = [
     Row("training_delivery_create", lambda w: {}, {**NO_ROLE, "trainer": 200}),
     Row("training_delivery", tft_delivery, TFT_STATE),
     Row("training_certificate", tft_certificate, TFT_STATE),
+    # Certificates: the holder, and the state's lead and specialist; the public check needs no
+    # sign-in and shows only what the certificate states
+    Row("training_my_certificate", series_certificate, TFT_STATE),
+    Row("certificate_verify", verification_code, {**statuses(200), "anonymous": 200}),
+    # A session's evaluation is its participant's; the results are the state's (no names)
+    Row("training_evaluate", attended_session, {**TFT_STATE, "state_admin": 403, "specialist": 403}),
+    Row("training_evaluate", attended_session, {**TFT_STATE, "state_admin": 403, "specialist": 403, "trainer": 400}, "post", nothing),
+    Row("training_evaluations", tft_event, {**TFT_STATE, "trainer": 403}),
+    Row("training_evaluations_overview", lambda w: {}, STATE_TRAINING),
     Row("training_registry", lambda w: {}, STATE_TRAINING),
+    # an empty export request is the page back with the form's errors
+    Row("training_registry_export", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
+    Row("training_registry_batch", registry_batch, statuses(404, state_admin=200, specialist=200)),
     Row("training_reach", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
@@ -439,6 +526,21 @@ MATRIX: list[Row] = [
     Row("workforce_group", workforce_group, statuses(404, caregiver=200, specialist=200, trainer=200, outsider=200)),
     Row("workforce_group", workforce_group, statuses(404, caregiver=400, specialist=403, trainer=403, outsider=403), "post", nothing),
     Row("workforce_state", lambda w: {}, statuses(403, state_admin=200)),
+    Row("workforce_directory", lambda w: {}, DIRECTORY),
+    Row("workforce_directory_me", lambda w: {}, LISTED),
+    Row("workforce_directory_me", lambda w: {}, {**LISTED, "specialist": 400, "trainer": 400}, "post", nothing),
+    Row("workforce_request_support", directory_entry, ASK),
+    Row("workforce_request_support", directory_entry, {**ASK, "director": 400, "org_admin": 400}, "post", nothing),
+    Row("workforce_support_requests", lambda w: {}, statuses(403, director=200, org_admin=200, other_director=200)),
+    # answering is the asked specialist's (not a persona); the program's managers only withdraw
+    Row("workforce_answer_support_request", support_request, statuses(404, director=403, org_admin=403), "post", nothing),
+    # The state association's endorsement coordinator: declared endorsements, their evidence,
+    # verification and renewal, applications (a person's own page and portfolio stay theirs)
+    Row("workforce_coordinator", lambda w: {}, statuses(403, coordinator=200)),
+    Row("workforce_coordinator_person", declared_endorsement, statuses(404, coordinator=200)),
+    Row("workforce_coordinator_person", declared_endorsement, statuses(404, coordinator=400), "post", lambda w: {"action": "verify"}),
+    Row("workforce_coordinator_evidence", declared_endorsement, statuses(404, coordinator=200)),
+    Row("workforce_coordinator_portfolio", declared_endorsement, statuses(404, coordinator=200)),
     # A calendar app's feed: the signed token is the key (event times and places, no child data)
     Row("training_feed", state_feed, {**statuses(200), "anonymous": 200}),
     Row("training_calendars", nothing, statuses(403, state_admin=200, specialist=200, trainer=200)),

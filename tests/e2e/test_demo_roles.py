@@ -31,6 +31,7 @@ ROLE_HOMES = {
     "trainer": "Programs I support",
     "stateadmin": "State overview",
     "director2": "Sunrise Riverside Center",
+    "coordinator": "Awaiting verification",
 }
 
 

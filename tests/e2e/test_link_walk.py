@@ -22,7 +22,7 @@ __all__ = ["demo_server"]  # the module-scoped server fixture, used here by name
 
 PERSONAS = [
     "director", "director2", "orgadmin", "caregiver", "family", "specialist", "trainer",
-    "stateadmin",
+    "stateadmin", "coordinator",
 ]  # fmt: skip
 PER_SHAPE = 2  # examples followed of each link shape
 DEPTH = 3

@@ -3,8 +3,9 @@
 Oregon's state administrator requests a TFT; the state's Infant/Toddler Specialist schedules
 a hybrid event over two days, enrolls three trainers and records their attendance; a trainer
 (the demo trainer, linked by email) records a commitment, then a community delivery of two
-sessions to 12 caregivers; a certificate downloads as a PDF; the state's registry CSV holds
-the 12 × 2 rows with the sessions' clock hours; the reach page counts them.
+sessions to 12 caregivers; a certificate downloads as a PDF; the state exports the 12 × 2 new
+rows to Oregon's registry in its layout (the demo's participant without a registry ID listed
+for follow-up), and a second export finds nothing new; the reach page counts them.
 """
 
 from __future__ import annotations
@@ -115,16 +116,29 @@ def test_state_requests_specialist_schedules_trainer_delivers(
 
     lead.get_by_role("link", name="Training for Trainers").first.click()
     lead.get_by_role("link", name="Registry export").click()
+    # Oregon's registry layout; Tomás (no registry ID yet, from the demo) is listed to follow up
+    expect(lead.get_by_role("combobox", name="Registry:")).to_have_value("oregon")
+    expect(lead.get_by_role("cell", name="Tomás Herrera")).to_be_visible()
     lead.get_by_role("textbox", name="From:").fill(today.isoformat())
     lead.get_by_role("textbox", name="To:").fill(today.isoformat())
+    lead.get_by_role("button", name="Show").click()
+    expect(lead.get_by_role("heading", name="24 new rows")).to_be_visible()
+    assert_accessible(lead)
     with lead.expect_download() as download:
-        lead.get_by_role("button", name="Download CSV").click()
+        lead.get_by_role("button", name="Export 24 new rows (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    community = [r for r in rows if r["training_kind"] == "community delivery"]
-    assert len(community) == 12 * 2
-    assert {r["clock_hours"] for r in community} == {"1.50"}
-    assert {r["session_title"] for r in community} == {"Primary Caregiving", "Continuity of Care"}
-    assert len({r["registry_id"] for r in community}) == 12
+    assert len(rows) == 12 * 2
+    assert {r["Clock Hours"] for r in rows} == {"1.50"}
+    assert {r["Session"] for r in rows} == {"Primary Caregiving", "Continuity of Care"}
+    assert len({r["ORO ID"] for r in rows}) == 12
+    # exported again: nothing new, no second file
+    lead.get_by_role("link", name="Training for Trainers").first.click()
+    lead.get_by_role("link", name="Registry export").click()
+    lead.get_by_role("textbox", name="From:").fill(today.isoformat())
+    lead.get_by_role("textbox", name="To:").fill(today.isoformat())
+    lead.get_by_role("button", name="Show").click()
+    expect(lead.get_by_role("heading", name="0 new rows")).to_be_visible()
+    expect(lead.get_by_text("24 rows already sent to Oregon Registry Online (ORO)")).to_be_visible()
 
     after = reach_now(lead)
     expect(lead.locator("svg.chart")).to_be_visible()

@@ -3,7 +3,9 @@
 The demo caregiver starts a professional profile, enters a CDA, two years of paid infant work
 and training hours, and sees "Level I: ready" and what Level II needs; logs three RS/C group
 sessions with the demo's endorsed facilitator, and reads "24 RS/C hours (6 logged)"; the
-director's workforce page counts the hours; the portfolio PDF renders.
+director's workforce page counts the hours; the portfolio PDF renders. The association's
+coordinator verifies the home visitor's declared endorsement; the director searches the
+state's directory; the trainer accepts Maple Street's request for support.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def test_caregiver_readiness_rsc_director_dashboard_and_portfolio(
     training = page.locator("form", has=page.get_by_role("button", name="Add the training"))
     training.get_by_label("Training").fill("Responsive caregiving for infants")
     training.get_by_label("Date").fill((today - timedelta(days=60)).isoformat())
-    training.get_by_label("Clock hours").fill("12")
+    training.get_by_label("Clock hours").fill("30")
     training.get_by_label("Direct service skills").check()
     page.get_by_role("button", name="Add the training").click()
     expect(page.get_by_text("Level I: ready")).to_be_visible()
@@ -73,7 +75,7 @@ def test_caregiver_readiness_rsc_director_dashboard_and_portfolio(
     download.value.save_as(pdf)
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Infant Mental Health Endorsement Portfolio" in text
-    assert "Graciela Ortega" in text and "ready: I" in text
+    assert "Graciela Ortega" in text and "Level I: ready" in text and "ready: I" not in text
 
     director = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
     sign_in(director, demo_server, "director")
@@ -82,3 +84,46 @@ def test_caregiver_readiness_rsc_director_dashboard_and_portfolio(
     expect(row).to_contain_text("Infant Family Associate")  # ready for Level I
     expect(row.locator("td").last).to_have_text("6.0")
     assert_accessible(director)
+
+
+def test_coordinator_verifies_and_a_program_gets_support(page: Page, demo_server: str) -> None:
+    sign_in(page, demo_server, "coordinator")
+    expect(page.get_by_role("heading", name="Awaiting verification")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Noemí Castañeda").first.click()
+    expect(
+        page.get_by_text("Endorsement declared: Level I: Infant Family Associate")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Become a member of the state's infant mental health association")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Note (the person sees it)").fill("Checked against the roll.")
+    page.get_by_role("button", name="Verify the endorsement").click()
+    expect(page.get_by_text("The endorsement is verified.")).to_be_visible()
+    expect(page.get_by_text("Level I: held, verified by the association")).to_be_visible()
+
+    director = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    sign_in(director, demo_server, "director")
+    director.get_by_role("link", name="Directory").click()
+    director.get_by_role("textbox", name="Language:").fill("Portuguese")
+    director.get_by_role("button", name="Search").click()
+    expect(director.locator("tbody tr", has_text="Beatriz Albuquerque")).to_have_count(1)
+    expect(director.locator("tbody tr", has_text="Kwame Mensah-Doyle")).to_have_count(0)
+    # she supports Maple Street already: nothing to ask her
+    expect(
+        director.get_by_role("link", name="Request support from Beatriz Albuquerque")
+    ).to_have_count(0)
+    assert_accessible(director)
+
+    trainer = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    sign_in(trainer, demo_server, "trainer")
+    trainer.goto(f"{demo_server}/workforce/support-requests/")
+    expect(trainer.get_by_text("starting primary caregiving")).to_be_visible()
+    assert_accessible(trainer)
+    trainer.get_by_role("button", name="Accept: support this program").click()
+    expect(
+        trainer.get_by_text("Accepted: you now support Sunrise Maple Street Center.")
+    ).to_be_visible()
+    trainer.get_by_role("link", name="Programs I support").click()
+    expect(trainer.get_by_text("Sunrise Maple Street Center").first).to_be_visible()

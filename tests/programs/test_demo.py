@@ -232,7 +232,7 @@ def test_one_sign_in_per_role(demo):
     usernames = {spec.username for spec in DEMO_USERS}
     assert usernames == {
         "director", "director2", "orgadmin", "caregiver", "family", "specialist", "trainer",
-        "stateadmin",
+        "stateadmin", "coordinator",
     }  # fmt: skip
     assert {login.username for login in demo} == usernames
     for username in usernames:
@@ -259,6 +259,7 @@ def test_one_sign_in_per_role(demo):
         ("trainer", "Nguyen Family Child Care"),
     }
     assert scopes("stateadmin") == {("state_admin", "Oregon")}
+    assert scopes("coordinator") == {("coordinator", "Oregon")}  # Oregon's IMH association
     assert not Membership.objects.filter(user__username__in=["caregiver", "family"]).exists()
 
     caregiver = Caregiver.objects.get(user__username="caregiver")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from attune.training import services
 from attune.training.models import (
     Commitment,
@@ -42,7 +44,7 @@ def tft(w: World, *, days_ago: int = 60, attendees: int = 2) -> Tft:
         actor=w.users["state_admin"], jurisdiction=state,
         data={"preferred_format": "hybrid", "preferred_dates": "autumn", "expected_participants": 3},
     )  # fmt: skip
-    first = date.today() - timedelta(days=days_ago)
+    first = timezone.localdate() - timedelta(days=days_ago)
     tz = w.program.tz
     planned = [
         services.PlannedSession(
@@ -68,7 +70,7 @@ def tft(w: World, *, days_ago: int = 60, attendees: int = 2) -> Tft:
     delivery = services.record_delivery(
         actor=w.users["trainer"], trainer=trainer, commitment=commitment,
         data={"title": "RBC for family child care", "place": "Eugene library", "sponsor": "CCR&R"},
-        sessions=[services.DeliveredSession(s, last + timedelta(days=7), Decimal("1.5"))
+        sessions=[services.DeliveredSession(s, min(last + timedelta(days=7), timezone.localdate()), Decimal("1.5"))
                   for s in TrainingSession.objects.filter(number__in=[2, 3])],
         attendees=caregivers(attendees),
     )  # fmt: skip

@@ -8,6 +8,7 @@ from attune.workforce.engine import (
     Degree,
     Evidence,
     Rsc,
+    Training,
     Work,
     assess,
     experience_days,
@@ -16,6 +17,7 @@ from attune.workforce.engine import (
 )
 
 TODAY = date(2026, 12, 4)
+T30 = [Training(date(2021, 1, 10), 30)]  # the training hours every level asks for
 
 
 def level(ev: Evidence, key: str, today: date = TODAY):  # type: ignore[no-untyped-def]
@@ -31,19 +33,19 @@ def hours(n: float, day: date = date(2026, 6, 1)) -> list[Rsc]:
 
 def test_level_one_exactly_two_years_of_paid_work() -> None:
     two_years = Work(date(2021, 3, 1), date(2023, 2, 28), "infant_ec")  # 730 days
-    assert level(Evidence(work=[two_years]), "I").ready
+    assert level(Evidence(training=T30, work=[two_years]), "I").ready
     one_day_short = Work(date(2021, 3, 1), date(2023, 2, 27), "infant_ec")
-    result = level(Evidence(work=[one_day_short]), "I")
+    result = level(Evidence(training=T30, work=[one_day_short]), "I")
     assert not result.ready
     unpaid = Work(date(2020, 1, 1), date(2023, 1, 1), "infant_ec", paid=False)
-    assert not level(Evidence(work=[unpaid]), "I").ready
+    assert not level(Evidence(training=T30, work=[unpaid]), "I").ready
 
 
 def test_level_one_by_cda_or_associate_degree() -> None:
-    assert level(Evidence(degrees=[Degree("cda", date(2025, 5, 1))]), "I").ready
-    assert level(Evidence(degrees=[Degree("associate", date(2025, 5, 1))]), "I").ready
+    assert level(Evidence(training=T30, degrees=[Degree("cda", date(2025, 5, 1))]), "I").ready
+    assert level(Evidence(training=T30, degrees=[Degree("associate", date(2025, 5, 1))]), "I").ready
     future = Degree("cda", TODAY + timedelta(days=10))
-    assert not level(Evidence(degrees=[future]), "I").ready
+    assert not level(Evidence(training=T30, degrees=[future]), "I").ready
 
 
 def test_overlapping_experience_is_not_counted_twice() -> None:
@@ -52,11 +54,12 @@ def test_overlapping_experience_is_not_counted_twice() -> None:
     days, used, _ongoing = experience_days([a, b], today=TODAY, focus="infant_ec")
     assert days == (date(2024, 5, 31) - date(2023, 1, 1)).days + 1
     assert len(used) == 2
-    assert not level(Evidence(work=[a, b]), "I").ready  # 17 months, not 24
+    assert not level(Evidence(training=T30, work=[a, b]), "I").ready  # 17 months, not 24
 
 
 def test_the_caregiver_of_the_acceptance_example() -> None:
     ev = Evidence(
+        training=T30,
         degrees=[Degree("cda", date(2024, 6, 1))],
         work=[Work(date(2024, 9, 1), None, "imh", label="Infant room, Maple Street")],
         rsc=hours(6),
@@ -76,7 +79,7 @@ def test_the_caregiver_of_the_acceptance_example() -> None:
 def test_experience_before_the_degree_is_not_post_degree() -> None:
     degree = Degree("bachelor", date(2024, 5, 15))
     before = Work(date(2020, 1, 1), date(2024, 5, 15), "imh")  # all before the degree
-    ev = Evidence(degrees=[degree], work=[before], rsc=hours(30))
+    ev = Evidence(training=T30, degrees=[degree], work=[before], rsc=hours(30))
     result = level(ev, "II")
     assert not result.ready
     assert [line.text for line in result.missing] == [
@@ -85,13 +88,17 @@ def test_experience_before_the_degree_is_not_post_degree() -> None:
     after = Work(date(2020, 1, 1), None, "imh")  # the same job, still going
     then = date(2025, 12, 1)
     early = hours(30, date(2025, 1, 1))
-    ongoing = level(Evidence(degrees=[degree], work=[after], rsc=early), "II", then)
+    ongoing = level(Evidence(training=T30, degrees=[degree], work=[after], rsc=early), "II", then)
     # counted from the day after the degree: 16 May 2024, 730 days inclusive
     assert not ongoing.ready
     assert ongoing.earliest == date(2024, 5, 16) + timedelta(days=729)
     day_before = ongoing.earliest - timedelta(days=1)
-    assert not level(Evidence(degrees=[degree], work=[after], rsc=early), "II", day_before).ready
-    at_boundary = level(Evidence(degrees=[degree], work=[after], rsc=early), "II", ongoing.earliest)
+    assert not level(
+        Evidence(training=T30, degrees=[degree], work=[after], rsc=early), "II", day_before
+    ).ready
+    at_boundary = level(
+        Evidence(training=T30, degrees=[degree], work=[after], rsc=early), "II", ongoing.earliest
+    )
     assert at_boundary.ready  # exactly two years after the degree
 
 
@@ -103,33 +110,30 @@ def test_rsc_hours_split_across_windows() -> None:
     degree = Degree("bachelor", date(2018, 6, 1))
     job = Work(date(2018, 7, 1), None, "imh")
     split = [Rsc(date(2025, 3, 1), 12 * 60), Rsc(date(2026, 3, 1), 12 * 60)]  # 24 h over two years
-    assert level(Evidence(degrees=[degree], work=[job], rsc=split), "II").ready
+    assert level(Evidence(training=T30, degrees=[degree], work=[job], rsc=split), "II").ready
     short = [Rsc(date(2025, 3, 1), 12 * 60), Rsc(date(2026, 3, 1), 12 * 60 - 1)]
-    result = level(Evidence(degrees=[degree], work=[job], rsc=short), "II")
+    result = level(Evidence(training=T30, degrees=[degree], work=[job], rsc=short), "II")
     assert not result.ready and result.missing[0].text == "24 RS/C hours"
     # at the last year's pace (about 12 h a year) the last minute comes within a few days
     assert result.earliest is not None and result.earliest <= TODAY + timedelta(days=2)
 
 
-# -- level III: master's + 2 years post-graduate supervised IMH services + 50 h + exam ------
+# -- level III: master's + 2 years post-graduate supervised IMH services + 50 h (the exam is a
+# step of the application, not a condition of readiness) ----------------------------------
 
 
 def test_level_three_boundaries() -> None:
     master = Degree("master", date(2020, 5, 1))
     services = Work(date(2020, 6, 1), None, "imh_services", supervised=True)
-    ev = Evidence(degrees=[master], work=[services], rsc=hours(50), exam_passed=date(2026, 1, 5))
-    assert level(ev, "III").ready
-    no_exam = Evidence(degrees=[master], work=[services], rsc=hours(50))
-    result = level(no_exam, "III")
-    assert [line.text for line in result.missing] == ["the endorsement exam"]
-    assert result.earliest is None  # an exam has no pace
+    ev = Evidence(training=T30, degrees=[master], work=[services], rsc=hours(50))
+    assert level(ev, "III").ready and level(ev, "III").exam
     unsupervised = Work(date(2020, 6, 1), None, "imh_services", supervised=False)
-    assert not level(Evidence(degrees=[master], work=[unsupervised], rsc=hours(50),
-                              exam_passed=date(2026, 1, 5)), "III").ready  # fmt: skip
-    assert not level(Evidence(degrees=[master], work=[services], rsc=hours(49.9),
-                              exam_passed=date(2026, 1, 5)), "III").ready  # fmt: skip
-    bachelor_only = Evidence(degrees=[Degree("bachelor", date(2020, 5, 1))], work=[services],
-                             rsc=hours(50), exam_passed=date(2026, 1, 5))  # fmt: skip
+    assert not level(Evidence(training=T30, degrees=[master], work=[unsupervised],
+                              rsc=hours(50)), "III").ready  # fmt: skip
+    assert not level(Evidence(training=T30, degrees=[master], work=[services],
+                              rsc=hours(49.9)), "III").ready  # fmt: skip
+    bachelor_only = Evidence(training=T30, degrees=[Degree("bachelor", date(2020, 5, 1))],
+                             work=[services], rsc=hours(50))  # fmt: skip
     assert not level(bachelor_only, "III").ready
 
 
@@ -138,18 +142,24 @@ def test_level_three_boundaries() -> None:
 
 def test_level_four_categories() -> None:
     master = Degree("master", date(2015, 5, 1))
-    base = dict(degrees=[master], rsc=hours(50), exam_passed=date(2024, 1, 5))
-    clinical = Evidence(**base, work=[  # type: ignore[arg-type]
+    base = dict(degrees=[master], rsc=hours(50))
+    clinical = Evidence(training=T30, **base, work=[  # type: ignore[arg-type]
         Work(date(2015, 6, 1), date(2019, 5, 31), "imh_services", supervised=True),
         Work(date(2019, 6, 1), None, "rsc_provision"),
     ])  # fmt: skip
     assert level(clinical, "IV-clinical").ready
     assert qualifies_for(assess(clinical, today=TODAY)).key == "IV-clinical"  # type: ignore[union-attr]
-    short = Evidence(**base, work=[Work(date(2016, 1, 1), date(2018, 12, 29), "policy")])  # type: ignore[arg-type]
+    short = Evidence(
+        training=T30, **base, work=[Work(date(2016, 1, 1), date(2018, 12, 29), "policy")]
+    )  # type: ignore[arg-type]
     assert not level(short, "IV-policy").ready  # 1,094 days
-    three = Evidence(**base, work=[Work(date(2016, 1, 1), date(2018, 12, 30), "policy")])  # type: ignore[arg-type]
+    three = Evidence(
+        training=T30, **base, work=[Work(date(2016, 1, 1), date(2018, 12, 30), "policy")]
+    )  # type: ignore[arg-type]
     assert level(three, "IV-policy").ready  # 1,095 days = 3 × 365
     assert not level(three, "IV-clinical").ready
-    research = Evidence(**base, work=[Work(date(2017, 1, 1), date(2020, 1, 1), "research_faculty")])  # type: ignore[arg-type]
+    research = Evidence(
+        training=T30, **base, work=[Work(date(2017, 1, 1), date(2020, 1, 1), "research_faculty")]
+    )  # type: ignore[arg-type]
     assert level(research, "IV-research").ready
     assert not level(research, "IV-clinical").ready

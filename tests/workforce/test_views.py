@@ -8,7 +8,9 @@ import io
 import json
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from attune.workforce import services
@@ -17,11 +19,24 @@ from tests.conftest import World, make_user
 
 
 def facilitator(w: World, level: str = "III") -> Profile:
+    """A person of the state endorsed at `level`, verified by the association ("": none)."""
     user = make_user(f"facilitator{level}", first_name="Fran", last_name=f"Lee{level}")
-    return services.save_profile(
+    profile = services.save_profile(
         actor=None, user=user,
         data={"jurisdiction": w.jurisdiction, "role": "mental_health", "endorsed_level": level,
               "endorsed_on": date(2020, 5, 1)},
+    )  # fmt: skip
+    if level:
+        verify(profile)
+    return profile
+
+
+def verify(profile: Profile) -> Profile:
+    today = timezone.localdate()
+    return services.verify_endorsement(
+        actor=None, profile=profile, level=profile.endorsed_level,
+        number=f"OR-IMH-{profile.pk}", awarded=profile.endorsed_on or date(2020, 5, 1),
+        renewal_due=today + relativedelta(months=6), version=None, today=today,
     )  # fmt: skip
 
 
@@ -45,7 +60,7 @@ def test_the_caregiver_sees_level_one_ready_and_what_level_two_needs(world: Worl
     }).status_code == 302  # fmt: skip
     assert client.post(reverse("workforce_training"), {
         "title": "Responsive caregiving", "day": (today - timedelta(days=30)).isoformat(),
-        "hours": "6", "areas": ["direct_service", "reflection"],
+        "hours": "30", "areas": ["direct_service", "reflection"],
     }).status_code == 302  # fmt: skip
     fran = facilitator(world)
     for _ in range(3):
@@ -67,11 +82,13 @@ def test_the_caregiver_sees_level_one_ready_and_what_level_two_needs(world: Worl
     # the portfolio
     pdf = client.get(reverse("workforce_portfolio_pdf"))
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    assert "Infant Mental Health Endorsement Portfolio" in text and "ready: I" in text
+    assert "Infant Mental Health Endorsement Portfolio" in text and "Level I: ready" in text
+    assert "ready: I" not in text
     data = json.loads(client.get(reverse("workforce_portfolio_json")).content)
-    assert data["readiness"][0] == {"level": "I", "ready": True, "met": data["readiness"][0]["met"],
-                                    "missing": []}  # fmt: skip
-    assert data["hours_by_area"]["reflection"] == "6.00"
+    assert data["readiness"][0] == {"level": "I", "ready": True, "exam_step": False,
+                                    "met": data["readiness"][0]["met"], "missing": []}  # fmt: skip
+    assert data["standing"][1] == "Level I: ready"
+    assert data["hours_by_area"]["reflection"] == "30.00"
 
 
 def test_bad_input_is_refused_and_nothing_saved(world: World) -> None:
@@ -87,7 +104,9 @@ def test_bad_input_is_refused_and_nothing_saved(world: World) -> None:
     r = client.post(reverse("workforce_rsc"), {
         "day": date.today().isoformat(), "minutes": "60", "format": "individual",
         "facilitator": unendorsed.pk})  # fmt: skip
-    assert r.status_code == 400 and "holds no endorsement at Level III" in r.content.decode()
+    assert (
+        r.status_code == 400 and "holds no verified endorsement at Level III" in r.content.decode()
+    )
     r = client.post(reverse("workforce_rsc"), {
         "day": date.today().isoformat(), "minutes": "-30", "format": "individual",
         "facilitator": facilitator(world).pk})  # fmt: skip
@@ -110,7 +129,7 @@ def test_reflective_group_meetings_count_for_each_member_present(world: World) -
     with pytest.raises(ValidationError, match="3 to 6 members"):
         services.create_group(actor=None, name="Too small", facilitator=fran,
                               members=members[:2], starts=date(2026, 1, 10))  # fmt: skip
-    with pytest.raises(ValidationError, match="no endorsement"):
+    with pytest.raises(ValidationError, match="no verified endorsement"):
         services.create_group(actor=None, name="No lead", facilitator=members[0],
                               members=members, starts=date(2026, 1, 10))  # fmt: skip
 
@@ -165,10 +184,12 @@ def test_the_states_own_requirements_join_the_levels(world: World) -> None:
     profile = caregiver_profile(world)
     services.add_education(actor=None, profile=profile,
                            data={"kind": "cda", "completed": date(2024, 1, 10)})  # fmt: skip
+    services.add_training(actor=None, profile=profile, data={
+        "title": "Infant mental health basics", "day": date(2025, 6, 1), "hours": 30})  # fmt: skip
     assert services.readiness(profile, date.today())[0].ready
     client = world.client("state_admin")
     url = reverse("workforce_state_requirements")
-    data = {"level": "I", "kind": "training_hours", "amount": "30",
+    data = {"level": "I", "kind": "training_hours", "amount": "40",
             "effective_from": "2026-01-01", "source": "Oregon IMH association, 2026"}  # fmt: skip
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "kind": "references", "amount": "2"}).status_code == 302
@@ -176,7 +197,7 @@ def test_the_states_own_requirements_join_the_levels(world: World) -> None:
     assert not level_one.ready
     assert [m.shown for m in level_one.missing] == [
         "2 reference letters (0 received)",
-        "30 training hours (0 hours)",
+        "40 training hours (30 hours)",
     ]
     # not yet in effect on an earlier day
     assert services.readiness(profile, date(2025, 12, 31))[0].ready
@@ -185,10 +206,15 @@ def test_the_states_own_requirements_join_the_levels(world: World) -> None:
         "level": "I", "kind": "renewal_hours", "amount": 15, "effective_from": date(2026, 1, 1),
         "source": "Oregon IMH association"})  # fmt: skip
     profile.endorsed_level = "I"
+    profile.renewal_due = date.today() + timedelta(days=30)
     profile.save()
     services.add_training(actor=None, profile=profile, data={
         "title": "Renewal course", "day": date.today() - timedelta(days=20), "hours": 6})  # fmt: skip
-    assert services.renewal_status(profile, date.today()) == (15, 6)
+    status = services.renewal_status(profile, date.today())
+    assert status is not None
+    assert [(x.text, x.evidence, x.met) for x in status.lines] == [
+        ("15 training hours this renewal year", "6 so far", False)
+    ]
     assert StateRequirement.objects.count() == 3
     assert world.client("director").get(url).status_code == 403
 
@@ -207,11 +233,11 @@ def test_rsc_hours_in_a_window_on_the_page(world: World) -> None:
 
 
 def test_reflective_group_pages(world: World) -> None:
-    lead_profile = services.save_profile(
+    lead_profile = verify(services.save_profile(
         actor=None, user=world.users["director"],
         data={"jurisdiction": world.jurisdiction, "role": "mental_health",
               "endorsed_level": "III"},
-    )  # fmt: skip
+    ))  # fmt: skip
     members = [facilitator(world, level=lvl) for lvl in ("", "I", "II")]
     member_user = members[0].user
     lead = world.client("director")

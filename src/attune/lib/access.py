@@ -12,6 +12,8 @@ A viewer's *relations* to an object are computed from their memberships and reco
   family     a guardian of the child's family
   support    a T/TA specialist or trainer supporting the program (aggregates only)
   state      the administrator of the program's state/territory/Tribe (aggregates only)
+  coordinator  the state infant mental health association's endorsement coordinator, for the
+             people of the state who declared an endorsement or applied for one
 
 Each action is allowed for a set of relations (POLICY). Views ask through `require_*`:
 no relation at all -> 404 (the object's existence is not revealed); a relation that does not
@@ -60,6 +62,7 @@ class Rel(StrEnum):
     STATE = "state"
     TTA = "tta"  # the state's Infant/Toddler Specialist (Training for Trainers)
     TRAINEE = "trainee"  # the person themself (their enrollments, commitments, deliveries)
+    COORDINATOR = "coordinator"  # the state association's endorsement coordinator
 
 
 # What each relation may do. Aggregate-only relations (support, state) never appear on an
@@ -99,8 +102,16 @@ POLICY: dict[str, frozenset[Rel]] = {
     "training.state": frozenset({Rel.STATE, Rel.TTA}),  # reach, registry export, commitments
     "tft.reflect": frozenset({Rel.TTA, Rel.TRAINEE}),  # shared goals and reflections
     "delivery.fidelity": frozenset({Rel.TTA, Rel.TRAINEE}),  # score a delivered session
+    "certificate.view": frozenset({Rel.STATE, Rel.TTA, Rel.TRAINEE}),  # its holder or trainer
+    "tft.evaluate": frozenset({Rel.TRAINEE}),  # a participant evaluates a session attended
+    "tft.evaluations": frozenset({Rel.STATE, Rel.TTA}),  # results, small numbers suppressed
     "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
     "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
+    # verify declared endorsements, record renewals, follow applications (no RS/C notes)
+    "endorsement.review": frozenset({Rel.COORDINATOR}),
+    # a program's request for support from the state directory's specialist or trainer
+    "support.respond": frozenset({Rel.SELF}),  # the one asked accepts or declines
+    "support.withdraw": frozenset({Rel.MANAGER}),  # the program's managers
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -126,6 +137,7 @@ class Viewer:
     managed_program_ids: frozenset[int] = field(default=frozenset())
     tta_jurisdiction_ids: frozenset[int] = frozenset()
     person_id: int | None = None  # their record in the training workforce, if any
+    coordinator_jurisdiction_ids: frozenset[int] = frozenset()
 
     @property
     def is_anonymous(self) -> bool:
@@ -147,6 +159,8 @@ class Viewer:
             out.append("state_admin")
         if self.tta_jurisdiction_ids:
             out.append("tta")
+        if self.coordinator_jurisdiction_ids:
+            out.append("coordinator")
         if self.person_id is not None:
             out.append("trainee")
         if self.family_id is not None:
@@ -168,6 +182,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
     directs: set[int] = set()
     support: set[int] = set()
     tta: set[int] = set()
+    coordinator: set[int] = set()
     for role, jurisdiction_id, organization_id, program_id in Membership.objects.filter(
         user_id=user.pk
     ).values_list("role", "jurisdiction_id", "organization_id", "program_id"):
@@ -177,6 +192,8 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
             orgs.add(organization_id)
         elif role == Membership.Role.DIRECTOR:
             directs.add(program_id)
+        elif role == Membership.Role.COORDINATOR:
+            coordinator.add(jurisdiction_id)
         elif program_id is None:  # a state's specialist
             tta.add(jurisdiction_id)
         else:
@@ -201,6 +218,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         managed_program_ids=frozenset(managed),
         tta_jurisdiction_ids=frozenset(tta),
         person_id=Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
+        coordinator_jurisdiction_ids=frozenset(coordinator),
     )
     setattr(user, "_attune_viewer", viewer)  # noqa: B010 (a per-request cache on the user)
     return viewer
@@ -345,6 +363,80 @@ def require_training(
     rels = training_relations(viewer, jurisdiction_id, person_ids)
     _decide(action, rels)
     return rels
+
+
+def endorsement_relations(
+    viewer: Viewer, jurisdiction_id: int, *, submitted: bool
+) -> frozenset[Rel]:
+    """Relations to a person's endorsement record: the coordinator of their state, once the
+    person has brought it to the association (`submitted`: an endorsement declared, or an
+    application started)."""
+    if submitted and jurisdiction_id in viewer.coordinator_jurisdiction_ids:
+        return frozenset({Rel.COORDINATOR})
+    return frozenset()
+
+
+def require_endorsement(
+    viewer: Viewer, jurisdiction_id: int, action: str, *, submitted: bool
+) -> frozenset[Rel]:
+    if viewer.is_anonymous:
+        raise Http404
+    rels = endorsement_relations(viewer, jurisdiction_id, submitted=submitted)
+    _decide(action, rels)
+    return rels
+
+
+def may_see_support_requests(viewer: Viewer) -> bool:
+    """Support requests are for the programs' managers (who ask) and the people listed in the
+    directory (who answer)."""
+    from attune.workforce.models import DirectoryEntry
+
+    return bool(viewer.managed_program_ids) or (
+        viewer.user_id is not None
+        and DirectoryEntry.objects.filter(user_id=viewer.user_id).exists()
+    )
+
+
+def directory_jurisdiction_ids(viewer: Viewer) -> frozenset[int]:
+    """States whose directory of T/TA specialists and trainers the viewer may search: their
+    administrators and specialists, the managers of a program there, the specialists and
+    trainers who work there (and may list themselves)."""
+    if viewer.is_anonymous:
+        return frozenset()
+    ids = set(viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids)
+    ids |= set(
+        Program.objects.filter(
+            pk__in=viewer.managed_program_ids | viewer.support_program_ids
+        ).values_list("jurisdiction_id", flat=True)
+    )
+    if viewer.person_id is not None:
+        ids |= set(
+            Person.objects.filter(pk=viewer.person_id).values_list("jurisdiction_id", flat=True)
+        )
+    from attune.workforce.models import DirectoryEntry
+
+    assert viewer.user_id is not None
+    ids |= set(
+        DirectoryEntry.objects.filter(user_id=viewer.user_id).values_list(
+            "jurisdiction_id", flat=True
+        )
+    )
+    return frozenset(ids)
+
+
+def require_support_request(
+    viewer: Viewer, *, program_id: int, asked_user_id: int, action: str
+) -> frozenset[Rel]:
+    """Relations to a support request: the person asked (self), the program's managers."""
+    if viewer.is_anonymous:
+        raise Http404
+    rels: set[Rel] = set()
+    if viewer.user_id == asked_user_id:
+        rels.add(Rel.SELF)
+    if program_id in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    _decide(action, frozenset(rels))
+    return frozenset(rels)
 
 
 def allows(action: str, relations: frozenset[Rel]) -> bool:
@@ -557,6 +649,10 @@ def main_navigation(viewer: Viewer) -> list[NavItem]:
         items.append(NavItem(_("My professional profile"), reverse("workforce_me")))
     if viewer.state_jurisdiction_ids:
         items.append(NavItem(_("Workforce"), reverse("workforce_state")))
+    if viewer.coordinator_jurisdiction_ids:
+        items.append(NavItem(_("Endorsements"), reverse("workforce_coordinator")))
+    if directory_jurisdiction_ids(viewer):
+        items.append(NavItem(_("Directory"), reverse("workforce_directory")))
     if viewer.state_jurisdiction_ids or viewer.tta_jurisdiction_ids or viewer.person_id:
         items.append(NavItem(_("Training for Trainers"), reverse("training_home")))
     return items

@@ -140,6 +140,13 @@ DEMO_USERS: tuple[_DemoUser, ...] = (
         "Every Oregon program, aggregates only (no names); requests Training for Trainers",
         ("state_home", None),
     ),
+    _DemoUser(
+        "Endorsement coordinator", "coordinator", "Odile", "Marchetti",
+        "odile.marchetti@example.org",
+        "Oregon's infant mental health association: verifies declared endorsements, records "
+        "renewals, follows applications",
+        ("workforce_coordinator", None),
+    ),
 )  # fmt: skip
 
 
@@ -593,10 +600,16 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
         assert oregon is not None
         load_training_demo(jurisdiction=oregon.jurisdiction, today=today, tz=oregon.tz)
         _say(stdout, "Training for Trainers: a spring cohort in Oregon and one delivery.")
-        from attune.workforce.demo import load_workforce_demo
+        from attune.workforce.demo import load_directory_demo, load_workforce_demo
 
         maple = Program.objects.get(organization__name=DEMO_ORGANIZATION, name=MAPLE)
         load_workforce_demo(program=maple, today=today)
+        load_directory_demo(program=maple)
+        _say(
+            stdout,
+            "Workforce: verified endorsements, one awaiting the coordinator; the "
+            "state's directory of specialists and trainers, one support request.",
+        )
     return demo_logins(created=True)
 
 
@@ -954,6 +967,8 @@ class _Builder:
             ("stateadmin", Membership.Role.STATE_ADMIN, {"jurisdiction_id": jurisdiction.pk}),
             # Oregon's Infant/Toddler Specialist for the Training for Trainers
             ("specialist", Membership.Role.SPECIALIST, {"jurisdiction_id": jurisdiction.pk}),
+            # the endorsement coordinator of Oregon's infant mental health association
+            ("coordinator", Membership.Role.COORDINATOR, {"jurisdiction_id": jurisdiction.pk}),
         ]
         for username, role, scope in grants:
             services.grant_membership(actor=None, user=self.users[username], role=role, **scope)

@@ -697,6 +697,8 @@ class Membership(models.Model):
         DIRECTOR = "director", _("Program director")
         SPECIALIST = "specialist", _("T/TA specialist")
         TRAINER = "trainer", _("Trainer")
+        # the state infant mental health association's endorsement coordinator
+        COORDINATOR = "coordinator", _("Endorsement coordinator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -745,6 +747,9 @@ class Membership(models.Model):
                         jurisdiction__isnull=True, organization__isnull=True)
                     # an Infant/Toddler Specialist for a whole state's Training for Trainers
                     | Q(role="specialist", jurisdiction__isnull=False, organization__isnull=True,
+                        program__isnull=True)
+                    # the state association's endorsement coordinator
+                    | Q(role="coordinator", jurisdiction__isnull=False, organization__isnull=True,
                         program__isnull=True)
                 ),
                 name="membership_scope_matches_role",

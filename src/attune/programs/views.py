@@ -77,6 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("state_home")
     if viewer.family_id is not None:
         return redirect("family_home")
+    if viewer.coordinator_jurisdiction_ids:
+        return redirect("workforce_coordinator")
     return render(request, "programs/no_role.html")
 
 

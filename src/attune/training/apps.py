@@ -18,3 +18,6 @@ class TrainingConfig(AppConfig):
             models.FidelityItem, models.FidelityScore, models.SelfAssessment,
         ):  # fmt: skip
             follow(model)
+        follow(models.RegistryExport, "content")
+        follow(models.Certificate)
+        follow(models.Evaluation)  # the file itself is kept, not diffed

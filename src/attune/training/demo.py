@@ -1,17 +1,23 @@
 """The demo's Training for Trainers history in Oregon (called by load_demo): a spring cohort
-held about four months ago with the demo trainer and two colleagues, their commitments, one
-community delivery to ten caregivers, checklists for the practice sessions, the state's
-core-knowledge areas, and a coaching session."""
+held about four months ago with the demo trainer and five colleagues (one enrolled without a
+registry ID, listed for follow-up in the registry export), their certificates for the series,
+their evaluations of the sessions (enough for results on the first four, too few on the
+fifth), their commitments, a file already sent to Oregon's registry, one community delivery
+to ten caregivers (one without a registry ID yet) with their clock-hour certificates,
+checklists for the practice sessions, the state's core-knowledge areas, and a coaching
+session."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
+
 from attune.accounts.models import User
 from attune.programs.models import Jurisdiction
 from attune.training import services
-from attune.training.models import TrainingSession
+from attune.training.models import Person, TftEvent, TrainingSession
 
 # Oregon's Core Knowledge Categories (Oregon Registry), as the demo maps the sessions.
 OREGON_AREAS = {
@@ -34,7 +40,15 @@ TRAINERS = [
     ("Kwame", "Mensah-Doyle", "kwame.mensahdoyle@example.org", "OR-T-100", "Lane County CCR&R"),
     ("Rosa", "Villanueva", "rosa.villanueva@example.org", "OR-T-201", "Multnomah ESD"),
     ("Dale", "Whitcomb", "dale.whitcomb@example.org", "OR-T-202", "Coos Bay Head Start"),
+    ("Amaya", "Quispe", "amaya.quispe@example.org", "OR-T-203", "Salem Early Learning Hub"),
+    ("Tomás", "Herrera", "tomas.herrera@example.org", "", "Hood River Child Care Co-op"),
+    ("Grace", "Liu", "grace.liu@example.org", "OR-T-204", "Bend Family Services"),
 ]
+# Each participant's answers (content, facilitation, readiness, activities) for the first
+# sessions; only three of them evaluated session 4 (too few to show).
+ANSWERS = [(5, 5, 4, 5), (4, 5, 4, 4), (5, 4, 3, 4), (4, 4, 4, 5), (5, 5, 5, 4), (3, 4, 3, 4)]
+COMMENTS = {0: "The video of a primary caregiving routine made it concrete.",
+            3: "More time for the continuity map, please."}  # fmt: skip
 CAREGIVERS = [
     ("Marisol", "Pineda", "Little Sprouts Family Child Care"),
     ("Jen", "Okafor", "Little Sprouts Family Child Care"),
@@ -83,6 +97,7 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
         people.append(person)
     for es in event.sessions.all():
         services.record_attendance(actor=specialist, event_session=es, people=people)
+    _evaluations(event, people)
     commitments = [
         services.record_commitment(
             actor=None,
@@ -100,6 +115,9 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
         actor=specialist, jurisdiction=jurisdiction,
         areas={s: OREGON_AREAS[s.number] for s in sessions},
     )  # fmt: skip
+    # The spring cohort's sessions went to Oregon's registry (Tomás has no registry ID yet:
+    # left out, listed for follow-up); the delivery below is new since.
+    services.export_registry(actor=specialist, jurisdiction=jurisdiction, layout="oregon")
     day = today - timedelta(days=30)
     delivery = services.record_delivery(
         actor=None, trainer=people[0], commitment=commitments[0],
@@ -108,7 +126,7 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
               "adaptations": "Sessions 2 and 3 on one Saturday; examples from home settings."},
         sessions=[services.DeliveredSession(s, day, Decimal("1.5"))
                   for s in sessions if s.number in (2, 3)],
-        attendees=[services.Attendee(f, last, f"OR-C-9{i:02d}", org)
+        attendees=[services.Attendee(f, last, f"OR-C-9{i:02d}" if i < 10 else "", org)
                    for i, (f, last, org) in enumerate(CAREGIVERS, start=1)],
     )  # fmt: skip
     primary = delivery.sessions.get(session__number=2)
@@ -126,20 +144,48 @@ def load_training_demo(*, jurisdiction: Jurisdiction, today: date, tz: object) -
     )  # fmt: skip
 
 
+def _evaluations(event: TftEvent, people: list[Person]) -> None:
+    for es in event.sessions.filter(session__number__lte=4).order_by("session__number"):
+        number = es.session.number
+        for i, person in enumerate(people):
+            if number == 4 and i >= 3:
+                continue
+            content, facilitation, readiness, activities = ANSWERS[(i + number) % len(ANSWERS)]
+            services.submit_evaluation(
+                actor=person.user, event_session=es,
+                enrollment=event.enrollments.get(person=person),
+                answers={"content": content, "facilitation": facilitation,
+                         "readiness": readiness, "activities": activities,
+                         "comment": COMMENTS.get(i, "") if number in (2, 3) else ""},
+            )  # fmt: skip
+
+
 def remove_training_demo() -> int:
     """Delete what load_training_demo wrote (the state's other training records stay).
     Returns how many people records went."""
     from attune.training.models import (
+        Certificate,
         Delivery,
         Enrollment,
         Person,
+        RegistryExport,
         SupportActivity,
         TftEvent,
         TftRequest,
     )
 
-    ids = [t[3] for t in TRAINERS] + [f"OR-C-9{i:02d}" for i in range(1, len(CAREGIVERS) + 1)]
-    people = Person.objects.filter(registry_id__in=ids)
+    ids = [t[3] for t in TRAINERS if t[3]] + [f"OR-C-9{i:02d}" for i in range(1, len(CAREGIVERS))]
+    emails = [t[2] for t in TRAINERS if not t[3]]
+    names = [(first, last) for first, last, _org in CAREGIVERS[len(CAREGIVERS) - 1 :]]
+    unregistered = Person.objects.none()
+    for first, last in names:
+        unregistered |= Person.objects.filter(first_name=first, last_name=last, registry_id="",
+                                              attended__delivery__trainer__registry_id="OR-T-100")  # fmt: skip
+    people = Person.objects.filter(
+        Q(registry_id__in=ids) | Q(email__in=emails, registry_id="") | Q(pk__in=unregistered)
+    )
+    RegistryExport.objects.filter(rows__person__in=people).distinct().delete()
+    Certificate.objects.filter(person__in=people).delete()
     events = TftEvent.objects.filter(title=DEMO_EVENT)
     requests = TftRequest.objects.filter(events__in=events)
     request_ids = list(requests.values_list("pk", flat=True))

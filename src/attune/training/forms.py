@@ -13,12 +13,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.accounts.models import User
 from attune.programs.models import Jurisdiction
+from attune.training import registries
 from attune.training.models import (
+    EVALUATION_QUESTIONS,
     LEVELS,
     MAX_SESSION_HOURS,
     PRACTICES,
     PRINCIPLES,
+    SCALE,
     Commitment,
     Delivery,
     Person,
@@ -69,14 +73,21 @@ class ScheduleForm(forms.ModelForm[TftEvent]):
     """The event and, per session of the series, its date and times (blank: not scheduled)."""
 
     link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
+    facilitator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Facilitator"),
+        help_text=gettext_lazy("Who leads the sessions (blank: you)."),
+    )  # fmt: skip
 
     class Meta:
         model = TftEvent
         fields = ["title", "format", "place", "link", "capacity", "commitment_months"]
 
-    def __init__(self, *args: Any, tz: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tz: Any, facilitators: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
+        facilitator = self.fields["facilitator"]
+        assert isinstance(facilitator, forms.ModelChoiceField)
+        facilitator.queryset = facilitators if facilitators is not None else User.objects.none()
         self.series = _sessions()
         for s in self.series:
             self.fields[f"s{s.number}_date"] = _session_date(s)
@@ -138,6 +149,8 @@ class EnrollForm(forms.Form):
 
 
 class CommitmentForm(forms.ModelForm[Commitment]):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Commitment
         fields = ["plan", "audience", "due"]
@@ -148,7 +161,9 @@ class CommitmentForm(forms.ModelForm[Commitment]):
 
 
 def parse_attendees(text: str) -> list[Attendee]:
-    """CSV lines: first name, last name, registry ID, program (optional)."""
+    """CSV lines: first name, last name, registry ID (may be blank: the registry export lists
+    them for follow-up), program (optional), the session numbers attended (optional, e.g.
+    "2;3"; blank: every session listed)."""
     rows = [r for r in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in r)]
     if rows and [c.strip().lower() for c in rows[0][:3]] == [
         "first_name",
@@ -158,18 +173,23 @@ def parse_attendees(text: str) -> list[Attendee]:
         rows = rows[1:]
     out = []
     for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
-        if len(cells) < 3 or not cells[0] or not cells[1]:
+        cells = [c.strip() for c in row] + ["", "", ""]
+        if not cells[0] or not cells[1]:
             raise ValidationError(
                 _("Line %(n)d: write first name, last name, registry ID (and the program).")
                 % {"n": number}
             )
-        if not cells[2]:
-            raise ValidationError(
-                _("Line %(n)d: %(name)s has no registry ID.")
-                % {"n": number, "name": f"{cells[0]} {cells[1]}"}
-            )
-        out.append(Attendee(cells[0], cells[1], cells[2], cells[3] if len(cells) > 3 else ""))
+        sessions: tuple[int, ...] | None = None
+        if cells[4]:
+            parts = [p for p in cells[4].replace(" ", ";").split(";") if p]
+            bad = [p for p in parts if not p.isdigit()]
+            if bad:
+                raise ValidationError(
+                    _("Line %(n)d: session “%(value)s” is not a session number; write them "
+                      "like 2;3.") % {"n": number, "value": bad[0]}
+                )  # fmt: skip
+            sessions = tuple(int(p) for p in parts)
+        out.append(Attendee(cells[0], cells[1], cells[2], cells[3], sessions))
     return out
 
 
@@ -189,8 +209,9 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         label=gettext_lazy("Attendees"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy(
-            "One caregiver per line: first name, last name, registry ID, program. "
-            "Each attended every session listed."
+            "One caregiver per line: first name, last name, registry ID, program, and the "
+            "sessions they attended (e.g. 2;3; blank: every session listed). Someone without "
+            "a registry ID yet is kept and listed for follow-up in the registry export."
         ),
     )
 
@@ -238,6 +259,7 @@ class RegistryFilterForm(forms.Form):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
+    layout = forms.ChoiceField(label=gettext_lazy("Registry"), choices=())
     start = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -250,6 +272,9 @@ class RegistryFilterForm(forms.Form):
         field = self.fields["state"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = jurisdictions
+        layout = self.fields["layout"]
+        assert isinstance(layout, forms.ChoiceField)
+        layout.choices = [(x.key, x.name) for x in registries.layouts()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -455,3 +480,19 @@ class SelfAssessmentForm(forms.Form):
 
     def levels(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key, _label in PRACTICES}
+
+
+class EvaluationForm(forms.Form):
+    """A session's evaluation: four statements from 1 to 5, and a comment (all on a phone)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in EVALUATION_QUESTIONS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, choices=[(str(v), text) for v, text in SCALE], coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "likert"}),
+            )  # fmt: skip
+        self.fields["comment"] = forms.CharField(
+            label=gettext_lazy("Anything else? (optional)"), required=False, max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )  # fmt: skip

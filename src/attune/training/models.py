@@ -10,9 +10,10 @@ certificates and the registry export.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -184,14 +185,18 @@ class TftEvent(models.Model):
             raise ValidationError({"link": _("A virtual or hybrid event needs its online link.")})
 
     def last_day(self) -> date | None:
+        from django.utils import timezone
+
         last = self.sessions.order_by("-starts_at").first()
-        return last.starts_at.date() if last else None
+        return timezone.localtime(last.starts_at).date() if last else None
 
     def commitment_due(self) -> date | None:
+        """The event's last day plus the window in calendar months (31 August + 6 months is
+        the last day of February)."""
         last = self.last_day()
         if last is None:
             return None
-        return last + timedelta(days=round(30.44 * self.commitment_months))
+        return last + relativedelta(months=self.commitment_months)
 
 
 class EventSession(models.Model):
@@ -199,6 +204,10 @@ class EventSession(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("facilitator"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["starts_at", "session__number"]
@@ -258,6 +267,9 @@ class Commitment(models.Model):
     due = models.DateField(_("deliver by"))
     created_at = models.DateTimeField(auto_now_add=True)
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    # The trainer and the state's specialist both edit a commitment: a save made on a page
+    # opened before someone else's save is refused (services.record_commitment).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["due"]
@@ -502,3 +514,147 @@ class SelfAssessment(models.Model):
         levels = {value for value, _label in LEVELS}
         if set(self.levels) != keys or any(v not in levels for v in self.levels.values()):
             raise ValidationError(_("Give a level for each of the six practices."))
+
+
+class RegistryExport(models.Model):
+    """A file sent to a workforce registry: the rows it carried (so that a later export sends
+    only what is new) and the file itself (to download it again)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT)
+    layout = models.CharField(_("registry layout"), max_length=40)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("to"), null=True, blank=True)
+    created_at = models.DateTimeField(_("exported"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    content = models.TextField(_("the file as sent"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registry export")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.layout} {self.created_at:%Y-%m-%d}"
+
+
+class RegistryExportRow(models.Model):
+    """One session of one person, sent once to a registry (its layout names the registry)."""
+
+    export = models.ForeignKey(RegistryExport, on_delete=models.CASCADE, related_name="rows")
+    layout = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)  # reports.RegistryRecord.key
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    day = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "key"], name="registry_row_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def new_token() -> str:
+    """A certificate's verification code: 32 URL-safe characters from 24 random bytes (not
+    guessable, not in any order)."""
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Certificate(models.Model):
+    """A certificate as issued: what it states is kept as it was (the name, the training, the
+    hours, the dates, the issuer and signatory), with a sequential number to show and a random
+    verification code for its public page (the link and the QR code)."""
+
+    class Kind(models.TextChoices):
+        SERIES = "series", _("Training for Trainers series")
+        DELIVERY = "delivery", _("community training (clock hours)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="certificates")
+    event = models.ForeignKey(
+        TftEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates"
+    )
+    attendee = models.OneToOneField(
+        DeliveryAttendee, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="certificate",
+    )  # fmt: skip
+    # the row's id in a readable form, written right after the insert
+    number = models.CharField(
+        _("certificate number"), max_length=20, unique=True, null=True, blank=True
+    )
+    token = models.CharField(_("verification code"), max_length=64, unique=True, default=new_token)
+    issued_on = models.DateField(_("issued"))
+    completed_on = models.DateField(_("completed"))
+    name = models.CharField(_("name"), max_length=220)
+    title = models.CharField(_("training"), max_length=300)
+    hours = models.DecimalField(_("clock hours"), max_digits=6, decimal_places=2)
+    sessions = models.JSONField(_("sessions"), default=list)  # [{number, title, date, hours}]
+    issuer = models.CharField(_("issued by"), max_length=300)
+    signed_by = models.CharField(_("signed by"), max_length=220)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certificate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(kind="series"), name="series_certificate_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+# The questions of a session's evaluation, each answered from 1 (strongly disagree) to 5
+# (strongly agree).
+EVALUATION_QUESTIONS = (
+    ("content", _("The session's content is useful for my work.")),
+    ("facilitation", _("The facilitator presented the ideas clearly.")),
+    ("readiness", _("I feel ready to deliver this session in my community.")),
+    ("activities", _("The activities helped me practise the ideas.")),
+)
+SCALE = (
+    (1, _("1 · strongly disagree")),
+    (2, _("2 · disagree")),
+    (3, _("3 · neither agree nor disagree")),
+    (4, _("4 · agree")),
+    (5, _("5 · strongly agree")),
+)
+
+
+def _answer(label: object) -> models.PositiveSmallIntegerField[int, int]:
+    return models.PositiveSmallIntegerField(
+        label,  # type: ignore[arg-type]
+        choices=SCALE,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+
+class Evaluation(models.Model):
+    """A participant's evaluation of one Training for Trainers session (one per participant per
+    session)."""
+
+    event_session = models.ForeignKey(
+        EventSession, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="evaluations")
+    content = _answer(EVALUATION_QUESTIONS[0][1])
+    facilitation = _answer(EVALUATION_QUESTIONS[1][1])
+    readiness = _answer(EVALUATION_QUESTIONS[2][1])
+    activities = _answer(EVALUATION_QUESTIONS[3][1])
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event_session", "enrollment"], name="evaluation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation {self.event_session_id}/{self.enrollment_id}"

@@ -14,12 +14,15 @@ from typing import Any
 from django.utils import timezone
 
 from attune.lib.pdf import line, new_pdf
+from attune.training.completion import completion_day, series_attended, series_numbers
 from attune.training.models import (
     Attendance,
+    Certificate,
     CoreKnowledgeMapping,
     Delivery,
     DeliveryAttendee,
     EventSession,
+    Person,
     TftEvent,
 )
 
@@ -41,24 +44,43 @@ def _areas(jurisdiction_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     }
 
 
-def registry_rows(
-    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None
-) -> list[dict[str, str]]:
-    """One row per person per session completed: community deliveries' attendees and the
-    trainers' own TFT sessions, in the states given, dated within [start, end]."""
+@dataclass(frozen=True)
+class RegistryRecord:
+    """One person's one session completed, as the registry records it (the generic fields of
+    REGISTRY_COLUMNS), with a key that names it for good: "delivery:<attendee>:<session>" or
+    "tft:<attendance>" (what a past export already sent)."""
+
+    key: str
+    person: Person
+    day: date
+    hours: Decimal
+    values: dict[str, str]
+
+
+def registry_records(
+    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None,
+    *, now: datetime | None = None,
+) -> list[RegistryRecord]:  # fmt: skip
+    """Every session completed by someone, in the states given, dated within [start, end] and
+    not after today: community deliveries' attendees (the sessions each attended) and the
+    trainers' own TFT sessions (attendance at sessions that have begun)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    end = min(end, today) if end else today
     ids = list(jurisdiction_ids)
     areas = _areas(ids)
-    rows: list[dict[str, str]] = []
+    records: list[RegistryRecord] = []
     attendees = DeliveryAttendee.objects.filter(
         delivery__trainer__jurisdiction_id__in=ids
     ).select_related("person", "delivery__trainer__jurisdiction")
     for attendee in attendees.prefetch_related("sessions__session"):
         delivery = attendee.delivery
         for ds in attendee.sessions.all():
-            if (start and ds.day < start) or (end and ds.day > end):
+            if (start and ds.day < start) or ds.day > end:
                 continue
             person = attendee.person
-            rows.append({
+            records.append(RegistryRecord(
+                f"delivery:{attendee.pk}:{ds.pk}", person, ds.day, ds.hours, {
                 "registry_id": person.registry_id, "first_name": person.first_name,
                 "last_name": person.last_name, "training_title": delivery.title,
                 "session_number": str(ds.session.number), "session_title": ds.session.title,
@@ -68,28 +90,41 @@ def registry_rows(
                     (delivery.trainer.jurisdiction_id, ds.session_id), ""),
                 "training_kind": "community delivery",
                 "state": delivery.trainer.jurisdiction.code,
-            })  # fmt: skip
-    tft = Attendance.objects.filter(enrollment__event__jurisdiction_id__in=ids).select_related(
+            }))  # fmt: skip
+    tft = Attendance.objects.filter(
+        enrollment__event__jurisdiction_id__in=ids, event_session__starts_at__lte=now
+    ).select_related(
         "enrollment__person", "event_session__session", "event_session__event__jurisdiction"
     )
     for attendance in tft:
         es = attendance.event_session
         day = timezone.localtime(es.starts_at).date()
-        if (start and day < start) or (end and day > end):
+        if (start and day < start) or day > end:
             continue
         person = attendance.enrollment.person
-        rows.append({
+        hours = es.session.clock_hours
+        records.append(RegistryRecord(f"tft:{attendance.pk}", person, day, hours, {
             "registry_id": person.registry_id, "first_name": person.first_name,
             "last_name": person.last_name,
             "training_title": f"{SERIES_TITLE}: A Training for Trainers",
             "session_number": str(es.session.number), "session_title": es.session.title,
             "sponsor": TFT_SPONSOR, "trainer": "Infant/Toddler Specialist",
-            "date": day.isoformat(), "clock_hours": f"{es.session.clock_hours:.2f}",
+            "date": day.isoformat(), "clock_hours": f"{hours:.2f}",
             "core_knowledge_area": areas.get((es.event.jurisdiction_id, es.session_id), ""),
             "training_kind": "training for trainers", "state": es.event.jurisdiction.code,
-        })  # fmt: skip
-    rows.sort(key=lambda r: (r["date"], r["last_name"], r["first_name"], r["session_number"]))
-    return rows
+        }))  # fmt: skip
+    records.sort(key=lambda r: (r.values["date"], r.values["last_name"],
+                                r.values["first_name"], r.values["session_number"]))  # fmt: skip
+    return records
+
+
+def registry_rows(
+    jurisdiction_ids: Iterable[int], start: date | None = None, end: date | None = None
+) -> list[dict[str, str]]:
+    """The rows a registry can take (people with a registry ID), generic columns."""
+    return [
+        r.values for r in registry_records(jurisdiction_ids, start, end) if r.person.registry_id
+    ]
 
 
 def registry_csv(rows: list[dict[str, str]]) -> str:
@@ -124,26 +159,30 @@ def _quarter_end(label: str) -> date:
 
 
 def reach(jurisdiction_id: int, today: date) -> list[ReachPoint]:
-    """Trainers trained → deliveries → caregivers reached → programs reached, cumulative by
-    quarter, from the first quarter with any activity to today's."""
-    trained: dict[int, date] = {}
-    for person_id, starts_at in Attendance.objects.filter(
+    """Trainers trained (the series completed) → deliveries → caregivers reached → programs
+    reached, cumulative by quarter, from the first quarter with any activity to today's;
+    nothing dated after today counts."""
+    people = Attendance.objects.filter(
         enrollment__event__jurisdiction_id=jurisdiction_id
-    ).values_list("enrollment__person_id", "event_session__starts_at"):
-        day = timezone.localtime(starts_at).date()
-        trained[person_id] = max(trained.get(person_id, day), day)
+    ).values_list("enrollment__person_id", flat=True)
+    required = series_numbers()
+    trained: dict[int, date] = {}
+    for person_id, attended in series_attended(set(people)).items():
+        done = completion_day(attended, required)
+        if done is not None and done <= today:
+            trained[person_id] = done
     deliveries: dict[int, date] = {}
     reached: dict[int, date] = {}
     programs: dict[str, date] = {}
     for delivery in Delivery.objects.filter(
         trainer__jurisdiction_id=jurisdiction_id
     ).prefetch_related("sessions", "attendees__person", "attendees__sessions"):
-        days = [s.day for s in delivery.sessions.all()]
+        days = [s.day for s in delivery.sessions.all() if s.day <= today]
         if not days:
             continue
         deliveries[delivery.pk] = min(days)
         for attendee in delivery.attendees.all():
-            first = min((s.day for s in attendee.sessions.all()), default=None)
+            first = min((s.day for s in attendee.sessions.all() if s.day <= today), default=None)
             if first is None:
                 continue
             pid = attendee.person_id
@@ -179,31 +218,103 @@ def reach(jurisdiction_id: int, today: date) -> list[ReachPoint]:
 # -- certificates ----------------------------------------------------------------------------
 
 
-def certificate_pdf(attendee: DeliveryAttendee) -> bytes:
-    """A one-page certificate: the person, registry ID, the sessions with dates and clock
-    hours, the total, the trainer and sponsor."""
-    delivery = attendee.delivery
-    sessions = sorted(attendee.sessions.select_related("session"), key=lambda s: s.day)
-    total = sum((s.hours for s in sessions), Decimal("0"))
-    pdf = new_pdf(title=f"Certificate - {attendee.person}", landscape=True)
-    line(pdf, "Certificate of Completion", size=26, height=18, align="C")
-    line(pdf, SERIES_TITLE, size=14, height=10, align="C")
-    pdf.ln(4)
-    line(pdf, str(attendee.person), size=22, height=14, align="C")
-    line(pdf, f"Registry ID: {attendee.person.registry_id}", align="C", height=8)
-    pdf.ln(4)
-    line(pdf, delivery.title, align="C", height=8)
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` as PNG (segno: pure Python, no image library needed)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()
+
+
+def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    """One landscape page: the person (and registry ID), the training, its sessions with
+    dates and clock hours, the total; the issue date, number, issuing organization, a
+    signature line, and the verification link with its QR code."""
+    from django.utils.translation import gettext as _
+
+    person = certificate.person
+    pdf = new_pdf(title=f"Certificate - {certificate.name}", landscape=True)
+    pdf.image(io.BytesIO(qr_png(verify_url)), x=pdf.w - 48, y=10, w=36, h=36)
+    line(pdf, _("Certificate of Completion"), size=26, height=16, align="C")
+    if not certificate.title.startswith(SERIES_TITLE):
+        line(pdf, SERIES_TITLE, size=14, height=9, align="C")
     pdf.ln(2)
-    for s in sessions:
+    line(pdf, certificate.name, size=22, height=13, align="C")
+    if person.registry_id:
+        line(pdf, _("Registry ID: %(id)s") % {"id": person.registry_id}, align="C", height=7)
+    line(pdf, certificate.title, align="C", height=8)
+    pdf.ln(1)
+    for s in certificate.sessions:
         line(
-            pdf, f"{s.day.isoformat()}   Session {s.session.number}. {s.session.title}   "
-            f"{s.hours:.2f} clock hours", align="C",
+            pdf, _("%(date)s   Session %(n)s. %(title)s   %(hours)s clock hours")
+            % {"date": s["date"], "n": s["number"], "title": s["title"], "hours": s["hours"]},
+            size=10, height=5.5, align="C",
         )  # fmt: skip
-    pdf.ln(3)
-    line(pdf, f"Total: {total:.2f} clock hours", size=14, height=9, align="C")
-    sponsor = f"   Sponsor: {delivery.sponsor}" if delivery.sponsor else ""
-    line(pdf, f"Trainer: {delivery.trainer}{sponsor}", align="C", height=8)
+    pdf.ln(2)
+    line(pdf, _("Total: %(hours)s clock hours") % {"hours": f"{certificate.hours:.2f}"},
+         size=14, height=8, align="C")  # fmt: skip
+    line(pdf, _("Issued %(date)s by %(issuer)s") % {"date": certificate.issued_on.isoformat(),
+         "issuer": certificate.issuer}, height=7, align="C")  # fmt: skip
+    line(pdf, _("Certificate no. %(number)s") % {"number": certificate.number}, size=10,
+         height=6, align="C")  # fmt: skip
+    pdf.ln(6)
+    line(pdf, "_" * 40, height=5, align="C")
+    line(pdf, _("Signed: %(name)s") % {"name": certificate.signed_by}, size=10, height=6,
+         align="C")  # fmt: skip
+    line(pdf, _("Verify this certificate: %(url)s") % {"url": verify_url}, size=9, height=5,
+         align="C")  # fmt: skip
     return bytes(pdf.output())
+
+
+# -- evaluations ------------------------------------------------------------------------------
+
+MIN_RESPONSES = 5  # results of fewer responses are not shown (a respondent could be recognised)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    label: str
+    responses: int
+    means: dict[str, float] | None  # None: fewer than MIN_RESPONSES
+    comments: list[str]
+
+
+def evaluation_results(evaluations: Any, *, by: str) -> list[EvaluationResult]:
+    """Mean answers per session ("session") or per facilitator ("facilitator").
+
+    A session with fewer than MIN_RESPONSES responses shows only its count: no means, no
+    comments. Its answers are also left out of every facilitator's figures, so that they
+    cannot be worked out by difference. Comments are shown per session only."""
+    from attune.training.models import EVALUATION_QUESTIONS
+
+    keys = [k for k, _label in EVALUATION_QUESTIONS]
+    rows = list(evaluations.select_related("event_session__session", "event_session__facilitator"))
+    per_session: dict[int, int] = {}
+    for e in rows:
+        per_session[e.event_session_id] = per_session.get(e.event_session_id, 0) + 1
+    groups: dict[tuple[Any, str], list[Any]] = {}
+    for e in rows:
+        es = e.event_session
+        if by == "session":
+            key: tuple[Any, str] = ((es.event_id, es.session.number), str(es.session))
+        else:
+            if per_session[es.pk] < MIN_RESPONSES:
+                continue
+            who = es.facilitator
+            key = (who.pk if who else 0, (who.get_full_name() or str(who)) if who else "—")
+        groups.setdefault(key, []).append(e)
+    results = []
+    for (_sort, label), members in sorted(groups.items(), key=lambda item: item[0]):
+        enough = len(members) >= MIN_RESPONSES
+        means = (
+            {k: round(sum(getattr(r, k) for r in members) / len(members), 1) for k in keys}
+            if enough
+            else None
+        )
+        comments = [r.comment for r in members if r.comment] if enough and by == "session" else []
+        results.append(EvaluationResult(label, len(members), means, comments))
+    return results
 
 
 # -- calendars -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ input, services write, reports read."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,17 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
 from attune.lib import access
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
-from attune.training import forms, reports, services
+from attune.training import forms, registries, reports, services
 from attune.training.models import (
     LEVELS,
     PRACTICES,
     PRINCIPLES,
+    Certificate,
     Commitment,
     CoreKnowledgeMapping,
     Delivery,
@@ -38,6 +41,7 @@ from attune.training.models import (
     EventSession,
     FidelityScore,
     Person,
+    RegistryExport,
     SessionMaterial,
     SupportActivity,
     TftEvent,
@@ -92,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "events": TftEvent.objects.filter(jurisdiction_id__in=state_ids)
         .select_related("jurisdiction")
         .prefetch_related("sessions"),
-        "commitments": [(c, _commitment_status(c, today)) for c in commitments],
+        "commitments": [(c, services.commitment_status(c, today)) for c in commitments],
         "person": person,
         "today": today,
     }
@@ -103,17 +107,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .prefetch_related(Prefetch("commitment"))
         )
         context["my_deliveries"] = Delivery.objects.filter(trainer=person)
+        context["my_certificates"] = Certificate.objects.filter(person=person)
     return render(request, "training/home.html", context)
-
-
-def _commitment_status(commitment: Commitment, today: Any) -> str:
-    if commitment.deliveries.exists():
-        return "delivered"
-    if commitment.due < today:
-        return "overdue"
-    if (commitment.due - today).days <= 30:
-        return "due_soon"
-    return "on_track"
 
 
 @login_required
@@ -152,7 +147,13 @@ def schedule(request: HttpRequest, request_id: int) -> HttpResponse:
         "format": tft_request.preferred_format or TftEvent.Format.HYBRID,
         "capacity": max(tft_request.expected_participants, 1),
     }
-    form = forms.ScheduleForm(request.POST or None, initial=initial, tz=_tz(jurisdiction))
+    facilitators = User.objects.filter(
+        memberships__role="specialist", memberships__jurisdiction=jurisdiction,
+        memberships__program__isnull=True,
+    ).order_by("last_name", "first_name", "username")  # fmt: skip
+    form = forms.ScheduleForm(
+        request.POST or None, initial=initial, tz=_tz(jurisdiction), facilitators=facilitators
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
         try:
@@ -162,6 +163,7 @@ def schedule(request: HttpRequest, request_id: int) -> HttpResponse:
                 data=data,
                 sessions=form.cleaned_data["planned"],
                 request=tft_request,
+                facilitator=form.cleaned_data.get("facilitator"),
             )
         except ValidationError as error:
             show_refusal(form, error)
@@ -206,9 +208,20 @@ def _event_page(
         if access.allows("tft.schedule", rels) or e.person_id == viewer.person_id
         or access.allows("training.state", rels)
     ]  # fmt: skip
+    mine = next((e for e in enrollments if e.person_id == viewer.person_id), None)
+    to_evaluate: list[tuple[EventSession, bool]] = []
+    if mine is not None:
+        now = timezone.now()
+        attended_ids = set(mine.attendance.values_list("event_session_id", flat=True))
+        done = set(mine.evaluations.values_list("event_session_id", flat=True))
+        to_evaluate = [
+            (s, s.pk in done) for s in sessions if s.pk in attended_ids and s.starts_at <= now
+        ]
     context = {
         "event": event,
         "sessions": sessions,
+        "to_evaluate": to_evaluate,
+        "can_see_evaluations": access.allows("tft.evaluations", rels),
         "grid": grid,
         "can_schedule": access.allows("tft.schedule", rels),
         "enroll_form": enroll_form,
@@ -271,13 +284,15 @@ def commitment(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         frozenset({enrollment.person_id}),
     )  # fmt: skip
     existing = Commitment.objects.filter(enrollment=enrollment).first()
-    initial = {"due": enrollment.event.commitment_due()}
+    initial = {"due": enrollment.event.commitment_due(),
+               "version": existing.version if existing else 0}  # fmt: skip
     form = forms.CommitmentForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_commitment(
                 actor=acting_user(request), enrollment=enrollment, plan=form.cleaned_data["plan"],
                 audience=form.cleaned_data["audience"], due=form.cleaned_data["due"],
+                version=form.cleaned_data["version"] if existing else None,
             )  # fmt: skip
         except ValidationError as error:
             show_refusal(form, error)
@@ -359,9 +374,50 @@ def certificate(request: HttpRequest, delivery_id: int, attendee_id: int) -> Htt
     attendee = get_object_or_404(
         DeliveryAttendee.objects.select_related("person"), pk=attendee_id, delivery=delivery
     )
-    response = HttpResponse(reports.certificate_pdf(attendee), content_type="application/pdf")
-    name = f"certificate-{attendee.person.registry_id or attendee.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    issued = services.issue_delivery_certificate(actor=acting_user(request), attendee=attendee)
+    if issued is None:
+        raise Http404
+    return _certificate_response(request, issued)
+
+
+def _certificate_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("certificate_verify", args=[certificate.token]))
+    response = HttpResponse(
+        reports.certificate_pdf(certificate, url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def my_certificate(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """A certificate's PDF: for its holder, the trainer of the delivery it is for, and the
+    state's lead and specialist."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("person", "attendee__delivery"), pk=certificate_id
+    )
+    people = {certificate.person_id}
+    if certificate.attendee is not None:
+        people.add(certificate.attendee.delivery.trainer_id)
+    access.require_training(
+        _viewer(request), certificate.person.jurisdiction_id, "certificate.view",
+        frozenset(people),
+    )  # fmt: skip
+    return _certificate_response(request, certificate)
+
+
+@require_GET
+def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone (no sign-in) confirms a certificate by its verification code: the page states
+    what the certificate states, nothing else. An unknown code is refused with a clear message
+    (404)."""
+    found = Certificate.objects.filter(token=token).first() if len(token) <= 64 else None
+    if found is None:
+        response = render(request, "training/certificate_unknown.html", status=404)
+    else:
+        response = render(request, "training/certificate_verify.html", {"certificate": found})
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -376,36 +432,95 @@ def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
     return state
 
 
+def _registry_page(
+    request: HttpRequest, form: forms.RegistryFilterForm, states: QuerySet[Jurisdiction],
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    preview = None
+    if form.is_bound and form.is_valid():
+        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        preview = services.registry_preview(
+            jurisdiction=state, layout=form.cleaned_data["layout"],
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+        )  # fmt: skip
+    elif form.is_bound:
+        status = 400
+    rows: list[list[str]] = []
+    if preview is not None:
+        rows = [
+            [preview.layout.value(r.values, c.field) for c in preview.layout.columns]
+            for r in preview.new[:200]
+        ]
+    context = {
+        "form": form,
+        "preview": preview,
+        "rows": rows,
+        "exports": RegistryExport.objects.filter(jurisdiction__in=states).select_related(
+            "jurisdiction", "by"
+        )[:50],
+        "layouts": {x.key: x.name for x in registries.layouts()},
+    }
+    return render(request, "training/registry.html", context, status=status)
+
+
 @login_required
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
-    """The registry export: a filter form; with ?download=1, the CSV."""
+    """The registry export: what the next file would send (new rows), who is left out for
+    want of a registry ID, and the files sent before."""
     viewer = _viewer(request)
     states = _states(viewer)
-    if not states.filter(pk__in=viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids):
+    first = states.first()
+    if first is None:
         return render(request, "programs/no_role.html", status=403)
-    form = forms.RegistryFilterForm(
-        request.GET or None, jurisdictions=states, initial={"state": states.first()}
-    )
-    rows: list[dict[str, str]] = []
-    if form.is_bound and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
-        rows = reports.registry_rows(
-            [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
-        )
-        if request.GET.get("download"):
-            response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
-            response["Content-Disposition"] = (
-                f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
-            )
-            return response
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
+    data = request.GET or {"state": first.pk, "layout": registries.for_state(first.code).key}
+    form = forms.RegistryFilterForm(data, jurisdictions=states)
+    return _registry_page(request, form, states)
+
+
+@login_required
+@require_POST
+def registry_export(request: HttpRequest) -> HttpResponse:
+    """Send the new rows as one file (kept), and download it."""
+    viewer = _viewer(request)
+    states = _states(viewer)
+    if not states.exists():
+        return render(request, "programs/no_role.html", status=403)
+    form = forms.RegistryFilterForm(request.POST, jurisdictions=states)
+    if not form.is_valid():
+        return _registry_page(request, form, states, status=400)
+    state = _state_for(request, str(form.cleaned_data["state"].pk))
+    query = {k: request.POST.get(k, "") for k in ("state", "layout", "start", "end")}
+    try:
+        export = services.export_registry(
+            actor=acting_user(request), jurisdiction=state, layout=form.cleaned_data["layout"],
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(reverse("training_registry") + "?" + urlencode(query))
+    messages.success(
         request,
-        "training/registry.html",
-        {"form": form, "rows": rows[:200], "count": len(rows), "columns": reports.REGISTRY_COLUMNS},
-        status=status,
+        ngettext(
+            "%(n)d row exported; the file is kept on the registry page.",
+            "%(n)d rows exported; the file is kept on the registry page.",
+            export.row_count,
+        )
+        % {"n": export.row_count},
     )
+    return redirect("training_registry_batch", export_id=export.pk)
+
+
+@login_required
+@require_GET
+def registry_batch(request: HttpRequest, export_id: int) -> HttpResponse:
+    """A past export's file, exactly as it was sent."""
+    export = get_object_or_404(RegistryExport.objects.select_related("jurisdiction"), pk=export_id)
+    access.require_training(_viewer(request), export.jurisdiction_id, "training.state")
+    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+    name = f"registry-{export.jurisdiction.code}-{export.layout}-{export.created_at:%Y-%m-%d}-{export.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -804,4 +919,90 @@ def self_assessment(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(
         request, "training/self_assessment.html", context,
         status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+# -- evaluations -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluate(request: HttpRequest, event_session_id: int) -> HttpResponse:
+    """A participant's evaluation of a session they attended (made for a phone)."""
+    event_session = get_object_or_404(
+        EventSession.objects.select_related("event", "session"), pk=event_session_id
+    )
+    viewer = _viewer(request)
+    enrollment = (
+        Enrollment.objects.filter(event=event_session.event, person_id=viewer.person_id).first()
+        if viewer.person_id
+        else None
+    )
+    people = frozenset({enrollment.person_id}) if enrollment else frozenset()
+    access.require_training(viewer, event_session.event.jurisdiction_id, "tft.evaluate", people)
+    assert enrollment is not None
+    done = enrollment.evaluations.filter(event_session=event_session).exists()
+    form = forms.EvaluationForm(request.POST or None)
+    if request.method == "POST":
+        if done:
+            messages.info(request, _("You already sent your evaluation of this session; it is "
+                                     "kept as you sent it."))  # fmt: skip
+            return redirect("training_event", event_id=event_session.event_id)
+        if form.is_valid():
+            try:
+                services.submit_evaluation(
+                    actor=acting_user(request), event_session=event_session,
+                    enrollment=enrollment, answers=form.cleaned_data,
+                )  # fmt: skip
+            except ValidationError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(request, _("Thank you: your evaluation is recorded."))
+                return redirect("training_event", event_id=event_session.event_id)
+    return render(
+        request, "training/evaluate.html",
+        {"event_session": event_session, "form": form, "done": done},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+def _evaluation_questions() -> list[tuple[str, str]]:
+    from attune.training.models import EVALUATION_QUESTIONS
+
+    return [(k, str(label)) for k, label in EVALUATION_QUESTIONS]
+
+
+@login_required
+@require_GET
+def evaluations(request: HttpRequest, event_id: int) -> HttpResponse:
+    """An event's evaluation results per session and per facilitator (fewer than 5 responses:
+    not shown)."""
+    from attune.training.models import Evaluation
+
+    event, _rels = _event(request, event_id, "tft.evaluations")
+    answers = Evaluation.objects.filter(event_session__event=event)
+    return render(
+        request, "training/evaluations.html",
+        {"event": event, "questions": _evaluation_questions(),
+         "by_session": reports.evaluation_results(answers, by="session"),
+         "by_facilitator": reports.evaluation_results(answers, by="facilitator"),
+         "minimum": reports.MIN_RESPONSES},
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def evaluations_overview(request: HttpRequest) -> HttpResponse:
+    """The state's evaluation results per facilitator, across its events."""
+    from attune.training.models import Evaluation
+
+    if not _states(_viewer(request)).exists():
+        return render(request, "programs/no_role.html", status=403)
+    state = _state_for(request, request.GET.get("state"))
+    answers = Evaluation.objects.filter(event_session__event__jurisdiction=state)
+    return render(
+        request, "training/evaluations.html",
+        {"state": state, "questions": _evaluation_questions(),
+         "by_facilitator": reports.evaluation_results(answers, by="facilitator"),
+         "minimum": reports.MIN_RESPONSES},
     )  # fmt: skip

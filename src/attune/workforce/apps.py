@@ -13,6 +13,7 @@ class WorkforceConfig(AppConfig):
         for model in (
             models.Profile, models.Education, models.Experience, models.TrainingRecord,
             models.ReflectiveGroup, models.RscSession, models.Application,
-            models.ApplicationDocument, models.StateRequirement,
+            models.ApplicationDocument, models.StateRequirement, models.DirectoryEntry,
+            models.SupportRequest,
         ):  # fmt: skip
             follow(model)

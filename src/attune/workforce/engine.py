@@ -10,7 +10,12 @@ Counting rules, stated once:
   before the degree is not post-degree.
 - An entry's focus implies the broader ones (IMH services are work promoting infant mental
   health, which is infant/early-childhood work; see FOCUS_IMPLIES).
-- RS/C hours are summed over sessions up to today; the pace is the hours of the last 365 days.
+- RS/C hours and training hours are summed over what is dated up to today (nothing dated
+  later counts yet); the RS/C pace is the hours of the last 365 days.
+- The exam is a step of the application (Levels III and IV), not a condition of readiness:
+  "ready" means ready to apply; LevelResult.exam says the application includes the exam.
+- Renewal (yearly): the training and RS/C hours of the renewal year, the year that ends on the
+  renewal date (from the day after the date one year before it), counted up to today.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 DEGREES = ("cda", "associate", "bachelor", "master", "doctorate")
 DEGREE_NAMES = {
@@ -76,12 +83,17 @@ class Rsc:
 
 
 @dataclass(frozen=True)
+class Training:
+    day: date
+    hours: float
+
+
+@dataclass(frozen=True)
 class Evidence:
     degrees: Sequence[Degree] = ()
     work: Sequence[Work] = ()
     rsc: Sequence[Rsc] = ()
-    exam_passed: date | None = None
-    training_hours: float = 0.0
+    training: Sequence[Training] = ()
     references: int = 0
 
 
@@ -94,6 +106,8 @@ class Line:
     evidence: str = ""
     earliest: date | None = None  # when missing: the earliest date at the current pace
     waits_for_degree: bool = False  # post-degree work, and the degree is missing
+    have: float | None = None  # hours counted, for lines that count hours
+    need: float | None = None
 
     @property
     def shown(self) -> str:
@@ -108,6 +122,7 @@ class LevelResult:
     ready: bool
     lines: list[Line] = field(default_factory=list)
     earliest: date | None = None  # the earliest date every missing line could be met
+    exam: bool = False  # the application includes the exam (a step, not a condition)
 
     @property
     def missing(self) -> list[Line]:
@@ -122,11 +137,16 @@ class LevelResult:
         logged)". Post-degree work that waits for a missing degree follows it as "then …"."""
         if self.ready:
             return f"Level {self.key}: ready"
+        return f"Level {self.key}: missing — " + self.missing_text()
+
+    def missing_text(self) -> str:
+        """What is missing, in order: "bachelor's degree; 24 RS/C hours (6 logged); then 2
+        years of …"."""
         now = [line.shown for line in self.missing if not line.waits_for_degree]
         then = [line.text for line in self.missing if line.waits_for_degree]
-        text = f"Level {self.key}: missing — " + "; ".join(now)
+        text = "; ".join(now)
         if then:
-            text += "; then " + "; ".join(then)
+            text += ("; then " if now else "then ") + "; ".join(then)
         return text
 
 
@@ -196,6 +216,17 @@ def experience_days(
         used.append(w)
         ongoing = ongoing or w.end is None or w.end >= today
     return _union_days(ranges), used, ongoing
+
+
+def training_hours(
+    training: Iterable[Training], *, start: date | None = None, end: date | None = None
+) -> float:
+    """Training hours within [start, end] (either open)."""
+    return sum(
+        t.hours
+        for t in training
+        if (start is None or t.day >= start) and (end is None or t.day <= end)
+    )
 
 
 def rsc_hours(rsc: Iterable[Rsc], *, start: date | None = None, end: date | None = None) -> float:
@@ -268,10 +299,6 @@ def _check(criterion: dict[str, Any], ev: Evidence, today: date) -> Line:
         if pace > 0:
             earliest = today + timedelta(days=int((need - have) / pace * DAYS_PER_YEAR + 0.999))
         return Line(text, False, shown, earliest)
-    if kind == "exam":
-        if ev.exam_passed is not None and ev.exam_passed <= today:
-            return Line("the endorsement exam", True, f"passed {ev.exam_passed.isoformat()}")
-        return Line("the endorsement exam", False)
     if kind == "references":
         need_n = int(criterion["count"])
         text = f"{need_n} reference letters"
@@ -279,10 +306,9 @@ def _check(criterion: dict[str, Any], ev: Evidence, today: date) -> Line:
         return Line(text, ev.references >= need_n, shown)
     if kind == "training_hours":
         need = float(criterion["hours"])
+        have = training_hours(ev.training, end=today)
         text = f"{criterion['hours']} training hours"
-        if ev.training_hours >= need:
-            return Line(text, True, f"{ev.training_hours:g} hours")
-        return Line(text, False, f"{ev.training_hours:g} hours")
+        return Line(text, have >= need, f"{have:g} hours")
     raise ValueError(f"unknown requirement kind {kind!r}")
 
 
@@ -295,20 +321,78 @@ def assess(
 ) -> list[LevelResult]:
     """Every level: ready or not, each requirement met or missing. For a level with several
     ways to qualify, the way with the fewest missing requirements is shown. `extra`: a state
-    association's own requirements per level key, added to every way of qualifying."""
+    association's own requirements per level key, added to every way of qualifying; its
+    training hours replace the default's."""
     rules = rules or load_rules()
     extra = extra or {}
     results = []
     for level in rules.levels:
         added = extra.get(level["key"], [])
-        options = [[_check(c, ev, today) for c in [*option, *added]] for option in level["any_of"]]
+        replaced = {c["kind"] for c in added} & REPLACEABLE
+        options = [
+            [_check(c, ev, today)
+             for c in [*(c for c in option if c["kind"] not in replaced), *added]]
+            for option in level["any_of"]
+        ]  # fmt: skip
         best = min(options, key=lambda lines: sum(not line.met for line in lines))
         missing = [line for line in best if not line.met]
         earliest = None
         if missing and all(line.earliest for line in missing):
             earliest = max(line.earliest for line in missing if line.earliest)
-        results.append(LevelResult(level["key"], level["title"], not missing, best, earliest))
+        results.append(
+            LevelResult(
+                level["key"], level["title"], not missing, best, earliest,
+                exam=bool(level.get("exam")),
+            )
+        )  # fmt: skip
     return results
+
+
+REPLACEABLE = frozenset({"training_hours"})  # a state's figure replaces the default's
+
+
+@dataclass
+class RenewalResult:
+    level: str
+    due: date
+    year_start: date  # the renewal year runs from this day to `due`, inclusive
+    lines: list[Line]
+
+    @property
+    def met(self) -> bool:
+        return all(line.met for line in self.lines)
+
+    @property
+    def missing(self) -> list[Line]:
+        return [line for line in self.lines if not line.met]
+
+
+def renewal(
+    ev: Evidence, *, level: str, due: date, today: date, rules: Rules | None = None,
+    extra: dict[str, int] | None = None,
+) -> RenewalResult:  # fmt: skip
+    """The yearly renewal of an endorsement at `level` due on `due`: the training and RS/C
+    hours the renewal year asks for (the rules' defaults, or the state's `extra`), against
+    those of the renewal year dated up to today."""
+    rules = rules or load_rules()
+    wanted = dict(next(x for x in rules.levels if x["key"] == level).get("renewal", {}))
+    wanted.update(extra or {})
+    start = due - relativedelta(years=1) + timedelta(days=1)
+    end = min(due, today)
+    lines = []
+    for kind, have in (
+        ("training_hours", training_hours(ev.training, start=start, end=end)),
+        ("rsc_hours", rsc_hours(ev.rsc, start=start, end=end)),
+    ):
+        need = wanted.get(kind, 0)
+        if not need:
+            continue
+        name = "training hours" if kind == "training_hours" else "RS/C hours"
+        lines.append(
+            Line(f"{need} {name} this renewal year", have >= need, f"{have:g} so far",
+                 have=have, need=float(need))
+        )  # fmt: skip
+    return RenewalResult(level, due, start, lines)
 
 
 def qualifies_for(results: Sequence[LevelResult]) -> LevelResult | None:

@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from attune.programs.models import Program
 from attune.workforce.models import (
     AREAS,
     LEVELS,
     RIOS,
     Application,
     ApplicationDocument,
+    DirectoryEntry,
     Education,
     Experience,
     Profile,
@@ -37,16 +39,24 @@ class _OnePage:
 
 class ProfileForm(_OnePage, forms.ModelForm[Profile]):
     id_prefix = "profile"
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Profile
         fields = ["jurisdiction", "program", "role", "licences", "endorsed_level",
-                  "endorsed_on", "renewal_due", "share_with_state"]  # fmt: skip
+                  "endorsed_on", "renewal_due", "endorsement_number", "endorsement_evidence",
+                  "share_with_state"]  # fmt: skip
         widgets = {
             "endorsed_on": DATE,
             "renewal_due": DATE,
             "licences": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean_endorsement_evidence(self) -> Any:
+        upload = self.cleaned_data.get("endorsement_evidence")
+        if upload and getattr(upload, "size", 0) > 20_000_000:
+            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
+        return upload
 
 
 class EducationForm(_OnePage, forms.ModelForm[Education]):
@@ -191,3 +201,143 @@ class MeetingForm(forms.Form):
         present = self.fields["present"]
         assert isinstance(present, forms.ModelMultipleChoiceField)
         present.queryset = group.members.select_related("user")
+
+
+class VerifyForm(forms.Form):
+    """The coordinator's check of a declared endorsement against the association's records."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="verify")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
+    number = forms.CharField(label=gettext_lazy("Endorsement number"), max_length=60)
+    awarded = forms.DateField(label=gettext_lazy("Awarded on"), widget=DATE)
+    renewal_due = forms.DateField(label=gettext_lazy("Renewal due"), widget=DATE)
+    note = forms.CharField(
+        label=gettext_lazy("Note (the person sees it)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "verify_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RefuseForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="refuse")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = forms.CharField(
+        label=gettext_lazy("Why it cannot be verified (the person sees it)"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "refuse_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RenewForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="renew")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _practices() -> list[tuple[str, str]]:
+    from attune.training.models import PRACTICES
+
+    return [(k, str(label)) for k, label in PRACTICES]
+
+
+class DirectoryEntryForm(forms.ModelForm[DirectoryEntry]):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    languages_text = forms.CharField(
+        label=gettext_lazy("Languages"), max_length=200,
+        help_text=gettext_lazy("Language codes or names, separated by commas, e.g. es, en, vi."),
+    )  # fmt: skip
+    practices = forms.MultipleChoiceField(
+        label=gettext_lazy("Program practices you support"), required=False,
+        choices=_practices, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    competencies = forms.MultipleChoiceField(
+        label=gettext_lazy("Infant mental health competency areas"), required=False,
+        choices=AREAS, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    class Meta:
+        model = DirectoryEntry
+        fields = ["jurisdiction", "kind", "region", "practices", "competencies", "capacity",
+                  "accepting", "about"]  # fmt: skip
+        widgets = {"about": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(
+        self, *args: Any, jurisdictions: Any, kinds: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        jurisdiction = self.fields["jurisdiction"]
+        assert isinstance(jurisdiction, forms.ModelChoiceField)
+        jurisdiction.queryset = jurisdictions
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = kinds
+        if self.instance.pk:
+            self.fields["languages_text"].initial = ", ".join(self.instance.languages)
+
+    def clean_languages_text(self) -> list[str]:
+        from attune.lib import languages
+
+        try:
+            codes = languages.parse_list(self.cleaned_data["languages_text"])
+        except languages.UnknownLanguage as exc:
+            raise forms.ValidationError(
+                gettext_lazy("Unknown language “%(value)s”."), params={"value": exc.value}
+            ) from None
+        if not codes:
+            raise forms.ValidationError(gettext_lazy("Name at least one language."))
+        return codes
+
+
+class DirectoryFilterForm(forms.Form):
+    region = forms.CharField(label=gettext_lazy("Region"), required=False, max_length=120)
+    language = forms.CharField(label=gettext_lazy("Language"), required=False, max_length=40)
+    practice = forms.ChoiceField(
+        label=gettext_lazy("Practice"), required=False,
+        choices=lambda: [("", "—"), *_practices()],
+    )  # fmt: skip
+    competency = forms.ChoiceField(
+        label=gettext_lazy("Competency area"), required=False, choices=[("", "—"), *AREAS]
+    )
+    open = forms.BooleanField(label=gettext_lazy("With open capacity"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+
+
+class SupportRequestForm(forms.Form):
+    program: forms.ModelChoiceField[Program] = forms.ModelChoiceField(
+        queryset=Program.objects.none(), label=gettext_lazy("Program")
+    )
+    practices = forms.MultipleChoiceField(
+        label=gettext_lazy("Support with"), required=False, choices=_practices,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    message = forms.CharField(
+        label=gettext_lazy("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What the program is working on and what support would help."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = self.fields["program"]
+        assert isinstance(program, forms.ModelChoiceField)
+        program.queryset = programs
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reply = forms.CharField(
+        label=gettext_lazy("Answer (the program sees it)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "answer_%s")
+        super().__init__(*args, **kwargs)

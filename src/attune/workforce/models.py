@@ -4,6 +4,7 @@ supervision/consultation (RS/C), reflective groups and endorsement applications.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from attune.programs.models import Jurisdiction, Program
+from attune.programs.models import Jurisdiction, Program, validate_languages
 
 # The eight competency areas (../shared/domain.md §6).
 AREAS = (
@@ -44,6 +45,12 @@ LEVELS = (
     ("IV-research", _("Level IV: Infant Mental Health Mentor (Research/Faculty)")),
 )
 RSC_FACILITATOR_LEVELS = frozenset({"III", "IV-clinical"})  # who may provide RS/C
+
+
+class EndorsementStatus(models.TextChoices):
+    DECLARED = "declared", _("declared, awaiting verification")
+    VERIFIED = "verified", _("verified by the association")
+    REFUSED = "refused", _("not verified by the association")
 
 
 class Profile(models.Model):
@@ -83,12 +90,51 @@ class Profile(models.Model):
         help_text=_("Professional licences with their numbers and states, one per line."),
     )
     renewal_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The endorsement held is declared by the person (level, dates, the association's number,
+    # evidence) and verified by the state association's endorsement coordinator: only a
+    # verified endorsement, in effect on the day, gives rights (facilitating RS/C, leading a
+    # reflective group). Changing what was declared makes it a declaration again.
+    endorsement_number = models.CharField(
+        _("endorsement number"), max_length=60, blank=True,
+        help_text=_("The number on your endorsement certificate from the association."),
+    )  # fmt: skip
+    endorsement_evidence = models.FileField(
+        _("evidence of the endorsement"), upload_to="workforce/endorsements/", blank=True,
+        help_text=_("Your endorsement certificate or the association's letter (PDF or image)."),
+    )  # fmt: skip
+    endorsement_status = models.CharField(
+        _("endorsement status"), max_length=10, choices=EndorsementStatus.choices, blank=True,
+        editable=False,
+    )  # fmt: skip
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
+    verification_note = models.TextField(
+        _("the association's note"), blank=True, max_length=1000, editable=False
+    )
+    # the person and the coordinator both write the profile: stale saves are refused
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("professional profile")
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def endorsement_in_effect(self, day: date) -> bool:
+        """A verified endorsement, awarded by `day` and not past its renewal date."""
+        return (
+            self.endorsement_status == EndorsementStatus.VERIFIED
+            and bool(self.endorsed_level)
+            and (self.endorsed_on is None or self.endorsed_on <= day)
+            and (self.renewal_due is None or day <= self.renewal_due)
+        )
+
+    def may_facilitate_rsc(self, day: date) -> bool:
+        """Sessions with this person count as RS/C on `day` (and they may lead a group)."""
+        return self.endorsed_level in RSC_FACILITATOR_LEVELS and self.endorsement_in_effect(day)
 
 
 class Education(models.Model):
@@ -222,11 +268,12 @@ class RscSession(models.Model):
     def clean(self) -> None:
         if self.day and self.day > timezone.localdate():
             raise ValidationError({"day": _("A session in the future cannot count yet.")})
-        if self.facilitator_id and self.facilitator.endorsed_level not in RSC_FACILITATOR_LEVELS:
+        if self.facilitator_id and self.day and not self.facilitator.may_facilitate_rsc(self.day):
             raise ValidationError(
                 {"facilitator": _(
-                    "%(name)s holds no endorsement at Level III or Level IV (Clinical), so "
-                    "sessions with them do not count as reflective supervision/consultation."
+                    "%(name)s holds no verified endorsement at Level III or Level IV (Clinical) "
+                    "in effect on that day, so sessions with them do not count as reflective "
+                    "supervision/consultation."
                 ) % {"name": self.facilitator}}
             )  # fmt: skip
         notes_max = MaxLengthValidator(2000)
@@ -293,6 +340,7 @@ class StateRequirement(models.Model):
         TRAINING_HOURS = "training_hours", _("training hours")
         REFERENCES = "references", _("reference letters")
         RENEWAL_HOURS = "renewal_hours", _("training hours each year to renew")
+        RENEWAL_RSC_HOURS = "renewal_rsc", _("RS/C hours each year to renew")
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
     level = models.CharField(_("level"), max_length=12, choices=LEVELS)
@@ -308,3 +356,107 @@ class StateRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction.code} {self.level} {self.kind} {self.amount}"
+
+
+class DirectoryEntry(models.Model):
+    """A T/TA specialist or trainer in the state's directory, kept by themselves: where they
+    work, their languages, their expertise (the six program practices, the IMH competency
+    areas) and how many programs they can support at once."""
+
+    class Kind(models.TextChoices):
+        SPECIALIST = "specialist", _("T/TA specialist")
+        TRAINER = "trainer", _("trainer")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_entry"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, verbose_name=_("state, territory or Tribe")
+    )
+    kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
+    region = models.CharField(
+        _("region"), max_length=120, help_text=_("Counties or the region you serve.")
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, validators=[validate_languages],
+        help_text=_("ISO 639 codes, e.g. es, vi, so."),
+    )  # fmt: skip
+    practices = models.JSONField(_("program practices"), default=list, blank=True)
+    competencies = models.JSONField(_("competency areas"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("programs you can support at once"),
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+    )
+    accepting = models.BooleanField(_("taking new programs"), default=True)
+    about = models.TextField(_("about your support"), blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["jurisdiction", "user__last_name", "user__first_name"]
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        from attune.training.models import PRACTICES
+
+        if any(p not in dict(PRACTICES) for p in self.practices or []):
+            raise ValidationError({"practices": _("Unknown program practice.")})
+        if any(a not in dict(AREAS) for a in self.competencies or []):
+            raise ValidationError({"competencies": _("Unknown competency area.")})
+
+    def supporting(self) -> int:
+        """Programs they support now (their support memberships)."""
+        from attune.programs.models import Membership
+
+        return Membership.objects.filter(
+            user_id=self.user_id,
+            role__in=[Membership.Role.SPECIALIST, Membership.Role.TRAINER],
+            program__isnull=False,
+        ).count()
+
+    def open_capacity(self) -> int:
+        return max(self.capacity - self.supporting(), 0) if self.accepting else 0
+
+
+class SupportRequest(models.Model):
+    """A program's request for support from a directory's specialist or trainer; accepted, it
+    becomes a support relationship (a support membership for the program)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="requests")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    practices = models.JSONField(_("support with"), default=list, blank=True)
+    message = models.TextField(_("message"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    reply = models.TextField(_("answer"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # the director may withdraw it while the specialist answers it: stale answers are refused
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("support request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "program"], condition=Q(status="requested"),
+                name="one_open_support_request",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.program} → {self.entry}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.workforce import views
+from attune.workforce import views, views_association, views_directory
 
 urlpatterns = [
     path("workforce/me/", views.me, name="workforce_me"),
@@ -32,5 +32,38 @@ urlpatterns = [
         "workforce/me/documents/<int:document_id>/",
         views.application_document,
         name="workforce_document",
+    ),
+    path("workforce/directory/", views_directory.directory, name="workforce_directory"),
+    path("workforce/directory/me/", views_directory.directory_me, name="workforce_directory_me"),
+    path(
+        "workforce/directory/<int:entry_id>/request/",
+        views_directory.request_support,
+        name="workforce_request_support",
+    ),
+    path(
+        "workforce/support-requests/",
+        views_directory.support_requests,
+        name="workforce_support_requests",
+    ),
+    path(
+        "workforce/support-requests/<int:request_id>/answer/",
+        views_directory.answer_support_request,
+        name="workforce_answer_support_request",
+    ),
+    path("workforce/association/", views_association.coordinator, name="workforce_coordinator"),
+    path(
+        "workforce/association/people/<int:profile_id>/",
+        views_association.coordinator_person,
+        name="workforce_coordinator_person",
+    ),
+    path(
+        "workforce/association/people/<int:profile_id>/evidence/",
+        views_association.coordinator_evidence,
+        name="workforce_coordinator_evidence",
+    ),
+    path(
+        "workforce/association/people/<int:profile_id>/portfolio.pdf",
+        views_association.coordinator_portfolio,
+        name="workforce_coordinator_portfolio",
     ),
 ]

@@ -38,6 +38,7 @@ from attune.workforce.models import (
     RscSession,
     StateRequirement,
 )
+from attune.workforce.standing import standing
 from planner.chart import line_chart
 
 PORTFOLIO_SCHEMA = "https://attune.example/schemas/imh-portfolio-1.json"
@@ -57,7 +58,8 @@ def _page(request: HttpRequest, profile: Profile | None, **bound: BaseForm) -> H
     if profile is None:
         context["profile_form"] = bound.get("profile_form") or forms.ProfileForm()
     else:
-        results = services.readiness(profile, today)
+        facts = standing(profile, today)
+        results = facts.results
         rsc = list(profile.rsc.select_related("facilitator__user"))
         by_area = services.hours_by_area(profile)
         window = forms.RscWindowForm(request.GET or None)
@@ -70,9 +72,9 @@ def _page(request: HttpRequest, profile: Profile | None, **bound: BaseForm) -> H
         context.update(
             window=window,
             window_hours=window_hours,
-            renewal=services.renewal_status(profile, today),
+            standing=facts,
             results=results,
-            qualifies=next((r for r in reversed(results) if r.ready), None),
+            qualifies=facts.qualifies,
             education=profile.education.all(),
             experience=profile.experience.all(),
             training=profile.training.all(),
@@ -82,7 +84,8 @@ def _page(request: HttpRequest, profile: Profile | None, **bound: BaseForm) -> H
             rsc_total=sum(s.minutes for s in rsc) / 60,
             rsc_year=sum(s.minutes for s in rsc if s.day > today - timedelta(days=365)) / 60,
             rios=dict(RIOS),
-            profile_form=bound.get("profile_form") or forms.ProfileForm(instance=profile),
+            profile_form=bound.get("profile_form")
+            or forms.ProfileForm(instance=profile, initial={"version": profile.version}),
             education_form=bound.get("education_form") or forms.EducationForm(),
             experience_form=bound.get("experience_form") or forms.ExperienceForm(),
             training_form=bound.get("training_form") or forms.TrainingForm(),
@@ -102,14 +105,23 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def save_profile(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
-    form = forms.ProfileForm(request.POST, instance=profile)
+    form = forms.ProfileForm(request.POST, request.FILES, instance=profile)
     if form.is_valid():
-        services.save_profile(
-            actor=acting_user(request), user=acting_user(request),
-            data={k: form.cleaned_data[k] for k in form.Meta.fields},
-        )  # fmt: skip
-        messages.success(request, _("Your profile is saved."))
-        return redirect("workforce_me")
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        if profile is not None and not request.FILES.get("endorsement_evidence"):
+            data.pop("endorsement_evidence", None)  # kept as it was unless a new file comes
+            if form.cleaned_data.get("endorsement_evidence") is False:  # "clear" ticked
+                data["endorsement_evidence"] = ""
+        try:
+            services.save_profile(
+                actor=acting_user(request), user=acting_user(request), data=data,
+                version=form.cleaned_data["version"] if profile is not None else None,
+            )  # fmt: skip
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("workforce_me")
     if profile is not None:
         profile.refresh_from_db()
     return _page(request, profile, profile_form=form)
@@ -185,16 +197,20 @@ def add_rsc(request: HttpRequest) -> HttpResponse:
 def portfolio_data(profile: Profile) -> dict[str, Any]:
     """The portfolio as JSON (docs/workforce.md documents the schema)."""
     today = timezone.localdate()
-    results = services.readiness(profile, today)
+    facts = standing(profile, today)
+    results = facts.results
     return {
         "$schema": PORTFOLIO_SCHEMA,
         "generated": today.isoformat(),
+        "standing": facts.lines,
         "person": {
             "licences": [x.strip() for x in profile.licences.splitlines() if x.strip()],
             "name": str(profile.user),
             "role": profile.role,
             "state": profile.jurisdiction.code,
             "endorsement": profile.endorsed_level or None,
+            "endorsement_status": facts.status,
+            "endorsement_number": profile.endorsement_number or None,
         },
         "education": [
             {
@@ -240,6 +256,7 @@ def portfolio_data(profile: Profile) -> dict[str, Any]:
             {
                 "level": r.key,
                 "ready": r.ready,
+                "exam_step": r.exam,
                 "met": [{"requirement": m.text, "evidence": m.evidence} for m in r.met],
                 "missing": [
                     {
@@ -273,6 +290,12 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     if profile is None:
         return redirect("workforce_me")
+    return portfolio_pdf_response(profile)
+
+
+def portfolio_pdf_response(profile: Profile) -> HttpResponse:
+    """The portfolio for reviewers: its 'Endorsement and readiness' section prints the
+    standing's lines as the person's page and the coordinator's page show them."""
     data = portfolio_data(profile)
     pdf = new_pdf(title=f"Portfolio - {profile.user}")
     line(pdf, "Infant Mental Health Endorsement Portfolio", size=18, height=10)
@@ -292,10 +315,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
         ("Reflective supervision/consultation", [
             f"{s['date']}  {s['minutes']} min  {s['format']}  with {s['facilitator']}"
             for s in data["rsc"]]),
-        ("Readiness", [
-            ("ready: " if r["ready"] else "missing: ") + r["level"] + (
-                "" if r["ready"] else " — " + "; ".join(m["requirement"] for m in r["missing"]))
-            for r in data["readiness"]]),
+        (_("Endorsement and readiness"), data["standing"]),
     ]  # fmt: skip
     for title, rows in sections:
         pdf.ln(3)
@@ -401,6 +421,9 @@ def state_dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     levels = dict(LEVELS)
+    declared = [p for p in profiles if p.endorsed_level and p.endorsement_status != "verified"]
+    # the state's figures count verified endorsements only
+    profiles = [p for p in profiles if not p.endorsed_level or p.endorsement_status == "verified"]
     by_level_role: Counter[tuple[str, str]] = Counter(
         (p.endorsed_level, p.get_role_display()) for p in profiles if p.endorsed_level
     )
@@ -414,7 +437,8 @@ def state_dashboard(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     context = {
         "sector_chart": sector_chart,
-        "total": len(profiles),
+        "awaiting": len(declared),
+        "total": len(profiles) + len(declared),
         "by_level": [(levels[k], role, n) for (k, role), n in sorted(by_level_role.items())],
         "consenting": [p for p in profiles if p.share_with_state and p.endorsed_level],
         "rsc_hours": sum(
@@ -565,8 +589,8 @@ def groups(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "workforce/groups.html",
-        {"form": form, "groups": mine.distinct(), "can_lead": profile.endorsed_level
-         in ("III", "IV-clinical")},
+        {"form": form, "groups": mine.distinct(),
+         "can_lead": profile.may_facilitate_rsc(timezone.localdate())},
         status=400 if request.method == "POST" else 200,
     )  # fmt: skip
 

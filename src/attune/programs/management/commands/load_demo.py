@@ -105,12 +105,15 @@ def reset_demo() -> str:
         users = User.objects.none()
         for spec in DEMO_USERS:
             users |= User.objects.filter(username=spec.username, email=spec.email)
-        # the workforce demo's endorsed mentor (a record, not a sign-in), and the RS/C
-        # sessions she facilitated
-        mentor = User.objects.filter(username="amara.osei", email="amara.osei@example.org")
+        # the workforce demo's records (not sign-ins): the endorsed mentor and the RS/C sessions
+        # she facilitated, the home visitor
+        from attune.workforce.demo import RECORDS
         from attune.workforce.models import RscSession
 
-        delete("RS/C sessions", RscSession.objects.filter(facilitator__user__in=mentor))
-        users |= mentor
+        records = User.objects.none()
+        for username, email, _first, _last in RECORDS:
+            records |= User.objects.filter(username=username, email=email)
+        delete("RS/C sessions", RscSession.objects.filter(facilitator__user__in=records))
+        users |= records
         delete("sign-ins", users)
     return ", ".join(f"{n} {label}" for label, n in counts.items())

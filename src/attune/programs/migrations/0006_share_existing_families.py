@@ -21,6 +21,6 @@ def share(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0004_versions_and_family_shares")]
+    dependencies = [("programs", "0005_versions_and_family_shares")]
 
     operations = [migrations.RunPython(share, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_state_specialists'),
+        ('programs', '0004_endorsement_coordinators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
