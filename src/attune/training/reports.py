@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.lib.pdf import line, new_pdf
 from attune.training.models import (
@@ -204,6 +206,43 @@ def certificate_pdf(attendee: DeliveryAttendee) -> bytes:
     sponsor = f"   Sponsor: {delivery.sponsor}" if delivery.sponsor else ""
     line(pdf, f"Trainer: {delivery.trainer}{sponsor}", align="C", height=8)
     return bytes(pdf.output())
+
+
+def certificates_zip(delivery: Delivery) -> bytes:
+    """Every attendee's certificate of a delivery, one PDF each, in a ZIP file."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for attendee in delivery.attendees.select_related("person", "delivery__trainer"):
+            name = f"certificate-{attendee.person.registry_id or attendee.pk}.pdf"
+            archive.writestr(name, certificate_pdf(attendee))
+    return out.getvalue()
+
+
+def certificates_job(job: Any, ctx: Any) -> dict[str, Any]:
+    """The job's body: a delivery's certificates as a ZIP of PDFs, kept on the job."""
+    delivery = Delivery.objects.select_related("trainer").get(pk=job.parameters["delivery"])
+    ctx.progress(0.2, _("Writing the certificates…"))
+    content = certificates_zip(delivery)
+    ctx.attach(f"certificates-delivery-{delivery.pk}.zip", content)
+    n = delivery.attendees.count()
+    return {
+        "summary": ngettext("%(n)d certificate.", "%(n)d certificates.", n) % {"n": n},
+    }
+
+
+def registry_job(job: Any, ctx: Any) -> dict[str, Any]:
+    """The job's body: the registry CSV for a state and dates, kept on the job."""
+    p = job.parameters
+    start = date.fromisoformat(p["start"]) if p.get("start") else None
+    end = date.fromisoformat(p["end"]) if p.get("end") else None
+    ctx.progress(0.2, _("Collecting the sessions…"))
+    rows = registry_rows([int(p["state"])], start, end)
+    ctx.progress(0.8, _("Writing the file…"))
+    ctx.attach(f"registry-{p['code']}-{timezone.localdate().isoformat()}.csv",
+               registry_csv(rows).encode("utf-8"))  # fmt: skip
+    return {"summary": ngettext("%(n)d row.", "%(n)d rows.", len(rows)) % {"n": len(rows)}}
 
 
 # -- calendars -------------------------------------------------------------------------------

@@ -29,6 +29,11 @@ urlpatterns = [
         views.certificate,
         name="training_certificate",
     ),
+    path(
+        "training/deliveries/<int:delivery_id>/certificates/",
+        views.delivery_certificates,
+        name="training_delivery_certificates",
+    ),
     path("training/registry/", views.registry, name="training_registry"),
     path("training/reach/", views.reach, name="training_reach"),
     path("training/registry/import/", views.registry_import, name="training_registry_import"),

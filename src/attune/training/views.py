@@ -25,7 +25,8 @@ from attune.accounts.models import User
 from attune.lib import access
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
-from attune.training import forms, reports, services
+from attune.jobs import services as jobs
+from attune.training import forms, reports, services, tasks
 from attune.training.models import (
     LEVELS,
     PRACTICES,
@@ -367,8 +368,25 @@ def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def delivery_certificates(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """Every attendee's certificate as a ZIP of PDFs, made by a job on the queue."""
+    delivery = _delivery(request, delivery_id)
+    job = jobs.start(
+        actor=acting_user(request),
+        kind="certificates",
+        title=_("Certificates for %(delivery)s") % {"delivery": delivery.title},
+        task=tasks.delivery_certificates,
+        jurisdiction=delivery.trainer.jurisdiction,
+        parameters={"delivery": delivery.pk},
+    )
+    return redirect("job_detail", job_id=job.pk)
+
+
+@login_required
 @require_GET
 def certificate(request: HttpRequest, delivery_id: int, attendee_id: int) -> HttpResponse:
+    """One person's certificate, at once (one page; the whole delivery's go through a job)."""
     delivery = _delivery(request, delivery_id)
     attendee = get_object_or_404(
         DeliveryAttendee.objects.select_related("person"), pk=attendee_id, delivery=delivery
@@ -408,11 +426,22 @@ def registry(request: HttpRequest) -> HttpResponse:
             [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
         )
         if request.GET.get("download"):
-            response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
-            response["Content-Disposition"] = (
-                f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
+            # the file is written by a job on the queue; its page links to it when ready
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            job = jobs.start(
+                actor=acting_user(request),
+                kind="registry",
+                title=_("Registry export for %(state)s") % {"state": state.name},
+                task=tasks.registry_export,
+                jurisdiction=state,
+                parameters={
+                    "state": state.pk,
+                    "code": state.code,
+                    "start": start.isoformat() if start else "",
+                    "end": end.isoformat() if end else "",
+                },
             )
-            return response
+            return redirect("job_detail", job_id=job.pk)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
