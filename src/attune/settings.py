@@ -232,7 +232,7 @@ if PRODUCTION:
 # this machine or others sharing the database. Tests run tasks at once, in the caller, except
 # those that start real workers.
 ATTUNE_TASKS_IMMEDIATE = env_bool("ATTUNE_TASKS_IMMEDIATE", ENV == "test")
-TASKS = {
+TASKS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"

@@ -19,14 +19,14 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connections
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 
+from attune.jobs.models import Job
 from attune.lib import schedules
 from attune.plans import whatif
-from attune.jobs.models import Job
 from attune.plans.models import WhatIfRun
 from attune.programs import services as program_services
 from attune.programs.models import Caregiver, Child, Program, WaitlistEntry

@@ -11,7 +11,6 @@ workers or minutes pass), and one email to each of them with an email address.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -73,9 +72,7 @@ def nap_check_alerts() -> int:
             try:
                 with transaction.atomic():
                     NapCheckAlert.objects.create(
-                        nap=cd.nap.entry
-                        if cd.nap.entry.corrects_id is None
-                        else cd.nap.entry.corrects,  # the nap as first recorded
+                        nap_id=cd.nap.entry.root_id,  # the nap as first recorded
                         due_at=cd.nap.next_check,
                     )
                     _email(cd.child, cd.nap.next_check)

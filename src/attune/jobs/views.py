@@ -42,10 +42,9 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "job-status":
         response = render(request, "jobs/job.html#status", context)
-        if job.status == Job.Status.DONE and (job.result or {}).get("redirect"):
-            url = context["result_url"]
-            if url:
-                response["HX-Redirect"] = url
+        url = _result_url(job)
+        if job.status == Job.Status.DONE and (job.result or {}).get("redirect") and url:
+            response["HX-Redirect"] = url
         return response
     return render(request, "jobs/job.html", context)
 
@@ -75,7 +74,7 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_file(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_file(request: HttpRequest, job_id: int) -> FileResponse:
     job = _job(request, job_id, "job.view")
     if not job.file or job.status != Job.Status.DONE:
         raise Http404

@@ -197,7 +197,7 @@ class Worker(DBWorker):
             and row["worker_ids"][-1] == self.worker_id
         )
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         try:
             self.running_task = True
             task = db_task_result.task
@@ -206,7 +206,9 @@ class Worker(DBWorker):
             task_started.send(sender=backend_type, task_result=task_result)
             if task.takes_context:
                 value = task.call(
-                    TaskContext(task_result=task_result), *task_result.args, **task_result.kwargs
+                    TaskContext(task_result=task_result),  # type: ignore[arg-type]
+                    *task_result.args,
+                    **task_result.kwargs,
                 )
             else:
                 value = task.call(*task_result.args, **task_result.kwargs)
@@ -231,7 +233,7 @@ class Worker(DBWorker):
             self.running_task = False
             self._run_tasks += 1
 
-    def _failed(self, db_task_result: DBTaskResult, exc: Exception) -> None:
+    def _failed(self, db_task_result: DBTaskResult[Any, Any], exc: Exception) -> None:
         tries = len(db_task_result.worker_ids)
         if not self._still_mine(db_task_result.pk):
             logger.warning("task %s failed after it was given to another worker", db_task_result.pk)

@@ -386,7 +386,7 @@ def report(question: PolicyWhatIf, *, names: bool) -> tuple[list[Row], Summary]:
             1
             for r in full
             if r.current.get("status") in FEASIBLE and r.proposed.get("status") not in FEASIBLE
-        ),  # fmt: skip
+        ),
         staff_hours_current=round(sum(r.current.get("staff_hours", 0) for r in both), 1),
         staff_hours_proposed=round(sum(r.proposed.get("staff_hours", 0) for r in both), 1),
         same_primary_current=_mean([r.current.get("same_primary") for r in both]),

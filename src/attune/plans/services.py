@@ -107,8 +107,10 @@ def plan_job(job: Job, ctx: jobs.Context) -> dict[str, Any]:
     ctx.check()
     url = f"/programs/{job.program_id}/plan/"
 
+    program = job.program
+
     def write() -> dict[str, Any]:
-        keep(actor=job.created_by, program=job.program, on=on, problem=problem, plan=plan, job=job)
+        keep(actor=job.created_by, program=program, on=on, problem=problem, plan=plan, job=job)
         return {"url": url, "label": _("Open the plan"), "redirect": True}
 
     jobs.finish_with(job, write)

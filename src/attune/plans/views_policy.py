@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attune.lib import access
 from attune.lib.views import acting_user
-from attune.plans import policy
+from attune.plans import history, policy
 from attune.plans.models import PolicyWhatIf
 from attune.programs.models import Jurisdiction
 from planner.chart import line_chart
@@ -151,7 +151,7 @@ def policy_result(request: HttpRequest, policy_id: int) -> HttpResponse:
         "rows": rows,
         "summary": summary,
         "chart": _chart(rows),
-        "min_children": policy.MIN_CHILDREN,
+        "min_children": history.MIN_CHILDREN,
     }
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "policy-answer":

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
+from attune.jobs import services as jobs
 from attune.lib import access
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
-from attune.jobs import services as jobs
 from attune.training import forms, reports, services, tasks
 from attune.training.models import (
     LEVELS,
