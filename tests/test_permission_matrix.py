@@ -354,11 +354,11 @@ MATRIX: list[Row] = [
     Row("job_cancel", program_job, statuses(404, director=302, org_admin=302), "post", nothing),
     Row("job_retry", program_job, statuses(404, director=302, org_admin=302), "post", nothing),
     Row("job_file", program_job, statuses(404, director=200, org_admin=200)),
-    # The state-wide policy what-if: the state's administrator (the state's specialist is
-    # refused); an empty question is the form back with its errors
+    # The state-wide policy what-if: the state's administrator asks (the state's specialist is
+    # refused; an empty question is the form back with its errors); both read the answers
     Row("state_policy", nothing, statuses(404, state_admin=200, specialist=403)),
     Row("state_policy", nothing, statuses(404, state_admin=400, specialist=403), "post", nothing),
-    Row("state_policy_result", policy_question, statuses(404, state_admin=200, specialist=403)),
+    Row("state_policy_result", policy_question, statuses(404, state_admin=200, specialist=200)),
     Row("program_continuity_csv", program, MANAGE),
     Row(
         "organization_continuity",

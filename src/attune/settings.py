@@ -12,6 +12,8 @@ EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FR
 ATTUNE_TASKS_IMMEDIATE  1 runs queued tasks at once, in the caller (the test default); 0 queues
                       them in the database for `manage.py run_worker` (everywhere else)
 ATTUNE_WORKER_LEASE   seconds without a heartbeat after which a worker's task is taken again
+ATTUNE_POLICY_TIME_LIMIT, ATTUNE_POLICY_FIX_TIME  seconds per plan and per staffing fix in the
+                      state-wide policy what-if (default 5 each)
 """
 
 from __future__ import annotations
@@ -245,6 +247,10 @@ TASKS: dict[str, dict[str, object]] = {
 ATTUNE_WORKER_LEASE = float(os.environ.get("ATTUNE_WORKER_LEASE", "60"))
 ATTUNE_WORKER_BEAT = float(os.environ.get("ATTUNE_WORKER_BEAT", "5"))
 ATTUNE_TASK_MAX_TRIES = int(os.environ.get("ATTUNE_TASK_MAX_TRIES", "3"))
+# The state-wide policy what-if (attune.plans.policy): seconds per plan (two per program) and
+# for the smallest staffing fix of a program whose staff cannot meet a rule set.
+ATTUNE_POLICY_TIME_LIMIT = float(os.environ.get("ATTUNE_POLICY_TIME_LIMIT", "5"))
+ATTUNE_POLICY_FIX_TIME = float(os.environ.get("ATTUNE_POLICY_FIX_TIME", "5"))
 # What the workers run on their own, once per period however many workers there are; local
 # time (TIME_ZONE). Each task takes no arguments; its management command runs it by hand.
 ATTUNE_SCHEDULES = [

@@ -105,9 +105,11 @@ POLICY: dict[str, frozenset[Rel]] = {
     "job.control": frozenset({Rel.OWNER, Rel.MANAGER, Rel.STATE, Rel.TTA, Rel.OPERATOR}),
     "program.jobs": frozenset({Rel.MANAGER}),
     "operator.jobs": frozenset({Rel.OPERATOR}),
-    # the state-wide policy what-if: the state's administrator; program names only to those
-    # who may see the program's own pages (program.overview), else small-cell suppressed
+    # the state-wide policy what-if: the state's administrator asks; the state's specialist
+    # may read the answers too; a program's name only to those who may see the program's own
+    # pages (program.overview), and no figure of a program with few children (attune.plans)
     "state.policy": frozenset({Rel.STATE}),
+    "state.policy.view": frozenset({Rel.STATE, Rel.TTA}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),

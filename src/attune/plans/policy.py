@@ -10,13 +10,21 @@ one, derived from it by `propose` — and stores the program's measures once (a 
 question and program). The job's progress is the share of programs answered; its page and the
 question's page fill in as they finish.
 
-Measures per rule set: whether a plan exists (feasible / infeasible / not found in time),
-staff hours (the weekly hours of the caregivers the plan places in groups), the number of
-small groups, and continuity: the share of children who keep their primary caregiver and their
-group, and the share of a child's hours their primary caregiver is on shift.
+Measures per rule set (`measures`):
+- whether a plan meets every rule (a plan found; proved impossible; or none found in time);
+- the caregiver hours a week the ratios require for the plan's groups (`required_minutes`):
+  at every moment, each group's children present need so many caregivers under the rule set
+  (counted by the independent validator), times the moment's length. A stricter ratio or a
+  smaller group raises it; it is what the rules ask, not the hours the staff are scheduled;
+- when the staff cannot meet the rules: the smallest staffing fix found (planner.whatif's
+  fix search, as for a director's what-if): the caregiver hours a week beyond the staff's
+  shifts that make a plan possible, or that no number of caregivers will (rooms too small);
+- the number of small groups, and continuity: the share of children who keep their primary
+  caregiver and their group, and the share of a child's hours their primary is on shift.
 
 The planner is used only through its public functions (adapter.problem_for,
-planner.rules.load, planner.solve), with the rule set replaced in the problem.
+planner.rules.load, planner.solve, planner.validate.validate, planner.whatif.find_fix), with
+the rule set replaced in the problem.
 """
 
 from __future__ import annotations
@@ -25,11 +33,12 @@ import copy
 import dataclasses
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.formats import date_format
@@ -40,17 +49,17 @@ from attune.jobs.models import Job
 from attune.plans import adapter
 from attune.plans.history import MIN_CHILDREN
 from attune.plans.models import PolicyResult, PolicyWhatIf
-from attune.programs.models import Jurisdiction, Program
-from planner import rules
+from attune.programs.models import Child, Jurisdiction, Program
+from planner import rules, whatif
 from planner.model import Plan, Problem, overlap_minutes, schedule_minutes
 from planner.solve import solve
+from planner.validate import validate
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
-TIME_LIMIT = 5.0  # seconds per plan (two plans per program)
 WORKERS = 1  # CP-SAT workers per plan: the queue spreads programs over the machine's cores
 
 
@@ -208,17 +217,67 @@ def _progress_text(question: PolicyWhatIf) -> str:
 
 # -- one program --------------------------------------------------------------------------------
 
+FEASIBLE = ("optimal", "feasible")
 
-def measures(problem: Problem, plan: Plan) -> dict[str, Any]:
-    """What the state compares: feasibility, staff hours, groups, continuity."""
+
+def time_limit() -> float:
+    """Seconds for each plan (two per program); settings.ATTUNE_POLICY_TIME_LIMIT."""
+    return float(getattr(settings, "ATTUNE_POLICY_TIME_LIMIT", 5.0))
+
+
+def fix_time() -> float:
+    """Seconds to look for the smallest staffing fix of a rule set the staff cannot meet."""
+    return float(getattr(settings, "ATTUNE_POLICY_FIX_TIME", 5.0))
+
+
+def required_minutes(problem: Problem, plan: Plan) -> int:
+    """Caregiver-minutes a week the rule set requires for the plan's groups: at every moment,
+    for each group, the caregivers its children present need under the ratios, times the
+    moment's length. Worked out by the independent validator (planner.validate) on the plan's
+    groups with no caregiver in them: each of its ratio findings is then the whole need."""
+    bare = dataclasses.replace(
+        plan, groups=[dataclasses.replace(g, caregivers=[]) for g in plan.groups]
+    )
+    return sum(v.staff_minutes for v in validate(problem, bare) if v.rule == "ratio")
+
+
+def staffing_fix(problem: Problem, hours: tuple[int, int]) -> dict[str, Any]:
+    """The smallest staffing fix found for a problem the staff cannot plan under its rules
+    (planner.whatif.find_fix, as for a director's what-if): the caregiver hours a week beyond
+    the staff's shifts that make a plan possible, or that no number of caregivers will do."""
+    asked = whatif.Staffing(
+        caregiver="", start=problem.as_of, change="rules", status="no",
+        fix_search=whatif.FixSearch(problem, {}, hours),
+    )  # fmt: skip
+    fix = whatif.find_fix(asked, time_limit=fix_time(), workers=WORKERS)
+    if fix is None:
+        return {"fix": "none"}
+    if fix.other:
+        return {"fix": "beyond_staff"}
+    if not fix.shortfalls and not fix.primary:
+        return {"fix": "none"}  # not found in the time given
+    return {
+        "fix": "staff",
+        "extra_hours": round(fix.staff_minutes / 60, 1),
+        "extra_primary": fix.primary,
+        "fix_proven": fix.proven,
+    }
+
+
+def measures(problem: Problem, plan: Plan, hours: tuple[int, int]) -> dict[str, Any]:
+    """What the state compares for one rule set: whether a plan meets every rule; the
+    caregiver hours the ratios require for the plan's groups; the caregiver hours the staff
+    is short of when no plan is possible (the smallest fix found); the number of groups; and
+    continuity (children who keep their primary caregiver and their group, and the share of
+    a child's hours their primary caregiver is on shift)."""
     out: dict[str, Any] = {"status": plan.status}
-    if plan.status not in ("optimal", "feasible"):
+    if plan.status not in FEASIBLE:
+        if plan.status == "infeasible":
+            out.update(staffing_fix(problem, hours))
         return out
     caregivers = {c.id: c for c in problem.caregivers}
-    placed = {s for g in plan.groups for s in g.caregivers}
-    out["staff_hours"] = round(
-        sum(schedule_minutes(caregivers[s].shifts) for s in placed if s in caregivers) / 60, 1
-    )
+    out["required_hours"] = round(required_minutes(problem, plan) / 60, 1)
+    out["extra_hours"] = 0.0
     out["groups"] = len(plan.groups)
     group_of = plan.group_of()
     kept_primary = kept_group = known_primary = known_group = 0
@@ -244,27 +303,37 @@ def measures(problem: Problem, plan: Plan) -> dict[str, Any]:
 def answer_program(program: Program, starts: date, edits: Mapping[str, Any]) -> dict[str, Any]:
     """The program's measures under the current and the proposed rule set."""
     problem, _names = adapter.problem_for(program, on=starts)
+    hours = adapter.opening_hours(program)
     proposed_rules = propose(problem.program.rules, edits, starts)
     proposed = dataclasses.replace(
         problem,
         program=dataclasses.replace(problem.program, rules=proposed_rules, rules_inline=True),
     )
-    current_plan = solve(problem, time_limit=TIME_LIMIT, workers=WORKERS)
+    current = measures(problem, solve(problem, time_limit=time_limit(), workers=WORKERS), hours)
     if proposed_rules is problem.program.rules:
-        proposed_plan = current_plan  # no band of its rule set was changed
+        after = current  # no band of its rule set was changed
     else:
-        proposed_plan = solve(proposed, time_limit=TIME_LIMIT, workers=WORKERS)
+        after = measures(proposed, solve(proposed, time_limit=time_limit(), workers=WORKERS), hours)
     return {
         "children": len(problem.children),
-        "current": measures(problem, current_plan),
-        "proposed": measures(proposed, proposed_plan),
+        "current": current,
+        "proposed": after,
         "changed": proposed_rules is not problem.program.rules,
     }
 
 
-def run_program(*, job_id: int, policy_id: int, program_id: int) -> None:
+CANNOT_PLAN = "cannot-plan"  # the program's records cannot be planned as they are
+PLANNER_FAILED = "planner-failed"  # the planner failed on every try (logged)
+
+
+def _enrolled(program: Program, on: date) -> int:
+    return Child.objects.filter(program=program).enrolled_on(on).count()
+
+
+def run_program(*, job_id: int, policy_id: int, program_id: int, attempt: int = 1) -> None:
     """One program's task: answer it once, then move the job's progress (and finish it with
-    the last program)."""
+    the last program). A program the planner keeps failing on (its last try, `attempt` of
+    ATTUNE_TASK_MAX_TRIES) is answered with that failure, so the question still completes."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.finished:
         return
@@ -283,8 +352,14 @@ def run_program(*, job_id: int, policy_id: int, program_id: int) -> None:
                     "current": found["current"],
                     "proposed": found["proposed"],
                 }
-            except adapter.CannotPlan as exc:
-                fields = {"error": "\n".join(exc.messages)}
+            except adapter.CannotPlan:
+                # why names children: the state's page says only that it cannot be planned
+                fields = {"error": CANNOT_PLAN, "children": _enrolled(program, question.starts)}
+            except Exception:
+                if attempt < jobs.max_tries():
+                    raise  # tried again by the worker, after a pause
+                logger.exception("policy %s: program %s failed on every try", policy_id, program_id)
+                fields = {"error": PLANNER_FAILED, "children": _enrolled(program, question.starts)}
         try:
             with transaction.atomic():
                 PolicyResult.objects.create(
@@ -306,15 +381,14 @@ def run_program(*, job_id: int, policy_id: int, program_id: int) -> None:
 
 # -- the answer, as the page shows it -----------------------------------------------------------
 
-FEASIBLE = ("optimal", "feasible")
-
 
 @dataclasses.dataclass
 class Row:
     program: Program
-    name: str  # the program's name, or a placeholder when suppressed
+    name: str  # the program's name, or a placeholder when the viewer may not see it
+    named: bool
     children: int
-    suppressed: bool
+    suppressed: bool  # fewer than MIN_CHILDREN children: no figure shown, none counted
     current: dict[str, Any]
     proposed: dict[str, Any]
     error: str = ""
@@ -325,29 +399,52 @@ class Row:
             self.current.get("status") in FEASIBLE and self.proposed.get("status") not in FEASIBLE
         )
 
-    def delta(self, key: str) -> float | None:
-        a, b = self.current.get(key), self.proposed.get(key)
-        if a is None or b is None:
-            return None
-        return round(float(b) - float(a), 3)
+    @property
+    def error_text(self) -> str:
+        if not self.error:
+            return ""
+        if self.error == CANNOT_PLAN:
+            return _(
+                "Its records cannot be planned as they are; its director sees why on its plan page."
+            )
+        return _("The planner failed on this program; the operator can see why in the log.")
+
+
+@dataclasses.dataclass
+class Side:
+    """The aggregate of one rule set over the programs counted."""
+
+    infeasible: int = 0  # no plan meets every rule (proved)
+    not_found: int = 0  # no plan found in the time given (none proved impossible)
+    required_hours: float = 0.0  # over the programs with a plan under both rule sets
+    extra_hours: float = 0.0  # the staffing fixes found, over every program counted
+    extra_primary: int = 0
+    beyond_staff: int = 0  # no number of caregivers makes a plan possible
+    fix_missing: int = 0  # no plan, and no fix found in the time given
+    same_primary: float | None = None
+    same_group: float | None = None
+    presence: float | None = None
 
 
 @dataclasses.dataclass
 class Summary:
     answered: int
     total: int
-    programs_planned: int  # both rule sets gave a plan or not (no error)
-    infeasible_now: int
-    infeasible_proposed: int
+    counted: int  # programs answered with MIN_CHILDREN children or more, and no error
+    small: int  # programs answered with fewer: in no figure
+    errors: int  # programs that could not be planned (their records, or a failure)
+    both: int  # programs with a plan under both rule sets
     becoming_infeasible: int
-    staff_hours_current: float
-    staff_hours_proposed: float
-    same_primary_current: float | None
-    same_primary_proposed: float | None
-    same_group_current: float | None
-    same_group_proposed: float | None
-    presence_current: float | None
-    presence_proposed: float | None
+    current: Side
+    proposed: Side
+
+    @property
+    def required_change(self) -> float:
+        return round(self.proposed.required_hours - self.current.required_hours, 1)
+
+    @property
+    def extra_change(self) -> float:
+        return round(self.proposed.extra_hours - self.current.extra_hours, 1)
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
@@ -355,18 +452,52 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return round(sum(known) / len(known), 3) if known else None
 
 
-def report(question: PolicyWhatIf, *, names: bool) -> tuple[list[Row], Summary]:
-    """The rows of the answer so far, and the aggregate. Per-program figures of a program with
-    fewer than MIN_CHILDREN children are suppressed (counted in the aggregate only); names are
-    shown only when `names` (the viewer may see the programs' pages)."""
+def _side(key: str, counted: Sequence[PolicyResult], both: Sequence[PolicyResult]) -> Side:
+    side = Side()
+    for result in counted:
+        m = getattr(result, key)
+        status = m.get("status")
+        if status == "infeasible":
+            side.infeasible += 1
+        elif status not in FEASIBLE:
+            side.not_found += 1
+        fix = m.get("fix")
+        side.extra_hours += float(m.get("extra_hours") or 0)
+        side.extra_primary += int(m.get("extra_primary") or 0)
+        side.beyond_staff += fix == "beyond_staff"
+        side.fix_missing += status == "infeasible" and fix not in ("staff", "beyond_staff")
+    side.extra_hours = round(side.extra_hours, 1)
+    side.required_hours = round(sum(getattr(r, key).get("required_hours", 0) for r in both), 1)
+    side.same_primary = _mean([getattr(r, key).get("same_primary") for r in both])
+    side.same_group = _mean([getattr(r, key).get("same_group") for r in both])
+    side.presence = _mean([getattr(r, key).get("presence") for r in both])
+    return side
+
+
+def report(
+    question: PolicyWhatIf, *, may_name: Callable[[Program], bool]
+) -> tuple[list[Row], Summary]:
+    """The rows of the answer so far, and the aggregate.
+
+    Small-cell suppression as on the state's continuity page: a program with fewer than
+    MIN_CHILDREN children shows no figure, and is left out of the aggregate too (else the
+    aggregate less the programs shown would give its figures). A program's name is shown
+    only when `may_name(program)` (the viewer may see the program's page); otherwise
+    "Program 3", numbered in the order of the rows."""
     rows = []
-    results = PolicyResult.objects.filter(policy=question).select_related("program")
-    for n, result in enumerate(results.order_by("program__name", "pk"), 1):
+    results = list(
+        PolicyResult.objects.filter(policy=question)
+        .select_related("program")
+        .order_by("program__name", "program_id")
+    )
+    for n, result in enumerate(results, 1):
         suppressed = result.children < MIN_CHILDREN
+        named = may_name(result.program)
         rows.append(
             Row(
                 program=result.program,
-                name=result.program.name if names else _("Program %(n)d") % {"n": n},
+                name=result.program.name if named else _("Program %(n)d") % {"n": n},
+                named=named,
                 children=result.children,
                 suppressed=suppressed,
                 current={} if suppressed else result.current,
@@ -374,27 +505,26 @@ def report(question: PolicyWhatIf, *, names: bool) -> tuple[list[Row], Summary]:
                 error="" if suppressed else result.error,
             )
         )
-    full = [r for r in results if not r.error]
-    both = [r for r in full if r.current.get("status") in FEASIBLE and r.proposed.get("status") in FEASIBLE]  # fmt: skip
+    counted = [r for r in results if not r.error and r.children >= MIN_CHILDREN]
+    both = [
+        r
+        for r in counted
+        if r.current.get("status") in FEASIBLE and r.proposed.get("status") in FEASIBLE
+    ]
     summary = Summary(
-        answered=len(rows),
+        answered=len(results),
         total=question.program_count,
-        programs_planned=len(full),
-        infeasible_now=sum(1 for r in full if r.current.get("status") not in FEASIBLE),
-        infeasible_proposed=sum(1 for r in full if r.proposed.get("status") not in FEASIBLE),
+        counted=len(counted),
+        small=sum(1 for r in results if r.children < MIN_CHILDREN),
+        errors=sum(1 for r in results if r.error and r.children >= MIN_CHILDREN),
+        both=len(both),
         becoming_infeasible=sum(
             1
-            for r in full
+            for r in counted
             if r.current.get("status") in FEASIBLE and r.proposed.get("status") not in FEASIBLE
         ),
-        staff_hours_current=round(sum(r.current.get("staff_hours", 0) for r in both), 1),
-        staff_hours_proposed=round(sum(r.proposed.get("staff_hours", 0) for r in both), 1),
-        same_primary_current=_mean([r.current.get("same_primary") for r in both]),
-        same_primary_proposed=_mean([r.proposed.get("same_primary") for r in both]),
-        same_group_current=_mean([r.current.get("same_group") for r in both]),
-        same_group_proposed=_mean([r.proposed.get("same_group") for r in both]),
-        presence_current=_mean([r.current.get("presence") for r in both]),
-        presence_proposed=_mean([r.proposed.get("presence") for r in both]),
+        current=_side("current", counted, both),
+        proposed=_side("proposed", counted, both),
     )
     return rows, summary
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from attune.jobs import services as jobs
 from attune.plans import history, policy, services, whatif
@@ -44,7 +44,9 @@ def policy_fanout(job_id: int) -> None:
     jobs.run(job_id, policy.fanout_job)
 
 
-@task(queue_name="default")
-def policy_program(job_id: int, policy_id: int, program_id: int) -> None:
+@task(queue_name="default", takes_context=True)
+def policy_program(context: TaskContext, job_id: int, policy_id: int, program_id: int) -> None:
     """One program of a state-wide policy what-if, under the current and the proposed rules."""
-    policy.run_program(job_id=job_id, policy_id=policy_id, program_id=program_id)
+    policy.run_program(
+        job_id=job_id, policy_id=policy_id, program_id=program_id, attempt=context.attempt
+    )

@@ -23,7 +23,7 @@ from attune.lib import access
 from attune.lib.views import acting_user
 from attune.plans import history, policy
 from attune.plans.models import PolicyWhatIf
-from attune.programs.models import Jurisdiction
+from attune.programs.models import Jurisdiction, Program
 from planner.chart import line_chart
 
 RECENT = 10
@@ -115,18 +115,30 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(rows: list[policy.Row]) -> SafeString | None:
-    shown = [r for r in rows if not r.suppressed and r.current.get("staff_hours") is not None]
+    shown = [
+        r
+        for r in rows
+        if not r.suppressed
+        and r.current.get("required_hours") is not None
+        and r.proposed.get("required_hours") is not None
+    ]
     if not shown:
         return None
-    shown.sort(key=lambda r: r.current.get("staff_hours", 0))
-    label = (lambda r: r.name) if len(shown) <= 30 else (lambda r: str(shown.index(r) + 1))
+    shown.sort(key=lambda r: (r.current["required_hours"], r.proposed["required_hours"]))
+    numbered = len(shown) > 30 or not all(r.named for r in shown)
+    labels = [str(n) if numbered else r.name for n, r in enumerate(shown, 1)]
     series: dict[str, list[tuple[str, float | None]]] = {
-        _("Current rules"): [(label(r), r.current.get("staff_hours")) for r in shown],
-        _("Proposed rules"): [(label(r), r.proposed.get("staff_hours")) for r in shown],
+        _("Current rules"): [
+            (label, r.current["required_hours"]) for label, r in zip(labels, shown, strict=True)
+        ],
+        _("Proposed rules"): [
+            (label, r.proposed["required_hours"]) for label, r in zip(labels, shown, strict=True)
+        ],
     }
     svg = line_chart(
-        series, title=_("Staff hours a week in the plan, per program"),
-        y_label=_("Caregiver hours a week"), x_label=_("Programs, by staff hours now"),
+        series, title=_("Caregiver hours a week the ratios require, per program"),
+        y_label=_("Caregiver hours a week"),
+        x_label=_("Programs planned under both rule sets, by the hours required now"),
         decimals=0, width=720, height=340,
     )  # fmt: skip
     return mark_safe(svg)  # noqa: S308 - planner.chart escapes every text it writes
@@ -139,12 +151,12 @@ def policy_result(request: HttpRequest, policy_id: int) -> HttpResponse:
     question = get_object_or_404(
         PolicyWhatIf.objects.select_related("job", "jurisdiction"), pk=policy_id
     )
-    access.require_state(viewer, "state.policy", question.jurisdiction_id)
-    names = (
-        access.allows("program.overview", frozenset({access.Rel.STATE}))
-        and question.jurisdiction_id in viewer.state_jurisdiction_ids
-    )
-    rows, summary = policy.report(question, names=names)
+    access.require_state(viewer, "state.policy.view", question.jurisdiction_id)
+
+    def may_name(program: Program) -> bool:
+        return access.allows("program.overview", access.program_relations(viewer, program))
+
+    rows, summary = policy.report(question, may_name=may_name)
     context = {
         "question": question,
         "job": question.job,
@@ -152,6 +164,9 @@ def policy_result(request: HttpRequest, policy_id: int) -> HttpResponse:
         "summary": summary,
         "chart": _chart(rows),
         "min_children": history.MIN_CHILDREN,
+        "may_ask": access.allows(
+            "state.policy", access.training_relations(viewer, question.jurisdiction_id)
+        ),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "policy-answer":
