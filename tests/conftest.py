@@ -307,22 +307,25 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def task_worker(settings: Any, transactional_db: None) -> Any:
+def task_worker(settings: Any, transactional_db: None, tmp_path: Path) -> Any:
     """Start real `manage.py run_worker` processes on the test database; the test's own
-    process queues tasks in the database for them (no immediate run). Call it to start one;
-    they are stopped (SIGTERM, then SIGKILL) when the test ends."""
+    process queues tasks in the database for them (no immediate run). Call it to start one
+    (`schedules=True`: it also queues the declared schedules); they are stopped (SIGTERM,
+    then SIGKILL) when the test ends. Their logs are in the test's tmp_path (worker-N.log)."""
     import signal
     import sys
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*args: str, **env: str) -> subprocess.Popen[bytes]:
+    def start(*args: str, schedules: bool = False, **env: str) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"worker-{len(started) + 1}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "run_worker", "--interval", "0.1",
-             "--no-schedules", *args],
-            cwd=ROOT, env=worker_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+             *([] if schedules else ["--no-schedules"]), *args],
+            cwd=ROOT, env=worker_env(**env), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        log.close()  # the worker has its own copy
         started.append(process)
         return process
 

@@ -427,6 +427,14 @@ MATRIX: list[Row] = [
         nothing,
     ),
     Row("training_registry", lambda w: {}, STATE_TRAINING),
+    # Download CSV starts a job; posted without a state it is the form back with its errors
+    Row(
+        "training_registry",
+        lambda w: {},
+        statuses(403, state_admin=400, specialist=400),
+        "post",
+        nothing,
+    ),
     Row("training_reach", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),

@@ -409,25 +409,21 @@ def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def registry(request: HttpRequest) -> HttpResponse:
-    """The registry export: a filter form; with ?download=1, the CSV."""
+    """The registry export: a filter form showing the rows; posting it (Download CSV) starts
+    a job on the queue that writes the file, and its page links to the file when ready."""
     viewer = _viewer(request)
     states = _states(viewer)
     if not states.filter(pk__in=viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids):
         return render(request, "programs/no_role.html", status=403)
-    form = forms.RegistryFilterForm(
-        request.GET or None, jurisdictions=states, initial={"state": states.first()}
-    )
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = forms.RegistryFilterForm(data, jurisdictions=states, initial={"state": states.first()})
     rows: list[dict[str, str]] = []
     if form.is_bound and form.is_valid():
         state = _state_for(request, str(form.cleaned_data["state"].pk))
-        rows = reports.registry_rows(
-            [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
-        )
-        if request.GET.get("download"):
-            # the file is written by a job on the queue; its page links to it when ready
-            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        if request.method == "POST":
             job = jobs.start(
                 actor=acting_user(request),
                 kind="registry",
@@ -442,6 +438,7 @@ def registry(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("job_detail", job_id=job.pk)
+        rows = reports.registry_rows([state.pk], start, end)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
