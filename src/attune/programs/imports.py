@@ -1353,11 +1353,22 @@ def commit(*, actor: User | None, batch: ImportBatch) -> ImportReport:
 QUEUE_ABOVE_ROWS = 300
 
 
+@transaction.atomic
 def start_import(*, actor: User | None, batch: ImportBatch) -> Any:
-    """Queue the import of a previewed batch (attune.programs.tasks.import_batch)."""
+    """Queue the import of a previewed batch (attune.programs.tasks.import_batch); a batch
+    whose import is already waiting or running gets that job (a second press of Import)."""
     from attune.jobs import services as jobs
+    from attune.jobs.models import Job
     from attune.programs import tasks
 
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()  # one at a time
+    pending = Job.objects.filter(
+        kind="import",
+        parameters__batch=batch.pk,
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+    ).first()
+    if pending is not None:
+        return pending
     return jobs.start(
         actor=actor,
         kind="import",
