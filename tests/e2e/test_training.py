@@ -117,8 +117,15 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     lead.get_by_role("link", name="Registry export").click()
     lead.get_by_role("textbox", name="From:").fill(today.isoformat())
     lead.get_by_role("textbox", name="To:").fill(today.isoformat())
+    lead.get_by_role("button", name="Show").click()
+    # the file is written by a job on the queue; its page links to it when ready
+    lead.get_by_role("button", name="Download CSV").click()
+    expect(lead.get_by_role("heading", name=re.compile("^Registry export for"))).to_be_visible()
+    ready = lead.get_by_role("link", name=re.compile(r"^Download registry-.*\.csv$"))
+    expect(ready).to_be_visible(timeout=30_000)
+    assert_accessible(lead)
     with lead.expect_download() as download:
-        lead.get_by_role("button", name="Download CSV").click()
+        ready.click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     community = [r for r in rows if r["training_kind"] == "community delivery"]
     assert len(community) == 12 * 2
