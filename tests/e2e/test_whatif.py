@@ -125,9 +125,7 @@ def test_director_ranks_the_waiting_list_leaves_and_comes_back(
     assert_accessible(page)
 
 
-def test_director_watches_the_progress_bar_move_to_the_answer(
-    page: Page, demo_server: str
-) -> None:
+def test_director_watches_the_progress_bar_move_to_the_answer(page: Page, demo_server: str) -> None:
     sign_in(page, demo_server, "director")
     page.get_by_role("link", name="Continuity of care").click()
     page.get_by_role("link", name="What if…").click()
