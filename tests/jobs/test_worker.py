@@ -80,6 +80,23 @@ def test_a_worker_killed_mid_task_the_other_finishes_it_once(task_worker: Any) -
     assert second.poll() is None
 
 
+def test_a_worker_started_again_under_its_name_takes_its_lost_task_again(
+    task_worker: Any,
+) -> None:
+    # as a service manager restarts a killed worker with the same name (docs/deploy.md)
+    result = probe.record.enqueue(key="restarted", sleep=3.0)
+    first = task_worker("--worker-id", "host-1")
+    wait_for(lambda: runs()["restarted"] == 1, timeout=60)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    task_worker("--worker-id", "host-1")
+    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL)
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert [w.startswith("host-1-") for w in row.worker_ids] == [True, True]
+    assert row.worker_ids[0] != row.worker_ids[1]
+    assert ScheduleRun.objects.filter(schedule="probe-result", period="restarted").count() == 1
+
+
 def test_a_task_that_keeps_failing_stops_after_the_bounded_tries(task_worker: Any) -> None:
     result = probe.fail_always.enqueue(key="bad")
     task_worker(ATTUNE_TASK_MAX_TRIES="3")

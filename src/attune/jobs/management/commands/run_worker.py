@@ -16,6 +16,13 @@ from django.utils.crypto import get_random_string
 from attune.jobs.worker import Worker
 
 
+def worker_id(name: str) -> str:
+    """A worker id unique to this process: a task whose worker died is recognised as lost
+    (attune.jobs.worker) even when the worker is started again under the same name."""
+    random = get_random_string(12)
+    return f"{name[:40]}-{random}" if name else get_random_string(32)
+
+
 class Command(BaseCommand):
     help = "Run a task worker (plans, what-ifs, imports, emails, exports, schedules)."
 
@@ -28,7 +35,12 @@ class Command(BaseCommand):
             "--batch", action="store_true", help="run what is queued, then stop (for tests)"
         )
         parser.add_argument("--max-tasks", type=int, default=None)
-        parser.add_argument("--worker-id", default="")
+        parser.add_argument(
+            "--worker-id",
+            default="",
+            help="a name for this worker (its host and number, say); a random part is added, "
+            "so a worker started again under the same name is never taken for the old one",
+        )
         parser.add_argument(
             "--no-schedules", action="store_true", help="never queue the declared schedules"
         )
@@ -41,7 +53,7 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=False,
             max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"] or get_random_string(32),
+            worker_id=worker_id(str(options["worker_id"])),
             excluded_queue_names=[],
             schedules=not options["no_schedules"],
         )
