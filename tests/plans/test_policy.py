@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.jobs import services as jobs
 from attune.jobs.models import Job
 from attune.lib import schedules
 from attune.plans import policy
@@ -348,3 +349,23 @@ def test_a_program_that_cannot_be_planned_says_so_without_naming_anyone(world: W
     assert "Its records cannot be planned as they are" in page
     assert "Kid0" not in page and "months old" not in page
     assert Job.objects.get(pk=question.job_id).status == Job.Status.DONE
+
+
+def test_a_retry_does_not_queue_a_program_whose_task_still_waits(
+    state: World, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    from django_tasks_db.models import DBTaskResult
+
+    question = policy.start(
+        actor=state.users["state_admin"], jurisdiction=state.jurisdiction, starts=starts(),
+        edits={TODDLER: {"ratio": 3}}, title="What if",
+    )  # fmt: skip
+    job = Job.objects.get(pk=question.job_id)
+    # the job's first task, as a worker runs it: one task per program queued
+    policy.fanout_job(job, jobs.Context(job))
+    program_tasks = DBTaskResult.objects.filter(task_path="attune.plans.tasks.policy_program")
+    assert program_tasks.count() == 3
+    # run again (its worker lost after queueing, say): nothing queued twice
+    policy.fanout_job(job, jobs.Context(job))
+    assert program_tasks.count() == 3

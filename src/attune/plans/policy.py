@@ -182,8 +182,9 @@ def start(
 
 
 def fanout_job(job: Job, ctx: jobs.Context) -> Any:
-    """The job's first task: queue one task per program not answered yet (a retry queues
-    only the missing ones). The job finishes when the last program is answered."""
+    """The job's first task: queue one task per program not answered yet (a retry, or this
+    task taken again after its worker was lost, queues only those neither answered nor still
+    queued). The job finishes when the last program is answered."""
     from attune.plans import tasks
 
     question = PolicyWhatIf.objects.get(pk=job.parameters["policy"])
@@ -194,13 +195,28 @@ def fanout_job(job: Job, ctx: jobs.Context) -> Any:
     PolicyWhatIf.objects.filter(pk=question.pk).update(program_count=len(programs) + len(answered))
     if not programs:
         return {"url": url(question), "label": _("See the answer")}
+    queued = _queued_programs(job, tasks.policy_program.module_path)
     with transaction.atomic():
         for program in programs:
-            tasks.policy_program.enqueue(
-                job_id=job.pk, policy_id=question.pk, program_id=program.pk
-            )
+            if program.pk not in queued:
+                tasks.policy_program.enqueue(
+                    job_id=job.pk, policy_id=question.pk, program_id=program.pk
+                )
     ctx.progress(len(answered) / (len(programs) + len(answered)), _progress_text(question))
     return jobs.PENDING
+
+
+def _queued_programs(job: Job, task_path: str) -> set[int]:
+    """The programs whose task of this job waits in the queue or runs now."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(
+        task_path=task_path,
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        args_kwargs__kwargs__job_id=job.pk,
+    ).values_list("args_kwargs", flat=True)
+    return {int(row["kwargs"]["program_id"]) for row in rows}
 
 
 def url(question: PolicyWhatIf) -> str:
