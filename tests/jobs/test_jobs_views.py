@@ -63,8 +63,12 @@ def test_a_plan_from_the_board_is_a_job_the_director_sees(world: World) -> None:
     partial = client.get(reverse("job_detail", args=[job.pk]), **HTMX)
     assert partial["HX-Redirect"] == f"/programs/{world.program.pk}/plan/"
     assert "<html" not in partial.content.decode()
-    # the program's recent jobs
-    listed = text(client.get(reverse("program_jobs", args=[world.program.pk])))
+    # the program's recent jobs, linked from the program's pages for its managers
+    jobs_url = reverse("program_jobs", args=[world.program.pk])
+    dashboard = reverse("program_dashboard", args=[world.program.pk])
+    assert f'href="{jobs_url}"' in client.get(dashboard).content.decode()
+    assert f'href="{jobs_url}"' not in world.client("caregiver").get(dashboard).content.decode()
+    listed = text(client.get(jobs_url))
     assert job.title in listed and "Done" in listed
     assert job.title in text(client.get(reverse("my_jobs")))
     # not another program's director's, nor the family's
