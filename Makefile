@@ -31,7 +31,7 @@ define banner
 	@printf '\n\033[1m==> %s\033[0m\n' $(1)
 endef
 
-.PHONY: help setup run test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity clean
+.PHONY: help setup run worker test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -71,8 +71,13 @@ run: setup ## set up, migrate, load demo data, serve on 127.0.0.1:8000
 	$(BIN)/python manage.py migrate
 	$(call banner,"Loading the demo data")
 	$(BIN)/python manage.py load_demo
-	$(call banner,"Serving on http://127.0.0.1:8000/ (Ctrl-C stops)")
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(call banner,"Serving on http://127.0.0.1:8000/ with one task worker (Ctrl-C stops both)")
+	scripts/serve $(BIN)/python 127.0.0.1:8000
+
+# More workers, on this machine or another that reaches the same database (docs/deploy.md).
+worker: export ATTUNE_ENV ?= development
+worker: setup ## start one more task worker (plans, what-ifs, imports, emails, schedules)
+	$(BIN)/python manage.py run_worker
 
 # ---------------------------------------------------------------------------
 # Tests: make test runs these stages in this order and stops at the first failure.

@@ -276,3 +276,71 @@ def world(db: None) -> World:
 def media_root(settings: Any, tmp_path: Path) -> None:
     """Uploads (training materials) go to the test's own directory, never to ./var."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# -- real task workers (attune.jobs) -------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """The test database's URL, for worker processes (they must see what the test wrote)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    from urllib.parse import quote
+
+    auth = quote(s["USER"] or "") + (":" + quote(s["PASSWORD"]) if s.get("PASSWORD") else "")
+    host = s["HOST"] or "localhost"
+    if host.startswith("/"):
+        return f"postgres://{auth}@/{s['NAME']}?host={quote(host)}&port={s['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        ATTUNE_ENV="test", ATTUNE_TASKS_IMMEDIATE="0", DATABASE_URL=database_url(),
+        ATTUNE_WORKER_BEAT="0.5", ATTUNE_WORKER_LEASE="4", PYTHONPATH=str(ROOT),
+    )  # fmt: skip
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def task_worker(settings: Any, transactional_db: None, tmp_path: Path) -> Any:
+    """Start real `manage.py run_worker` processes on the test database; the test's own
+    process queues tasks in the database for them (no immediate run). Call it to start one
+    (`schedules=True`: it also queues the declared schedules); they are stopped (SIGTERM,
+    then SIGKILL) when the test ends. Their logs are in the test's tmp_path (worker-N.log)."""
+    import signal
+    import sys
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, schedules: bool = False, **env: str) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"worker-{len(started) + 1}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "run_worker", "--interval", "0.1",
+             *([] if schedules else ["--no-schedules"]), *args],
+            cwd=ROOT, env=worker_env(**env), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()  # the worker has its own copy
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -325,6 +325,44 @@ def state_feed(w: World) -> dict[str, Any]:
     return {"token": token}
 
 
+def program_job(w: World) -> dict[str, Any]:
+    """A finished job the director started at the world's program, with a file."""
+    from django.core.files.base import ContentFile
+
+    from attune.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="import", title="Import", program=w.program, created_by=w.users["director"],
+        task_path="attune.programs.tasks.import_batch", status=Job.Status.DONE,
+    )  # fmt: skip
+    job.file.save("export.csv", ContentFile(b"a,b\n"), save=False)
+    job.file_name = "export.csv"
+    job.save()
+    return {"job_id": job.pk}
+
+
+def state_job(w: World) -> dict[str, Any]:
+    """A finished job of Oregon's (a registry export the state administrator started)."""
+    from attune.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="registry", title="Registry", jurisdiction=w.jurisdiction,
+        created_by=w.users["state_admin"], task_path="attune.training.tasks.registry_export",
+        status=Job.Status.DONE,
+    )  # fmt: skip
+    return {"job_id": job.pk}
+
+
+def policy_question(w: World) -> dict[str, Any]:
+    from attune.plans.models import PolicyWhatIf
+
+    question = PolicyWhatIf.objects.create(
+        jurisdiction=w.jurisdiction, title="What if", starts=w.program.today(),
+        edits={"cfoc-center:toddler": {"ratio": 5}}, program_count=1,
+    )  # fmt: skip
+    return {"policy_id": question.pk}
+
+
 def import_batch(w: World) -> dict[str, Any]:
     batch = ImportBatch.objects.create(
         program=w.program, kind="children", filename="children.csv", encoding="utf-8",
@@ -409,6 +447,20 @@ MATRIX: list[Row] = [
     # Ranking an empty waiting list redirects back to the ranking page with a message
     Row("whatif_rank", program, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
     Row("whatif_run", whatif_run, MANAGE),
+    # Jobs on the task queue: who started it, the program's managers, the state's people for a
+    # state's job; cancel and retry redirect back to the job; every signed-in person has a list
+    Row("my_jobs", nothing, statuses(200)),
+    Row("program_jobs", program, MANAGE),
+    Row("job_detail", program_job, statuses(404, director=200, org_admin=200)),
+    Row("job_detail", state_job, statuses(404, state_admin=200, specialist=200), label="[state]"),
+    Row("job_cancel", program_job, statuses(404, director=302, org_admin=302), "post", nothing),
+    Row("job_retry", program_job, statuses(404, director=302, org_admin=302), "post", nothing),
+    Row("job_file", program_job, statuses(404, director=200, org_admin=200)),
+    # The state-wide policy what-if: the state's administrator asks (the state's specialist is
+    # refused; an empty question is the form back with its errors); both read the answers
+    Row("state_policy", nothing, statuses(404, state_admin=200, specialist=403)),
+    Row("state_policy", nothing, statuses(404, state_admin=400, specialist=403), "post", nothing),
+    Row("state_policy_result", policy_question, statuses(404, state_admin=200, specialist=200)),
     Row("program_continuity_csv", program, MANAGE),
     Row(
         "organization_continuity",
@@ -481,6 +533,14 @@ MATRIX: list[Row] = [
     # an empty export request is the page back with the form's errors
     Row("training_registry_export", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),
     Row("training_registry_batch", registry_batch, statuses(404, state_admin=200, specialist=200)),
+    # every attendee's certificate, made by a job: redirects to the job's page
+    Row(
+        "training_delivery_certificates",
+        lambda w: {"delivery_id": tft_certificate(w)["delivery_id"]},
+        statuses(404, state_admin=302, specialist=302, trainer=302),
+        "post",
+        nothing,
+    ),
     Row("training_reach", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, STATE_TRAINING),
     Row("training_registry_import", lambda w: {}, {**STATE_TRAINING, "state_admin": 400, "specialist": 400}, "post", nothing),

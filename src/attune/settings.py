@@ -9,12 +9,18 @@ DATABASE_URL          e.g. postgres://user:pass@host:5432/attune (default: SQLit
 ATTUNE_DATA_DIR       where the SQLite file and uploads live (default: ./var)
 DJANGO_SECURE_SSL_REDIRECT  1 (default in production) or 0 behind a proxy that redirects
 EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL
+ATTUNE_TASKS_IMMEDIATE  1 runs queued tasks at once, in the caller (the test default); 0 queues
+                      them in the database for `manage.py run_worker` (everywhere else)
+ATTUNE_WORKER_LEASE   seconds without a heartbeat after which a worker's task is taken again
+ATTUNE_POLICY_TIME_LIMIT, ATTUNE_POLICY_FIX_TIME  seconds per plan and per staffing fix in the
+                      state-wide policy what-if (default 5 each)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,8 +101,11 @@ INSTALLED_APPS = [
     "template_partials",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "attune.accounts",
     "attune.programs",
+    "attune.jobs",
     "attune.plans",
     "attune.care",
     "attune.training",
@@ -157,6 +166,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if ENV == "test":
+        # A file, not memory: the task workers the reliability and browser tests start are
+        # other processes and must see the test database (attune.jobs).
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.environ.get(
+                "ATTUNE_TEST_SQLITE",
+                str(Path(tempfile.gettempdir()) / f"attune-test-{os.getpid()}.sqlite3"),
+            )
+        }
     # WAL lets the dev server read while an import writes; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -225,9 +243,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTUNE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
-EMAIL_BACKEND = (
+# Every email is queued (attune.jobs.mail) and sent by a worker through the delivery backend.
+EMAIL_BACKEND = "attune.jobs.mail.QueuedEmailBackend"
+ATTUNE_EMAIL_DELIVERY = (
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
+    else "django.core.mail.backends.locmem.EmailBackend"
+    if ENV == "test"
     else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
@@ -251,10 +273,41 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# What-ifs (attune.plans.whatif) are answered by this many background threads at once; the
-# tests answer them inline, within the request.
-ATTUNE_WHATIF_INLINE = ENV == "test"
-ATTUNE_WHATIF_WORKERS = 2
+# The task queue (django-tasks, database backend; attune.jobs). Plans, what-ifs, large imports,
+# exports, emails and the schedules below are run by `manage.py run_worker` processes, on
+# this machine or others sharing the database. Tests run tasks at once, in the caller, except
+# those that start real workers.
+ATTUNE_TASKS_IMMEDIATE = env_bool("ATTUNE_TASKS_IMMEDIATE", ENV == "test")
+TASKS: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ATTUNE_TASKS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": [],  # any queue name
+    }
+}
+ATTUNE_WORKER_LEASE = float(os.environ.get("ATTUNE_WORKER_LEASE", "60"))
+ATTUNE_WORKER_BEAT = float(os.environ.get("ATTUNE_WORKER_BEAT", "5"))
+ATTUNE_TASK_MAX_TRIES = int(os.environ.get("ATTUNE_TASK_MAX_TRIES", "3"))
+# The state-wide policy what-if (attune.plans.policy): seconds per plan (two per program) and
+# for the smallest staffing fix of a program whose staff cannot meet a rule set.
+ATTUNE_POLICY_TIME_LIMIT = float(os.environ.get("ATTUNE_POLICY_TIME_LIMIT", "5"))
+ATTUNE_POLICY_FIX_TIME = float(os.environ.get("ATTUNE_POLICY_FIX_TIME", "5"))
+# What the workers run on their own, once per period however many workers there are; local
+# time (TIME_ZONE). Each task takes no arguments; its management command runs it by hand.
+ATTUNE_SCHEDULES = [
+    {"name": "commitment-reminders", "task": "attune.training.tasks.commitment_reminders",
+     "at": "07:00"},
+    {"name": "renewal-reminders", "task": "attune.workforce.tasks.renewal_reminders",
+     "at": "07:10"},
+    {"name": "continuity-snapshots", "task": "attune.plans.tasks.record_continuity",
+     "at": "02:00"},
+    {"name": "nap-check-alerts", "task": "attune.care.tasks.nap_check_alerts", "minutes": 1},
+    {"name": "discard-stale-imports", "task": "attune.programs.tasks.discard_stale_imports",
+     "at": "03:00"},
+]  # fmt: skip
 
 # Auditlog: who did it comes from the request (middleware) or from services (set_actor).
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("attune.care.urls")),
     path("", include("attune.training.urls")),
     path("", include("attune.workforce.urls")),
+    path("", include("attune.jobs.urls")),
 ]

@@ -1,7 +1,8 @@
 """`make run`'s path, for real: migrate, load the demo, serve, and sign in as every demo role.
 
 Runs the same manage.py commands as `make run` in a fresh data directory, starts the
-development server on a free port, and drives headless Chromium through each demo login.
+development server on a free port and one task worker beside it, and drives headless
+Chromium through each demo login.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # as `make run` does: one task worker beside the server (plans, what-ifs, exports)
+    worker = subprocess.Popen(
+        [*manage, "run_worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -74,8 +82,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.3)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 AXE = Axe()

@@ -124,8 +124,14 @@ def test_state_requests_specialist_schedules_trainer_delivers(
     lead.get_by_role("button", name="Show").click()
     expect(lead.get_by_role("heading", name="24 new rows")).to_be_visible()
     assert_accessible(lead)
+    # the file is written by a job on the queue; its page links to it when ready
+    lead.get_by_role("button", name="Export 24 new rows (CSV)").click()
+    expect(lead.get_by_role("heading", name=re.compile("^Registry export for"))).to_be_visible()
+    ready = lead.get_by_role("link", name=re.compile(r"^Download registry-.*\.csv$"))
+    expect(ready).to_be_visible(timeout=30_000)
+    assert_accessible(lead)
     with lead.expect_download() as download:
-        lead.get_by_role("button", name="Export 24 new rows (CSV)").click()
+        ready.click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert len(rows) == 12 * 2
     assert {r["Clock Hours"] for r in rows} == {"1.50"}

@@ -3,9 +3,10 @@
 The demo director opens the continuity page, follows "What if…", chooses a waitlisted child
 (HTMX fills in the child's desired start and schedule), asks, and reads the answer as the
 run's page polls for it; asks about a child who cannot start and reads the no at once, the
-smallest fix added while the page polls on; then ranks the waiting list, leaves while it
-works and comes back to the ranking. The answers are worked out by the server's background
-threads.
+smallest fix added while the page polls on; ranks the waiting list and watches the job's
+progress bar move until the ranking is there; then ranks it again, leaves while it works and
+comes back to the ranking. The answers are worked out by the task worker that runs beside
+the server, as `make run` starts it: the requests only queue them.
 """
 
 from __future__ import annotations
@@ -121,4 +122,38 @@ def test_director_ranks_the_waiting_list_leaves_and_comes_back(
             expect(still).to_have_attribute("open", "")
     expect(page.locator("details[hx-preserve]")).to_have_count(0, timeout=60_000)
     expect(ranking.get_by_text("Still looking for it")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_director_watches_the_progress_bar_move_to_the_answer(page: Page, demo_server: str) -> None:
+    sign_in(page, demo_server, "director")
+    page.get_by_role("link", name="Continuity of care").click()
+    page.get_by_role("link", name="What if…").click()
+    page.get_by_role("link", name="The waiting list by fit").first.click()
+    asked = time.monotonic()
+    page.get_by_role("button", name=re.compile("^Rank them")).click()
+    # the request only queued the ranking: the page is back at once, with the job's bar
+    bar = page.get_by_role("progressbar")
+    expect(bar).to_be_visible()
+    assert time.monotonic() - asked < 5, "the request waited on the planner"
+    first = int(bar.get_attribute("aria-valuenow") or 0)
+    assert first < 100
+    assert_accessible(page)
+    page.evaluate("window.marker = 'same page'")
+    seen = [first]
+    ranking = page.locator(".whatif-ranking")
+    deadline = time.monotonic() + 90
+    while bar.count() and time.monotonic() < deadline:
+        now = bar.first.get_attribute("aria-valuenow") if bar.count() else None
+        if now is not None and int(now) != seen[-1]:
+            seen.append(int(now))
+        page.wait_for_timeout(200)
+    # the bar moved forward, as the worker answered child after child, then gave way to
+    # the answer (polled in by HTMX: the page was never reloaded)
+    assert len(seen) >= 3 and seen == sorted(seen), seen
+    expect(ranking).to_be_visible()
+    expect(ranking.locator("> li")).to_have_count(4)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(ranking.get_by_text("Can start").first).to_be_visible()
+    assert page.evaluate("window.marker") == "same page"
     assert_accessible(page)

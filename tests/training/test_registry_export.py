@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.jobs.models import Job
 from attune.training import reports, services
 from attune.training.models import Person, TrainingSession
 from tests.conftest import World
@@ -151,15 +152,18 @@ def test_the_export_through_the_pages(world: World) -> None:
     page = client.get(url, query).content.decode()
     assert "13 new rows" in page and "Hiroko Tanaka" in page
     response = client.post(reverse("training_registry_export"), query)
-    assert response.status_code == 302
+    assert response.status_code == 302  # to the job that writes the file (issue 17)
+    job = Job.objects.get(kind="registry")
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
     batch = RegistryExport.objects.get()
-    assert response["Location"] == reverse("training_registry_batch", args=[batch.pk])
-    download = client.get(response["Location"])
+    download = client.get(reverse("training_registry_batch", args=[batch.pk]))
     assert download["Content-Type"].startswith("text/csv")
     body = download.content.decode()
     assert body.splitlines()[0].startswith("ORO ID,") and "Hiroko" not in body
     assert len(body.splitlines()) == 14
-    # a double submit: nothing new, no second file
+    kept = b"".join(client.get(reverse("job_file", args=[job.pk])).streaming_content)
+    assert kept.decode() == batch.content  # the job's file is the file sent
+    # a second export: nothing new, no second file; the job says why
     again = client.post(reverse("training_registry_export"), query, follow=True)
     assert "Nothing new to export" in again.content.decode()
     assert RegistryExport.objects.count() == 1

@@ -350,6 +350,26 @@ class NapCheck(models.Model):
         return f"{self.nap} — {self.at:%H:%M}"
 
 
+class NapCheckAlert(models.Model):
+    """A nap's visual check went overdue and the room's caregivers and the director were
+    alerted (attune.care.tasks.nap_check_alerts): one per nap and due time."""
+
+    nap = models.ForeignKey(CareEntry, on_delete=models.CASCADE, related_name="check_alerts")
+    due_at = models.DateTimeField(_("check due at"))
+    alerted_at = models.DateTimeField(_("alerted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        verbose_name = _("overdue nap check alert")
+        verbose_name_plural = _("overdue nap check alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["nap", "due_at"], name="nap_alert_once_per_check")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nap} — {self.due_at:%H:%M}"
+
+
 class FamilyNote(models.Model):
     """A family's note for the day ("slept badly, last bottle 6:30"), seen on the record page."""
 

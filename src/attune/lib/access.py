@@ -63,6 +63,8 @@ class Rel(StrEnum):
     TTA = "tta"  # the state's Infant/Toddler Specialist (Training for Trainers)
     TRAINEE = "trainee"  # the person themself (their enrollments, commitments, deliveries)
     COORDINATOR = "coordinator"  # the state association's endorsement coordinator
+    OWNER = "owner"  # the person who started a job (attune.jobs)
+    OPERATOR = "operator"  # the operator who runs the service (a superuser): every job
 
 
 # What each relation may do. Aggregate-only relations (support, state) never appear on an
@@ -112,6 +114,17 @@ POLICY: dict[str, frozenset[Rel]] = {
     # a program's request for support from the state directory's specialist or trainer
     "support.respond": frozenset({Rel.SELF}),  # the one asked accepts or declines
     "support.withdraw": frozenset({Rel.MANAGER}),  # the program's managers
+    # jobs on the task queue (attune.jobs): who started it, the program's managers, the
+    # state's administrator and specialist for a state's job, and the operator
+    "job.view": frozenset({Rel.OWNER, Rel.MANAGER, Rel.STATE, Rel.TTA, Rel.OPERATOR}),
+    "job.control": frozenset({Rel.OWNER, Rel.MANAGER, Rel.STATE, Rel.TTA, Rel.OPERATOR}),
+    "program.jobs": frozenset({Rel.MANAGER}),
+    "operator.jobs": frozenset({Rel.OPERATOR}),
+    # the state-wide policy what-if: the state's administrator asks; the state's specialist
+    # may read the answers too; a program's name only to those who may see the program's own
+    # pages (program.overview), and no figure of a program with few children (attune.plans)
+    "state.policy": frozenset({Rel.STATE}),
+    "state.policy.view": frozenset({Rel.STATE, Rel.TTA}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -138,6 +151,7 @@ class Viewer:
     tta_jurisdiction_ids: frozenset[int] = frozenset()
     person_id: int | None = None  # their record in the training workforce, if any
     coordinator_jurisdiction_ids: frozenset[int] = frozenset()
+    operator: bool = False  # a superuser: runs the service (every job, with failures)
 
     @property
     def is_anonymous(self) -> bool:
@@ -219,6 +233,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         tta_jurisdiction_ids=frozenset(tta),
         person_id=Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
         coordinator_jurisdiction_ids=frozenset(coordinator),
+        operator=bool(getattr(user, "is_superuser", False)),
     )
     setattr(user, "_attune_viewer", viewer)  # noqa: B010 (a per-request cache on the user)
     return viewer
@@ -439,6 +454,61 @@ def require_support_request(
     return frozenset(rels)
 
 
+def job_relations(viewer: Viewer, job: Any) -> frozenset[Rel]:
+    """Relations to a job of the queue (attune.jobs.models.Job)."""
+    rels: set[Rel] = set()
+    if viewer.is_anonymous:
+        return frozenset()
+    if job.created_by_id is not None and job.created_by_id == viewer.user_id:
+        rels.add(Rel.OWNER)
+    if job.program_id is not None and job.program_id in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    if job.jurisdiction_id is not None:
+        if job.jurisdiction_id in viewer.state_jurisdiction_ids:
+            rels.add(Rel.STATE)
+        if job.jurisdiction_id in viewer.tta_jurisdiction_ids:
+            rels.add(Rel.TTA)
+    if viewer.operator:
+        rels.add(Rel.OPERATOR)
+    return frozenset(rels)
+
+
+def require_job(viewer: Viewer, pk: int, action: str) -> Granted:
+    from attune.jobs.models import Job
+
+    job = Job.objects.filter(pk=pk).select_related("program", "jurisdiction", "created_by").first()
+    if job is None:
+        raise Http404
+    rels = job_relations(viewer, job)
+    _decide(action, rels)
+    return Granted(job, rels)
+
+
+def visible_jobs_filter(viewer: Viewer) -> Q:
+    """The jobs the viewer may see (job.view), as a query condition on Job."""
+    if viewer.operator:
+        return Q()
+    return (
+        Q(created_by_id=viewer.user_id)
+        | Q(program_id__in=viewer.managed_program_ids)
+        | Q(jurisdiction_id__in=viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids)
+    )
+
+
+def require_state(viewer: Viewer, action: str, jurisdiction_id: int | None = None) -> int:
+    """The state (jurisdiction id) the viewer acts for with `action`: the one asked for, or
+    their first. 404 when they have no relation to any state, 403 when it lacks `action`."""
+    ids = sorted(viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids)
+    if jurisdiction_id is not None:
+        ids = [i for i in ids if i == jurisdiction_id]
+    if viewer.is_anonymous or not ids:
+        raise Http404
+    for pk in ids:
+        if allows(action, training_relations(viewer, pk)):
+            return pk
+    raise PermissionDenied
+
+
 def allows(action: str, relations: frozenset[Rel]) -> bool:
     return bool(POLICY[action] & relations)
 
@@ -648,6 +718,7 @@ def main_navigation(viewer: Viewer) -> list[NavItem]:
     if roles and roles != ["family"]:
         items.append(NavItem(_("My professional profile"), reverse("workforce_me")))
     if viewer.state_jurisdiction_ids:
+        items.append(NavItem(_("Policy what-if"), reverse("state_policy")))
         items.append(NavItem(_("Workforce"), reverse("workforce_state")))
     if viewer.coordinator_jurisdiction_ids:
         items.append(NavItem(_("Endorsements"), reverse("workforce_coordinator")))
@@ -655,6 +726,13 @@ def main_navigation(viewer: Viewer) -> list[NavItem]:
         items.append(NavItem(_("Directory"), reverse("workforce_directory")))
     if viewer.state_jurisdiction_ids or viewer.tta_jurisdiction_ids or viewer.person_id:
         items.append(NavItem(_("Training for Trainers"), reverse("training_home")))
+    if (
+        viewer.operator
+        or viewer.managed_program_ids
+        or viewer.state_jurisdiction_ids
+        or viewer.tta_jurisdiction_ids
+    ):
+        items.append(NavItem(_("Jobs"), reverse("my_jobs")))
     return items
 
 
@@ -664,6 +742,7 @@ PROGRAM_PAGES = (
     ("program.children", "child_list", gettext_noop("Children")),
     ("program.caregivers", "caregiver_list", gettext_noop("Caregivers")),
     ("program.overview", "program_overview", gettext_noop("Figures")),
+    ("program.jobs", "program_jobs", gettext_noop("Jobs")),
 )
 
 

@@ -46,6 +46,14 @@ class PlanRun(models.Model):
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     edited = models.BooleanField(_("edited by hand"), default=False)
+    job = models.OneToOneField(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_run",
+        verbose_name=_("job"),
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,6 +197,14 @@ class WhatIfRun(models.Model):
         verbose_name=_("asked by"),
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("job"),
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -205,3 +221,63 @@ class WhatIfRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PolicyWhatIf(models.Model):
+    """A state administrator's question: every program of the state planned under its
+    current rule set and under a proposed one (ratios and group sizes changed per age band,
+    from a date). One task per program (attune.plans.policy); the answer fills in as they
+    finish."""
+
+    jurisdiction = models.ForeignKey(
+        "programs.Jurisdiction",
+        on_delete=models.CASCADE,
+        related_name="policy_whatifs",
+        verbose_name=_("state"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts = models.DateField(_("from"))
+    edits = models.JSONField(_("proposed changes"), default=dict)
+    program_count = models.PositiveIntegerField(_("programs"), default=0)
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("state-wide policy what-if")
+        verbose_name_plural = _("state-wide policy what-ifs")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyResult(models.Model):
+    """One program's answer to a policy what-if: its measures under both rule sets."""
+
+    policy = models.ForeignKey(PolicyWhatIf, on_delete=models.CASCADE, related_name="results")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    children = models.PositiveIntegerField(default=0)
+    current = models.JSONField(default=dict)
+    proposed = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    seconds = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "program"], name="policy_result_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} — {self.program}"

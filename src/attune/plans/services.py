@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from attune.jobs import services as jobs
+from attune.jobs.models import Job
 from attune.lib.audit import acting_as
 from attune.plans import adapter, history, wording
 from attune.plans.models import PlanRun
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from attune.accounts.models import User
 
 WORKERS = 2
+TIME_LIMIT = 5.0  # seconds for a plan from the board
 
 
 class PlanRefused(ValidationError):
@@ -71,18 +75,74 @@ def compact(plan: Plan) -> dict[str, Any]:
 # -- running the planner ---------------------------------------------------------------------
 
 
+def start_planner(*, actor: User | None, program: Program, on: date) -> Job:
+    """Queue a plan of the program's records on `on` (attune.plans.tasks.solve_plan).
+
+    Raises adapter.CannotPlan (with names) at once when the records cannot be planned; the
+    records are read again when the plan is made."""
+    from attune.plans import tasks
+
+    adapter.problem_for(program, on=on)
+    return jobs.start(
+        actor=actor,
+        kind="plan",
+        title=_("Plan for %(day)s") % {"day": date_format(on, "DATE_FORMAT")},
+        task=tasks.solve_plan,
+        program=program,
+        parameters={"on": on.isoformat()},
+    )
+
+
+def plan_job(job: Job, ctx: jobs.Context) -> dict[str, Any]:
+    """The job's body: plan, and keep the run (once, under the job's lock)."""
+    assert job.program is not None
+    on = date.fromisoformat(job.parameters["on"])
+    ctx.progress(0.1, _("Reading the records…"))
+    try:
+        problem, _names = adapter.problem_for(job.program, on=on)
+    except adapter.CannotPlan as exc:
+        raise jobs.JobFailed("\n".join(exc.messages)) from None
+    ctx.progress(0.2, _("Planning (up to %(n)d seconds)…") % {"n": int(TIME_LIMIT)})
+    plan = solve(problem, time_limit=TIME_LIMIT, workers=WORKERS)
+    ctx.check()
+    url = f"/programs/{job.program_id}/plan/"
+
+    program = job.program
+
+    def write() -> dict[str, Any]:
+        keep(actor=job.created_by, program=program, on=on, problem=problem, plan=plan, job=job)
+        return {"url": url, "label": _("Open the plan"), "redirect": True}
+
+    jobs.finish_with(job, write)
+    return {"url": url, "label": _("Open the plan"), "redirect": True}
+
+
 def run_planner(
     *, actor: User | None, program: Program, on: date, time_limit: float = 5.0
 ) -> PlanRun:
-    """Plan the program's records on `on` and keep the run as a draft.
+    """Plan the program's records on `on` now, in the caller, and keep the run as a draft
+    (tests and the demo loader; the board queues `start_planner`).
 
     Raises adapter.CannotPlan (with names) when the records cannot be planned; then nothing
     is stored. An infeasible program is stored with the planner's explanation.
     """
     problem, _names = adapter.problem_for(program, on=on)
     plan = solve(problem, time_limit=time_limit, workers=WORKERS)
+    return keep(actor=actor, program=program, on=on, problem=problem, plan=plan)
+
+
+def keep(
+    *,
+    actor: User | None,
+    program: Program,
+    on: date,
+    problem: Problem,
+    plan: Plan,
+    job: Job | None = None,
+) -> PlanRun:
     with transaction.atomic():
         run = PlanRun(
+            job=job,
             program=program,
             created_by=actor,
             as_of=on,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.plans import views, views_continuity, views_whatif
+from attune.plans import views, views_continuity, views_policy, views_whatif
 
 urlpatterns = [
     path("programs/<int:program_id>/plan/", views.plan_board, name="plan_board"),
@@ -61,6 +61,8 @@ urlpatterns = [
         name="whatif_run",
     ),
     path("state/continuity/", views_continuity.state_continuity, name="state_continuity"),
+    path("state/policy/", views_policy.policy_page, name="state_policy"),
+    path("state/policy/<int:policy_id>/", views_policy.policy_result, name="state_policy_result"),
     path(
         "state/continuity.csv",
         views_continuity.state_continuity_csv,

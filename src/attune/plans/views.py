@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -124,16 +125,23 @@ def plan_run(request: HttpRequest, program_id: int) -> HttpResponse:
             request, program, run=_latest(program), run_form=form, errors=errors, status=400
         )
     try:
-        run = services.run_planner(
+        job = services.start_planner(
             actor=request.user,  # type: ignore[arg-type]
             program=program,
             on=form.cleaned_data["on"],
         )
     except adapter.CannotPlan as exc:
         return _page(request, program, run=_latest(program), errors=exc.messages, status=400)
+    # Planned already (a worker was free, or tests run tasks at once): the board; else the
+    # job's page, with its progress, until the plan is there.
+    if job.status == job.Status.DONE:
+        if _htmx(request):
+            return _page(request, program, run=_latest(program))
+        return redirect("plan_board", program_id=program.pk)
+    target = reverse("job_detail", args=[job.pk])
     if _htmx(request):
-        return _page(request, program, run=run)
-    return redirect("plan_board", program_id=program.pk)
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
 
 
 @login_required

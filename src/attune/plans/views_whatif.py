@@ -115,7 +115,7 @@ def whatif_staffing(request: HttpRequest, program_id: int) -> HttpResponse:
 def _latest_ranking(program: Program) -> WhatIfRun | None:
     return (
         WhatIfRun.objects.filter(program=program, kind=WhatIfRun.Kind.RANKING)
-        .select_related("created_by")
+        .select_related("created_by", "job")
         .first()
     )
 
@@ -179,7 +179,7 @@ def whatif_rank(request: HttpRequest, program_id: int) -> HttpResponse:
 def whatif_run(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
     program = _program(request, program_id)
     run = get_object_or_404(
-        WhatIfRun.objects.select_related("created_by"), pk=run_id, program=program
+        WhatIfRun.objects.select_related("created_by", "job"), pk=run_id, program=program
     )
     context = {"program": program, **_answer_context(run)}
     if _htmx_target(request) == "whatif-answer":

@@ -13,10 +13,10 @@ is looked for after it (planner.whatif's ``fix_time=0`` and ``find_fix``) and ad
 found. The ranking answers every child first (stored, sorted by what is known), then looks
 for the fixes one child at a time, with progress.
 
-Runs are answered by a small pool of background threads (`ATTUNE_WHATIF_WORKERS`), so a
-director can leave the page and come back; tests set `ATTUNE_WHATIF_INLINE` and get the
-answer within the request. A run whose thread died (the server stopped) stops being
-updated and is shown as interrupted after `STALE`.
+Runs are answered by a task on the queue (attune.plans.tasks.answer_whatif, through a job of
+attune.jobs), so a director can leave the page and come back, and a run survives a restart:
+a run whose worker was lost is taken again by another worker. A run whose job was cancelled
+or gave up is shown as interrupted.
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
@@ -40,6 +38,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from attune.jobs import services as jobs
+from attune.jobs.models import Job
 from attune.lib import languages
 from attune.plans import adapter
 from attune.plans.models import WhatIfRun
@@ -56,11 +56,10 @@ logger = logging.getLogger(__name__)
 TIME_LIMIT = 2.5  # seconds for the answer (planner.whatif's time_limit): within 3 s in all
 FIX_TIME = 10.0  # seconds to look for the smallest fix when the answer is no (after it)
 WORKERS = 2  # CP-SAT workers per answer
-STALE = timedelta(minutes=10)  # a run not updated for this long was interrupted
 RECENT = 10  # runs listed on the what-if page
 OPEN = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]  # (text, fraction=None)
 Answered = Callable[[dict[str, Any]], None]  # the answer, before its fix is looked for
 
 
@@ -79,12 +78,14 @@ def start_for(entry: WaitlistEntry, today: date) -> date:
 
 
 def recent(program: Program) -> list[WhatIfRun]:
-    return list(WhatIfRun.objects.filter(program=program).select_related("created_by")[:RECENT])
+    return list(
+        WhatIfRun.objects.filter(program=program).select_related("created_by", "job")[:RECENT]
+    )
 
 
 def interrupted(run: WhatIfRun) -> bool:
-    """Not finished, and not updated for `STALE`: its thread is gone."""
-    return not run.finished and run.updated_at < timezone.now() - STALE
+    """Not finished, and its job will not finish it (cancelled, or the queue gave up)."""
+    return not run.finished and run.job is not None and run.job.finished
 
 
 # -- asking ------------------------------------------------------------------------------------
@@ -93,17 +94,25 @@ def interrupted(run: WhatIfRun) -> bool:
 def ask(
     *, actor: User | None, program: Program, kind: str, parameters: Mapping[str, Any]
 ) -> WhatIfRun:
-    """Store the question and have it answered: in the background, or inline in tests.
+    """Store the question and queue a job to answer it (attune.plans.tasks.answer_whatif).
 
     `parameters` come from a valid what-if form (attune.plans.forms). The answer is written
     to the run by `answer`; nothing else is written.
     """
-    run = _create(actor=actor, program=program, kind=kind, parameters=parameters)
-    if getattr(settings, "ATTUNE_WHATIF_INLINE", False):
-        answer(run_id=run.pk)
-        run.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: _executor().submit(_answer_in_thread, run.pk))
+    from attune.plans import tasks
+
+    with transaction.atomic():
+        run = _create(actor=actor, program=program, kind=kind, parameters=parameters)
+        job = jobs.start(
+            actor=actor,
+            kind="whatif",
+            title=question(run),
+            task=tasks.answer_whatif,
+            program=program,
+            parameters={"run": run.pk},
+        )
+        WhatIfRun.objects.filter(pk=run.pk).update(job=job)
+    run.refresh_from_db()
     return run
 
 
@@ -123,26 +132,14 @@ def _create(
     return run
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=getattr(settings, "ATTUNE_WHATIF_WORKERS", 2),
-                thread_name_prefix="whatif",
-            )
-        return _pool
-
-
-def _answer_in_thread(run_id: int) -> None:
-    try:
-        answer(run_id=run_id)
-    finally:
-        connections.close_all()  # this thread's connections, not the requests'
+def answer_job(job: Job, ctx: jobs.Context) -> dict[str, Any]:
+    """The job's body: answer its run, reporting progress to the job."""
+    run_id = int(job.parameters["run"])
+    answer(run_id=run_id, ctx=ctx)
+    run = WhatIfRun.objects.get(pk=run_id)
+    if run.status == WhatIfRun.Status.FAILED:
+        raise jobs.JobFailed(run.error)
+    return {"url": f"/programs/{run.program_id}/what-if/{run.pk}/", "label": _("See the answer")}
 
 
 def _update(run_id: int, **fields: Any) -> None:
@@ -150,25 +147,32 @@ def _update(run_id: int, **fields: Any) -> None:
     WhatIfRun.objects.filter(pk=run_id).update(updated_at=timezone.now(), **fields)
 
 
-def answer(*, run_id: int) -> None:
+def answer(*, run_id: int, ctx: jobs.Context | None = None) -> None:
     """Answer a queued run and store the answer (or why there is none) on it.
 
     Not atomic on purpose: planning takes seconds, and each update of the run (started,
-    progress, answer) is one short write that the run's page can show right away.
+    progress, answer) is one short write that the run's page can show right away. A run
+    left running by a lost worker is answered again from the start.
     """
     run = WhatIfRun.objects.select_related("program").get(pk=run_id)
-    if run.status != WhatIfRun.Status.QUEUED:
-        return  # answered, or being answered, already
+    if run.finished:
+        return  # answered already
     _update(
         run.pk, status=WhatIfRun.Status.RUNNING, started_at=timezone.now(), progress=_("Starting…")
     )
+    if ctx is not None:
+        ctx.progress(0.05, _("Starting…"))
 
-    def progress(text: str) -> None:
+    def progress(text: str, fraction: float | None = None) -> None:
         _update(run.pk, progress=text[:200])
+        if ctx is not None:
+            ctx.progress(fraction, text)
 
     def answered(result: dict[str, Any]) -> None:
         """The answer is known: shown at once, while its fix is looked for."""
         _update(run.pk, result=result, progress=_("Looking for the smallest fix…"))
+        if ctx is not None:
+            ctx.progress(0.6, _("Looking for the smallest fix…"))
 
     compute = {
         WhatIfRun.Kind.ENROLL: _enroll_run,
@@ -178,6 +182,15 @@ def answer(*, run_id: int) -> None:
     with translation.override(str(run.parameters.get("language") or settings.LANGUAGE_CODE)):
         try:
             result = compute(run, progress, answered)
+        except jobs.Cancelled:
+            _update(
+                run.pk,
+                status=WhatIfRun.Status.FAILED,
+                error=_("Cancelled before it was answered."),
+                progress="",
+                finished_at=timezone.now(),
+            )
+            raise
         except adapter.CannotPlan as exc:
             error = "\n".join(exc.messages)
         except engine.WhatIfError as exc:
@@ -385,7 +398,8 @@ def _enroll_run(run: WhatIfRun, progress: Progress, answered: Answered) -> dict[
     start = date.fromisoformat(p["start"])
     progress(
         _("Planning %(month)s with and without %(child)s…")
-        % {"month": _month(start), "child": entry}
+        % {"month": _month(start), "child": entry},
+        0.1,
     )
     return enroll(run.program, entry, start=start, schedule=p["schedule"], answered=answered)
 
@@ -438,7 +452,9 @@ def _staffing_run(run: WhatIfRun, progress: Progress, answered: Answered) -> dic
     p = run.parameters
     caregiver = Caregiver.objects.get(pk=p["caregiver"], program=run.program)
     start = date.fromisoformat(p["start"])
-    progress(_("Planning %(month)s without the change and with it…") % {"month": _month(start)})
+    progress(
+        _("Planning %(month)s without the change and with it…") % {"month": _month(start)}, 0.1
+    )
     shifts = p.get("shifts") if p["change"] == "part-time" else None
     return staffing(run.program, caregiver, start=start, shifts=shifts, answered=answered)
 
@@ -516,7 +532,8 @@ def rank(
         if progress is not None:
             progress(
                 _("%(done)d of %(total)d children on the waiting list answered")
-                % {"done": done, "total": len(entries)}
+                % {"done": done, "total": len(entries)},
+                0.05 + 0.55 * done / max(1, len(entries)),
             )
 
     by_start: dict[date, list[WaitlistEntry]] = {}
@@ -570,7 +587,8 @@ def rank(
         if progress is not None:
             progress(
                 _("Looking for the smallest fix: %(done)d of %(total)d children who cannot start")
-                % {"done": n, "total": len(pending)}
+                % {"done": n, "total": len(pending)},
+                0.6 + 0.4 * (n - 1) / len(pending),
             )
         assert r.found is not None
         r.fix_failed = not _find_fix(r.found)

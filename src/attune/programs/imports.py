@@ -1366,6 +1366,72 @@ def commit(*, actor: User | None, batch: ImportBatch) -> ImportReport:
     return report
 
 
+# Files of more rows than this are imported by a job on the queue (attune.jobs); smaller ones
+# within the request (a few hundred rows take well under a second).
+QUEUE_ABOVE_ROWS = 300
+
+
+@transaction.atomic
+def start_import(*, actor: User | None, batch: ImportBatch) -> Any:
+    """Queue the import of a previewed batch (attune.programs.tasks.import_batch); a batch
+    whose import is already waiting or running gets that job (a second press of Import)."""
+    from attune.jobs import services as jobs
+    from attune.jobs.models import Job
+    from attune.programs import tasks
+
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()  # one at a time
+    pending = Job.objects.filter(
+        kind="import",
+        parameters__batch=batch.pk,
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+    ).first()
+    if pending is not None:
+        return pending
+    return jobs.start(
+        actor=actor,
+        kind="import",
+        title=_("Import of %(file)s (%(rows)d rows)")
+        % {"file": batch.filename, "rows": batch.row_count},
+        task=tasks.import_batch,
+        program=batch.program,
+        parameters={"batch": batch.pk},
+    )
+
+
+def import_job(job: Any, ctx: Any) -> dict[str, Any]:
+    """The job's body: `commit` the batch (all rows or none; once, since `commit` locks the
+    batch and refuses a second import)."""
+    from attune.jobs.services import JobFailed
+
+    batch = ImportBatch.objects.get(pk=job.parameters["batch"])
+    preview = f"/imports/{batch.pk}/"
+    if batch.status == ImportBatch.Status.IMPORTED and job.tries > 1:
+        # imported by this job's earlier try, whose worker was lost before it said so
+        return {"url": preview, "label": _("See the import")}
+    ctx.progress(0.1, _("Checking and importing %(n)d rows…") % {"n": batch.row_count})
+    try:
+        report = commit(actor=job.created_by, batch=batch)
+    except ImportRefused as exc:
+        raise JobFailed(str(exc)) from None
+    if report.errors:
+        raise JobFailed(
+            ngettext(
+                "The file now has %(n)d problem (the records changed since the preview); "
+                "nothing was imported.",
+                "The file now has %(n)d problems (the records changed since the preview); "
+                "nothing was imported.",
+                len(report.errors),
+            )
+            % {"n": len(report.errors)}
+        )
+    done = ", ".join(report.summary()[:2] if batch.kind == "families" else report.summary()[:1])
+    return {
+        "url": preview,
+        "label": _("See the import"),
+        "summary": _("Imported %(what)s.") % {"what": done},
+    }
+
+
 # A previewed file holds child data: it is dropped if nobody imports it within a day.
 STALE_AFTER = timedelta(days=1)
 

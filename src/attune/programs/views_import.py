@@ -208,6 +208,9 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 def _do_import(request: HttpRequest, batch: ImportBatch, program: Program) -> HttpResponse:
+    if batch.row_count > imports.QUEUE_ABOVE_ROWS and batch.status == ImportBatch.Status.PREVIEWED:
+        job = imports.start_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        return redirect("job_detail", job_id=job.pk)
     try:
         report = imports.commit(actor=request.user, batch=batch)  # type: ignore[arg-type]
     except imports.ImportRefused as exc:

@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.lib.pdf import line, new_pdf
 from attune.training.completion import completion_day, series_attended, series_numbers
@@ -315,6 +317,72 @@ def evaluation_results(evaluations: Any, *, by: str) -> list[EvaluationResult]:
         comments = [r.comment for r in members if r.comment] if enough and by == "session" else []
         results.append(EvaluationResult(label, len(members), means, comments))
     return results
+
+
+def certificates_zip(delivery: Delivery, *, actor: Any, base_url: str) -> tuple[bytes, int]:
+    """Every attendee's certificate of a delivery (issued when not yet), one PDF each, in a ZIP
+    file; and how many. `base_url` is the site's address, for the verification links."""
+    import zipfile
+    from urllib.parse import urljoin
+
+    from django.urls import reverse
+
+    from attune.training import services
+
+    out = io.BytesIO()
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for attendee in delivery.attendees.select_related("person", "delivery__trainer"):
+            certificate = services.issue_delivery_certificate(actor=actor, attendee=attendee)
+            if certificate is None:
+                continue
+            url = urljoin(base_url, reverse("certificate_verify", args=[certificate.token]))
+            archive.writestr(
+                f"certificate-{certificate.number}.pdf", certificate_pdf(certificate, url)
+            )
+            count += 1
+    return out.getvalue(), count
+
+
+def certificates_job(job: Any, ctx: Any) -> dict[str, Any]:
+    """The job's body: a delivery's certificates as a ZIP of PDFs, kept on the job."""
+    delivery = Delivery.objects.select_related("trainer").get(pk=job.parameters["delivery"])
+    ctx.progress(0.2, _("Writing the certificates…"))
+    content, n = certificates_zip(
+        delivery, actor=job.created_by, base_url=job.parameters.get("base_url", "")
+    )
+    ctx.attach(f"certificates-delivery-{delivery.pk}.zip", content)
+    return {
+        "summary": ngettext("%(n)d certificate.", "%(n)d certificates.", n) % {"n": n},
+    }
+
+
+def registry_job(job: Any, ctx: Any) -> dict[str, Any]:
+    """The job's body: send the new rows of a state's registry export as one file (kept as a
+    RegistryExport, training.services.export_registry) and attach it to the job. Nothing new
+    to send is a plain-language failure, not a file."""
+    from django.core.exceptions import ValidationError
+
+    from attune.jobs.services import JobFailed
+    from attune.programs.models import Jurisdiction
+    from attune.training import services
+
+    p = job.parameters
+    start = date.fromisoformat(p["start"]) if p.get("start") else None
+    end = date.fromisoformat(p["end"]) if p.get("end") else None
+    ctx.progress(0.2, _("Collecting the sessions…"))
+    state = Jurisdiction.objects.get(pk=int(p["state"]))
+    try:
+        export = services.export_registry(
+            actor=job.created_by, jurisdiction=state, layout=p["layout"], start=start, end=end
+        )
+    except ValidationError as error:  # nothing new to send: said as such, not retried
+        raise JobFailed(" ".join(error.messages)) from None
+    ctx.progress(0.8, _("Writing the file…"))
+    name = f"registry-{state.code}-{export.layout}-{export.created_at:%Y-%m-%d}-{export.pk}.csv"
+    ctx.attach(name, export.content.encode("utf-8"))
+    n = export.row_count
+    return {"summary": ngettext("%(n)d row.", "%(n)d rows.", n) % {"n": n}}
 
 
 # -- calendars -------------------------------------------------------------------------------

@@ -563,9 +563,11 @@ def send_commitment_reminders(*, today: date) -> int:
                 else _("Your community training is due by %(due)s")
             ) % {"due": commitment.due.isoformat()}
             body = render_to_string("training/reminder.txt", context)
-        send_mail(subject, body, None, [address])
-        commitment.reminded_on = today
-        with acting_as(None):
+        # the queued email and the reminder's date commit together: a run cut short and
+        # tried again (attune.jobs) neither loses a reminder nor sends one twice
+        with transaction.atomic(), acting_as(None):
+            send_mail(subject, body, None, [address])
+            commitment.reminded_on = today
             commitment.save(update_fields=["reminded_on"])
         sent += 1
     return sent

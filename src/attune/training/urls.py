@@ -46,6 +46,11 @@ urlpatterns = [
         name="training_evaluations",
     ),
     path("training/evaluations/", views.evaluations_overview, name="training_evaluations_overview"),
+    path(
+        "training/deliveries/<int:delivery_id>/certificates/",
+        views.delivery_certificates,
+        name="training_delivery_certificates",
+    ),
     path("training/registry/", views.registry, name="training_registry"),
     path("training/registry/export/", views.registry_export, name="training_registry_export"),
     path(

@@ -4,7 +4,6 @@ input, services write, reports read."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,14 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
+from attune.jobs import services as jobs
 from attune.lib import access
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
-from attune.training import forms, registries, reports, services
+from attune.training import forms, registries, reports, services, tasks
 from attune.training.models import (
     LEVELS,
     PRACTICES,
@@ -368,8 +367,26 @@ def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def delivery_certificates(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """Every attendee's certificate as a ZIP of PDFs, made by a job on the queue."""
+    delivery = _delivery(request, delivery_id)
+    job = jobs.start(
+        actor=acting_user(request),
+        kind="certificates",
+        title=_("Certificates for %(delivery)s") % {"delivery": delivery.title},
+        task=tasks.delivery_certificates,
+        jurisdiction=delivery.trainer.jurisdiction,
+        # the site's address as the person reached it, for the certificates' verification links
+        parameters={"delivery": delivery.pk, "base_url": request.build_absolute_uri("/")},
+    )
+    return redirect("job_detail", job_id=job.pk)
+
+
+@login_required
 @require_GET
 def certificate(request: HttpRequest, delivery_id: int, attendee_id: int) -> HttpResponse:
+    """One person's certificate, at once (one page; the whole delivery's go through a job)."""
     delivery = _delivery(request, delivery_id)
     attendee = get_object_or_404(
         DeliveryAttendee.objects.select_related("person"), pk=attendee_id, delivery=delivery
@@ -481,7 +498,8 @@ def registry(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registry_export(request: HttpRequest) -> HttpResponse:
-    """Send the new rows as one file (kept), and download it."""
+    """Send the new rows as one file (kept): a job on the queue writes it, and its page links
+    to the file when it is ready (the registry page lists it too)."""
     viewer = _viewer(request)
     states = _states(viewer)
     if not states.exists():
@@ -490,25 +508,21 @@ def registry_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _registry_page(request, form, states, status=400)
     state = _state_for(request, str(form.cleaned_data["state"].pk))
-    query = {k: request.POST.get(k, "") for k in ("state", "layout", "start", "end")}
-    try:
-        export = services.export_registry(
-            actor=acting_user(request), jurisdiction=state, layout=form.cleaned_data["layout"],
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
-        )  # fmt: skip
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
-        return redirect(reverse("training_registry") + "?" + urlencode(query))
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d row exported; the file is kept on the registry page.",
-            "%(n)d rows exported; the file is kept on the registry page.",
-            export.row_count,
-        )
-        % {"n": export.row_count},
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    job = jobs.start(
+        actor=acting_user(request),
+        kind="registry",
+        title=_("Registry export for %(state)s") % {"state": state.name},
+        task=tasks.registry_export,
+        jurisdiction=state,
+        parameters={
+            "state": state.pk,
+            "layout": form.cleaned_data["layout"],
+            "start": start.isoformat() if start else "",
+            "end": end.isoformat() if end else "",
+        },
     )
-    return redirect("training_registry_batch", export_id=export.pk)
+    return redirect("job_detail", job_id=job.pk)
 
 
 @login_required

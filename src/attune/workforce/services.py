@@ -400,9 +400,11 @@ def send_renewal_reminders(*, today: date) -> int:
             ) % {"level": profile.get_endorsed_level_display(), "due": profile.renewal_due}
             if status is not None:
                 body += "\n\n" + renewal_line(status)
-        send_mail(subject, body, None, [profile.user.email])
-        profile.renewal_reminded_on = today
-        with acting_as(None):  # audited like every write to a person's record
+        # the queued email and the reminder's date commit together (see training's reminders);
+        # the save is audited like every write to a person's record
+        with transaction.atomic(), acting_as(None):
+            send_mail(subject, body, None, [profile.user.email])
+            profile.renewal_reminded_on = today
             profile.save(update_fields=["renewal_reminded_on"])
         sent += 1
     return sent

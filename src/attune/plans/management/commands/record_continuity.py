@@ -1,7 +1,8 @@
 """manage.py record_continuity [--program ID] [--month YYYY-MM]: the month's continuity history.
 
-Meant to run once a month (early in the month, e.g. from cron on the 1st) and safe to run
-again: re-recording a month updates it. See docs/continuity.md.
+The workers record this month at every program each night (schedule `continuity-snapshots`,
+attune.plans.tasks.record_continuity); this command records by hand, e.g. a past month. Safe
+to run again: re-recording a month updates it. See docs/continuity.md.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from attune.programs.models import Program
 class Command(BaseCommand):
     help = (
         "Record every child's primary caregiver, group and weekly minutes for a month (default: "
-        "this month at each program), for the continuity-of-care measures. Run it monthly; "
-        "running it again updates the month."
+        "this month at each program), for the continuity-of-care measures. The workers do it "
+        "nightly; running it again updates the month."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,4 +1,4 @@
-"""Drop uploaded CSV files nobody imported: they hold child data. Run it daily (cron)."""
+"""Drop uploaded CSV files nobody imported: they hold child data. The workers do it daily (ATTUNE_SCHEDULES); this runs it by hand."""
 
 from __future__ import annotations
 

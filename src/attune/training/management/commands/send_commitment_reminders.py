@@ -1,4 +1,4 @@
-"""Email trainers whose community delivery is due within 30 days or overdue (run daily)."""
+"""Email trainers whose community delivery is due within 30 days or overdue (by hand; the workers run it daily: ATTUNE_SCHEDULES)."""
 
 from __future__ import annotations
 

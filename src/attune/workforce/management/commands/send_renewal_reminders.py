@@ -1,4 +1,4 @@
-"""Email endorsed people whose yearly renewal is due within 60 days (run daily)."""
+"""Email endorsed people whose yearly renewal is due within 60 days (by hand; the workers run it daily: ATTUNE_SCHEDULES)."""
 
 from __future__ import annotations
 

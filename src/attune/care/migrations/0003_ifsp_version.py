@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0001_initial'),
+        ('care', '0002_nap_check_alerts'),
     ]
 
     operations = [
