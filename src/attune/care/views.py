@@ -21,16 +21,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.care import day as care_day
 from attune.care import forms, services
 from attune.care.models import CareEntry, CarePlan, Ifsp
-from attune.lib import access
+from attune.lib import access, params
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Child, Program
 
@@ -42,10 +40,12 @@ def _viewer(request: HttpRequest) -> access.Viewer:
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    host = request.get_host()
+    return (
+        params.local_url(request.POST, "next", host=host)
+        or params.local_url(request.GET, "next", host=host)
+        or default
+    )
 
 
 # -- care plan -------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def care_plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _record_children(
-    viewer: access.Viewer, program: Program, day: date, room: str | None
+    viewer: access.Viewer, program: Program, day: date, room: int | None
 ) -> tuple[list[Child], list[Child]]:
     """(the caregiver's primary children, the rest of what they see), enrolled that day."""
     children = (
@@ -165,8 +165,8 @@ def _record_children(
         .select_related("program", "room", "primary_caregiver", "family")
         .order_by("first_name", "last_name")
     )
-    if room and room.isdigit():
-        children = children.filter(room_id=int(room))
+    if room is not None:
+        children = children.filter(room_id=room)
     mine: list[Child] = []
     others: list[Child] = []
     cg = viewer.caregiver
@@ -186,7 +186,7 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
     program: Program = granted.obj
     now = timezone.now()
     today = program.today()
-    room = request.GET.get("room")
+    room = params.pk(request.GET, "room")
     mine, others = _record_children(viewer, program, today, room)
     days = care_day.days_for([*mine, *others], today, now)
     context = {
@@ -203,7 +203,8 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
         "interval": program.nap_check_minutes,
     }
     template = "care/record.html"
-    if request.htmx and request.GET.get("part") == "alerts":  # type: ignore[attr-defined]
+    part = params.choice(request.GET, "part", ("alerts",), default="")
+    if request.htmx and part == "alerts":  # type: ignore[attr-defined]
         template += "#alerts"
     return render(request, template, context)
 
@@ -220,7 +221,7 @@ def _card(request: HttpRequest, child: Child) -> HttpResponse:
                 "cd": cd, "program": child.program, "now": now, "bottles": BOTTLE_CHOICES,
                 "moods": CareEntry.Mood.choices, "portions": CareEntry.Portion.choices,
                 "interval": child.program.nap_check_minutes,
-                "next": request.POST.get("next", ""),
+                "next": _back(request, ""),
             },
         )  # fmt: skip
     return redirect(
@@ -234,7 +235,9 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
     """Log an entry: the quick buttons post here; GET shows the form with every detail."""
     granted = access.require_child(_viewer(request), child_id, "care.record")
     child: Child = granted.obj
-    kind = request.POST.get("kind") or request.GET.get("kind") or CareEntry.Kind.NOTE
+    kinds = [k.value for k in CareEntry.Kind]
+    kind = params.choice(request.GET, "kind", kinds, default=CareEntry.Kind.NOTE.value)
+    kind = params.choice(request.POST, "kind", kinds, default=kind)
     form = forms.EntryForm(request.POST or None, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         program = child.program
@@ -329,7 +332,7 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     }  # fmt: skip
     form = forms.EntryForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        withdraw = request.POST.get("withdraw") == "1"
+        withdraw = params.flag(request.POST, "withdraw")
         if withdraw or form.is_valid():
             try:
                 data = (
@@ -365,9 +368,11 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 def _day(request: HttpRequest, child: Child) -> date:
-    asked = parse_date(request.GET.get("on") or "")
+    """The day asked for (?on=YYYY-MM-DD): from the child's birth to today; else 400."""
     today = child.program.today()
-    return asked if asked is not None and asked <= today else today
+    asked = params.day(request.GET, "on", default=today, earliest=child.birth_date, latest=today)
+    assert asked is not None
+    return asked
 
 
 @login_required

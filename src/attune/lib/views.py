@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from attune.lib import params
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
@@ -24,3 +27,9 @@ def show_refusal(form: BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (handler400), with the reason when it is one of ours (a bad parameter)."""
+    message = exception.message if isinstance(exception, params.BadParameter) else ""
+    return render(request, "400.html", {"exception": message}, status=400)

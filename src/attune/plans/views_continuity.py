@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from attune.lib import access
+from attune.lib import access, params
 from attune.plans import history
 from attune.plans.models import MonthlySnapshot
 from attune.plans.templatetags.continuity import figure
@@ -102,7 +102,8 @@ BY_KEY = {m.key: m for m in MEASURES}
 
 
 def _measure(request: HttpRequest) -> Measure:
-    return BY_KEY.get(request.GET.get("measure", ""), MEASURES[0])
+    key = params.choice(request.GET, "measure", list(BY_KEY), default=MEASURES[0].key)
+    return BY_KEY[key]
 
 
 def _htmx(request: HttpRequest) -> bool:

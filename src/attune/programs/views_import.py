@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access
+from attune.lib import access, params
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
 
@@ -91,12 +91,12 @@ def _filename(name: str | None) -> str:
 def import_upload(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(_viewer(request), program_id, "program.manage")
     program: Program = granted.obj
-    initial_kind = request.GET.get("kind")
+    initial_kind = params.choice(request.GET, "kind", imports.KINDS, default="children")
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
         program=program,
-        initial={"kind": initial_kind if initial_kind in imports.KINDS else "children"},
+        initial={"kind": initial_kind},
     )
     if request.method == "POST" and form.is_valid() and form.report is not None:
         report = form.report
@@ -167,7 +167,7 @@ _DONE_URLS = {"children": "child_list", "caregivers": "caregiver_list"}
 def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch, program = _load_batch(request, batch_id)
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = params.choice(request.POST, "action", ("import", "discard"), default="")
         if action == "import":
             return _do_import(request, batch, program)
         if action == "discard":
@@ -191,7 +191,7 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
         report, _plan = imports.check(
             program=program, kind=batch.kind, text=batch.content, encoding=batch.encoding
         )
-        if request.GET.get("format") == "csv":
+        if params.choice(request.GET, "format", ("csv", "html"), default="html") == "csv":
             return _errors_csv(batch, report)
     return render(
         request,

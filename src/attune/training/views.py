@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
-from attune.lib import access
+from attune.lib import access, params
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
@@ -262,7 +262,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         with transaction.atomic():  # every session's attendance, or none
             for es in event.sessions.all():
-                ids = [int(v) for v in request.POST.getlist(f"s{es.pk}") if v.isdigit()]
+                ids = params.id_list(request.POST, f"s{es.pk}")
                 people = list(Person.objects.filter(pk__in=ids))
                 services.record_attendance(
                     actor=acting_user(request), event_session=es, people=people
@@ -379,10 +379,10 @@ def certificate(request: HttpRequest, delivery_id: int, attendee_id: int) -> Htt
     return response
 
 
-def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
+def _state_for(request: HttpRequest, value: int | None) -> Jurisdiction:
     viewer = _viewer(request)
     states = _states(viewer)
-    state = states.filter(pk=value).first() if value and value.isdigit() else states.first()
+    state = states.filter(pk=value).first() if value else states.first()
     if state is None:
         access.require_training(viewer, 0, "training.state")  # 404 / 403
         raise Http404
@@ -403,11 +403,11 @@ def registry(request: HttpRequest) -> HttpResponse:
     )
     rows: list[dict[str, str]] = []
     if form.is_bound and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        state = _state_for(request, form.cleaned_data["state"].pk)
         rows = reports.registry_rows(
             [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
         )
-        if request.GET.get("download"):
+        if params.flag(request.GET, "download"):
             response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
             response["Content-Disposition"] = (
                 f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
@@ -427,7 +427,7 @@ def registry(request: HttpRequest) -> HttpResponse:
 def reach(request: HttpRequest) -> HttpResponse:
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.GET.get("state"))
+    state = _state_for(request, params.pk(request.GET, "state"))
     points = reports.reach(state.pk, timezone.localdate())
     chart: SafeString | None = None
     if points:
@@ -483,7 +483,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
         initial={"state": states.first()},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        state = _state_for(request, form.cleaned_data["state"].pk)
         try:
             changed = services.import_registry_ids(
                 actor=acting_user(request), jurisdiction=state, rows=form.cleaned_data["file"]
@@ -510,7 +510,7 @@ def core_knowledge(request: HttpRequest) -> HttpResponse:
     """The state's core-knowledge areas per session (the registry export's column)."""
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.POST.get("state") or request.GET.get("state"))
+    state = _state_for(request, params.pk(request.POST, "state") or params.pk(request.GET, "state"))
     current = {
         m.session_id: m.areas for m in CoreKnowledgeMapping.objects.filter(jurisdiction=state)
     }
@@ -737,7 +737,7 @@ def fidelity_overview(request: HttpRequest) -> HttpResponse:
     """Fidelity over time per trainer, in the viewer's states."""
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.GET.get("state"))
+    state = _state_for(request, params.pk(request.GET, "state"))
     scores = (
         FidelityScore.objects.filter(delivery_session__delivery__trainer__jurisdiction=state)
         .select_related("delivery_session__delivery__trainer", "delivery_session__session")
