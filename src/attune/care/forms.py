@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
 from attune.care.services import PLAN_FIELDS
 from attune.lib import languages
+from attune.lib.text import LimitedForm
 from attune.programs.models import Child, Program
 
 
@@ -54,7 +55,7 @@ def format_home_words(words: list[dict[str, str]]) -> str:
     return "\n".join(lines)
 
 
-class CarePlanForm(forms.ModelForm[CarePlan]):
+class CarePlanForm(LimitedForm, forms.ModelForm[CarePlan]):
     feeding_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("What the child eats and drinks"),
         choices=CarePlan.FEEDING,
@@ -111,14 +112,14 @@ class CarePlanForm(forms.ModelForm[CarePlan]):
         return {name: data.get(name) for name in PLAN_FIELDS}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LimitedForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))]
     )
     note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
 
 
-class EntryForm(forms.Form):
+class EntryForm(LimitedForm, forms.Form):
     """Any entry, with its time of day; the quick buttons post the same fields."""
 
     kind = forms.ChoiceField(choices=CareEntry.Kind.choices, widget=forms.HiddenInput)
@@ -180,7 +181,7 @@ class EntryForm(forms.Form):
         }
 
 
-class NapEndForm(forms.Form):
+class NapEndForm(LimitedForm, forms.Form):
     at_time = forms.TimeField(
         label=gettext_lazy("Woke at"),
         required=False,
@@ -188,11 +189,11 @@ class NapEndForm(forms.Form):
     )
 
 
-class NapCheckForm(forms.Form):
+class NapCheckForm(LimitedForm, forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
-class FamilyNoteForm(forms.Form):
+class FamilyNoteForm(LimitedForm, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Note for today"),
         max_length=NOTE_MAX,
@@ -201,7 +202,7 @@ class FamilyNoteForm(forms.Form):
     )
 
 
-class IfspForm(forms.ModelForm[Ifsp]):
+class IfspForm(LimitedForm, forms.ModelForm[Ifsp]):
     class Meta:
         model = Ifsp
         fields = ["outcomes", "services", "provider", "visit_schedule", "review_date"]

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attune.care import day as care_day
 from attune.care import forms, services
 from attune.care.models import CareEntry, CarePlan, Ifsp
-from attune.lib import access, params
+from attune.lib import access, params, text
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Child, Program
 
@@ -442,6 +442,7 @@ def send_day_summary(*, child: Child, day: date) -> int:
             "child": child.display_first_name,
             "day": _date_label(day),
         }
+        subject = text.header_safe(subject)  # a name typed with a line break stays one line
         body = render_to_string("care/day_summary.txt", context)
         html = render_to_string("care/day_summary_email.html", context)
     send_mail(subject, body, None, recipients, html_message=html)

@@ -44,7 +44,7 @@ def single_line(value: str) -> str:
     if value.isprintable():
         return value.strip()
     out = []
-    for ch in value:
+    for ch in value.replace("\r\n", "\n"):
         if ch in _LINE_BREAKS:
             out.append(" ")
         elif not _drop(ch):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attune.lib import languages, schedules
+from attune.lib.text import LimitedForm
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -115,7 +116,7 @@ def _not_future(value: date | None, label: str) -> None:
         raise forms.ValidationError(_("%(label)s cannot be in the future.") % {"label": label})
 
 
-class ChildForm(forms.ModelForm[Child]):
+class ChildForm(LimitedForm, forms.ModelForm[Child]):
     schedule = ScheduleField(label=gettext_lazy("Weekly attendance"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
 
@@ -192,7 +193,7 @@ class ChildForm(forms.ModelForm[Child]):
         return data
 
 
-class CaregiverForm(forms.ModelForm[Caregiver]):
+class CaregiverForm(LimitedForm, forms.ModelForm[Caregiver]):
     shifts = ScheduleField(label=gettext_lazy("Weekly shifts"))
     languages = LanguagesField(label=gettext_lazy("Languages"), required=True)
     credentials = forms.MultipleChoiceField(
@@ -224,7 +225,7 @@ class CaregiverForm(forms.ModelForm[Caregiver]):
         return data
 
 
-class FamilyForm(forms.ModelForm[Family]):
+class FamilyForm(LimitedForm, forms.ModelForm[Family]):
     preferred_language = LanguageCodeField(
         label=gettext_lazy("Preferred language"),
         help_text=gettext_lazy("For reports and messages: a code like es or a name like Spanish."),
@@ -249,7 +250,7 @@ class FamilyForm(forms.ModelForm[Family]):
         return code
 
 
-class GuardianForm(forms.ModelForm[Guardian]):
+class GuardianForm(LimitedForm, forms.ModelForm[Guardian]):
     class Meta:
         model = Guardian
         fields = ["first_name", "last_name", "relationship", "phone", "email", "is_primary_contact"]
@@ -264,7 +265,7 @@ class GuardianForm(forms.ModelForm[Guardian]):
         return data
 
 
-class WaitlistForm(forms.ModelForm[WaitlistEntry]):
+class WaitlistForm(LimitedForm, forms.ModelForm[WaitlistEntry]):
     desired_schedule = ScheduleField(label=gettext_lazy("Desired weekly schedule"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
     preferred_language = LanguageCodeField(label=gettext_lazy("Preferred language"))
@@ -298,7 +299,7 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry]):
         return data
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(LimitedForm, forms.Form):
     q = forms.CharField(label=gettext_lazy("Search by name"), required=False, max_length=100)
     room = forms.TypedChoiceField(
         label=gettext_lazy("Room"), required=False, coerce=int, empty_value=None

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attune.lib import access, params
+from attune.lib.text import LimitedForm
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
 
@@ -39,7 +40,7 @@ def _viewer(request: HttpRequest) -> access.Viewer:
     return access.viewer_for(request.user)
 
 
-class UploadForm(forms.Form):
+class UploadForm(LimitedForm, forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"), choices=ImportBatch.Kind.choices
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.lib.text import LimitedForm
 from attune.programs.models import Jurisdiction
 from attune.training.models import (
     LEVELS,
@@ -31,7 +32,7 @@ from attune.training.models import (
 from attune.training.services import Attendee, DeliveredSession, PlannedSession, RegistryRow
 
 
-class RequestForm(forms.ModelForm[TftRequest]):
+class RequestForm(LimitedForm, forms.ModelForm[TftRequest]):
     jurisdiction = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -65,7 +66,7 @@ def _session_date(s: TrainingSession) -> forms.DateField:
     )
 
 
-class ScheduleForm(forms.ModelForm[TftEvent]):
+class ScheduleForm(LimitedForm, forms.ModelForm[TftEvent]):
     """The event and, per session of the series, its date and times (blank: not scheduled)."""
 
     link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
@@ -127,7 +128,7 @@ class ScheduleForm(forms.ModelForm[TftEvent]):
         return data
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(LimitedForm, forms.Form):
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)
@@ -137,7 +138,7 @@ class EnrollForm(forms.Form):
     )
 
 
-class CommitmentForm(forms.ModelForm[Commitment]):
+class CommitmentForm(LimitedForm, forms.ModelForm[Commitment]):
     class Meta:
         model = Commitment
         fields = ["plan", "audience", "due"]
@@ -181,7 +182,7 @@ class CommitmentChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         }
 
 
-class DeliveryForm(forms.ModelForm[Delivery]):
+class DeliveryForm(LimitedForm, forms.ModelForm[Delivery]):
     commitment = CommitmentChoice(
         queryset=Commitment.objects.none(), required=False, label=gettext_lazy("Commitment")
     )
@@ -234,7 +235,7 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         return data
 
 
-class RegistryFilterForm(forms.Form):
+class RegistryFilterForm(LimitedForm, forms.Form):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -261,7 +262,7 @@ class RegistryFilterForm(forms.Form):
 REGISTRY_MAX_BYTES = 2_000_000
 
 
-class RegistryImportForm(forms.Form):
+class RegistryImportForm(LimitedForm, forms.Form):
     """A registry's person list: CSV with registry_id, first_name, last_name (and email)."""
 
     state = forms.ModelChoiceField(
@@ -322,7 +323,7 @@ class RegistryImportForm(forms.Form):
         return rows
 
 
-class MappingForm(forms.Form):
+class MappingForm(LimitedForm, forms.Form):
     """A state's core-knowledge area(s) for each session of the series."""
 
     def __init__(self, *args: Any, current: dict[int, str], **kwargs: Any) -> None:
@@ -334,7 +335,7 @@ class MappingForm(forms.Form):
             )
 
 
-class MaterialForm(forms.ModelForm[SessionMaterial]):
+class MaterialForm(LimitedForm, forms.ModelForm[SessionMaterial]):
     link = forms.URLField(label=gettext_lazy("Link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -349,7 +350,7 @@ class MaterialForm(forms.ModelForm[SessionMaterial]):
         return data
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(LimitedForm, forms.Form):
     items = forms.CharField(
         label=gettext_lazy("Fidelity checklist"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -358,7 +359,7 @@ class ChecklistForm(forms.Form):
     )
 
 
-class SupportForm(forms.ModelForm[SupportActivity]):
+class SupportForm(LimitedForm, forms.ModelForm[SupportActivity]):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -390,7 +391,7 @@ class SupportForm(forms.ModelForm[SupportActivity]):
         )
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(LimitedForm, forms.Form):
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -412,7 +413,7 @@ class ReflectionForm(forms.Form):
         return {key: self.cleaned_data.get(f"p_{key}", "") for key, _label in PRINCIPLES}
 
 
-class FidelityForm(forms.Form):
+class FidelityForm(LimitedForm, forms.Form):
     met = forms.MultipleChoiceField(
         label=gettext_lazy("Items seen in the session"),
         widget=forms.CheckboxSelectMultiple,
@@ -437,7 +438,7 @@ class FidelityForm(forms.Form):
         met.choices = [(str(i.pk), i.text) for i in items]
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(LimitedForm, forms.Form):
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from attune.lib.text import LimitedForm
 from attune.workforce.models import (
     AREAS,
     LEVELS,
@@ -35,7 +36,7 @@ class _OnePage:
         super().__init__(*args, **kwargs)
 
 
-class ProfileForm(_OnePage, forms.ModelForm[Profile]):
+class ProfileForm(_OnePage, LimitedForm, forms.ModelForm[Profile]):
     id_prefix = "profile"
 
     class Meta:
@@ -49,7 +50,7 @@ class ProfileForm(_OnePage, forms.ModelForm[Profile]):
         }
 
 
-class EducationForm(_OnePage, forms.ModelForm[Education]):
+class EducationForm(_OnePage, LimitedForm, forms.ModelForm[Education]):
     id_prefix = "edu"
 
     class Meta:
@@ -58,7 +59,7 @@ class EducationForm(_OnePage, forms.ModelForm[Education]):
         widgets = {"completed": DATE}
 
 
-class ExperienceForm(_OnePage, forms.ModelForm[Experience]):
+class ExperienceForm(_OnePage, LimitedForm, forms.ModelForm[Experience]):
     id_prefix = "work"
 
     class Meta:
@@ -67,7 +68,7 @@ class ExperienceForm(_OnePage, forms.ModelForm[Experience]):
         widgets = {"start": DATE, "end": DATE}
 
 
-class TrainingForm(_OnePage, forms.ModelForm[TrainingRecord]):
+class TrainingForm(_OnePage, LimitedForm, forms.ModelForm[TrainingRecord]):
     id_prefix = "training"
 
     areas = forms.MultipleChoiceField(
@@ -81,7 +82,7 @@ class TrainingForm(_OnePage, forms.ModelForm[TrainingRecord]):
         widgets = {"day": DATE}
 
 
-class RscForm(_OnePage, forms.ModelForm[RscSession]):
+class RscForm(_OnePage, LimitedForm, forms.ModelForm[RscSession]):
     id_prefix = "rsc"
 
     class Meta:
@@ -114,16 +115,16 @@ class RscForm(_OnePage, forms.ModelForm[RscSession]):
         }
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(LimitedForm, forms.Form):
     level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
 
 
-class StepForm(forms.Form):
+class StepForm(LimitedForm, forms.Form):
     step = forms.ChoiceField(choices=Application.STEPS, widget=forms.HiddenInput)
     day = forms.DateField(label=gettext_lazy("Done on"), required=False, widget=DATE)
 
 
-class DocumentForm(forms.ModelForm[ApplicationDocument]):
+class DocumentForm(LimitedForm, forms.ModelForm[ApplicationDocument]):
     class Meta:
         model = ApplicationDocument
         fields = ["step", "title", "file"]
@@ -135,7 +136,7 @@ class DocumentForm(forms.ModelForm[ApplicationDocument]):
         return upload
 
 
-class RscWindowForm(forms.Form):
+class RscWindowForm(LimitedForm, forms.Form):
     rsc_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
     rsc_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
 
@@ -150,14 +151,14 @@ class RscWindowForm(forms.Form):
         return data
 
 
-class StateRequirementForm(forms.ModelForm[StateRequirement]):
+class StateRequirementForm(LimitedForm, forms.ModelForm[StateRequirement]):
     class Meta:
         model = StateRequirement
         fields = ["level", "kind", "amount", "effective_from", "source"]
         widgets = {"effective_from": DATE}
 
 
-class GroupForm(forms.Form):
+class GroupForm(LimitedForm, forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     starts = forms.DateField(label=gettext_lazy("First meeting"), widget=DATE)
     members = forms.ModelMultipleChoiceField(
@@ -176,7 +177,7 @@ class GroupForm(forms.Form):
         )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(LimitedForm, forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     minutes = forms.IntegerField(
         label=gettext_lazy("Minutes"), min_value=15, max_value=480, initial=120
