@@ -34,7 +34,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from attune.lib import languages, schedules
+from attune.lib import csvout, languages, schedules
 from attune.lib import text as free_text
 from attune.lib.audit import log_bulk_created
 from attune.programs.models import (
@@ -339,7 +339,6 @@ def _column_key(raw: str) -> str:
     return re.sub(r"[\s\-]+", "_", raw.replace("\ufeff", "").strip().casefold())
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Columns that keep their line breaks (the models' multi-line text fields).
 _MULTI_LINE = frozenset({"cultural_practices", "allergies", "medical_notes", "notes"})
 
@@ -1400,13 +1399,6 @@ def discard(*, batch: ImportBatch) -> bool:
 # -- export -------------------------------------------------------------------------------
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (undone by the importer)."""
-    if value and value[0] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
@@ -1416,11 +1408,7 @@ def _date(value: date | None) -> str:
 
 
 def _write_csv(rows: Iterable[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    return csvout.write(rows)  # cells a spreadsheet would run get an apostrophe
 
 
 def _export_children(program: Program) -> Iterator[list[str]]:

@@ -6,8 +6,6 @@ and writes. Nothing is written until the person presses Import on a preview with
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from pathlib import PurePath
 from typing import Any
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access, params
+from attune.lib import access, csvout, params
 from attune.lib.text import LimitedForm
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
@@ -133,11 +131,9 @@ def import_example(request: HttpRequest, program_id: int, kind: str) -> HttpResp
     access.require_program(_viewer(request), program_id, "program.manage")
     if kind not in imports.KINDS:
         raise Http404
-    response = HttpResponse(
-        "\ufeff" + imports.example_csv(kind), content_type="text/csv; charset=utf-8"
+    return csvout.response(
+        [imports.header(kind), *imports.EXAMPLE_ROWS[kind]], f"{kind}-example.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-example.csv"'
-    return response
 
 
 def _load_batch(request: HttpRequest, batch_id: int) -> tuple[ImportBatch, Program]:
@@ -149,15 +145,9 @@ def _load_batch(request: HttpRequest, batch_id: int) -> tuple[ImportBatch, Progr
 
 
 def _errors_csv(batch: ImportBatch, report: imports.ImportReport) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["line", "column", "value", "reason"])
-    for error in report.errors:
-        writer.writerow([error.line, error.column, error.value, error.reason])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = [(e.line, e.column, e.value, e.reason) for e in report.errors]
     stem = slugify(PurePath(batch.filename).stem) or "import"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-problems.csv"'
-    return response
+    return csvout.response([("line", "column", "value", "reason"), *rows], f"{stem}-problems.csv")
 
 
 _DONE_URLS = {"children": "child_list", "caregivers": "caregiver_list"}
@@ -252,11 +242,7 @@ def export_csv(request: HttpRequest, program_id: int, kind: str) -> HttpResponse
     program: Program = granted.obj
     if kind not in imports.KINDS:
         raise Http404
-    text = imports.export_csv(program=program, kind=kind)
+    rows = imports.export_rows(program=program, kind=kind)
     logger.info("export program=%s kind=%s user=%s", program.pk, kind, request.user.pk)
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     slug = slugify(program.name) or f"program-{program.pk}"
-    filename = f"{slug}-{kind}-{program.today().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csvout.response(rows, f"{slug}-{kind}-{program.today().isoformat()}.csv")

@@ -3,8 +3,6 @@ state's reach over time, certificates (PDF) and iCalendar feeds (RFC 5545)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from attune.lib import csvout
 from attune.lib.pdf import line, new_pdf
 from attune.training.models import (
     Attendance,
@@ -93,11 +92,9 @@ def registry_rows(
 
 
 def registry_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REGISTRY_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    """The registry's upload format (no BOM); formula-like cells neutralized (lib.csvout)."""
+    table = [[row.get(column, "") for column in REGISTRY_COLUMNS] for row in rows]
+    return csvout.write([REGISTRY_COLUMNS, *table])
 
 
 # -- reach -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
-from attune.lib import access, params
+from attune.lib import access, csvout, params
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
@@ -408,11 +408,12 @@ def registry(request: HttpRequest) -> HttpResponse:
             [state.pk], form.cleaned_data["start"], form.cleaned_data["end"]
         )
         if params.flag(request.GET, "download"):
-            response = HttpResponse(reports.registry_csv(rows), content_type="text/csv")
-            response["Content-Disposition"] = (
-                f'attachment; filename="registry-{state.code}-{timezone.localdate()}.csv"'
+            table = [[row.get(c, "") for c in reports.REGISTRY_COLUMNS] for row in rows]
+            return csvout.response(
+                [reports.REGISTRY_COLUMNS, *table],
+                f"registry-{state.code}-{timezone.localdate()}.csv",
+                bom=False,
             )
-            return response
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
