@@ -222,7 +222,7 @@ def workforce_document(w: World) -> dict[str, Any]:
     document = workforce_services.add_document(
         actor=None, application=Application.objects.get(pk=application_id),
         data={"step": "portfolio", "title": "CDA",
-              "file": SimpleUploadedFile("cda.pdf", b"%PDF", content_type="application/pdf")},
+              "file": SimpleUploadedFile("cda.pdf", b"%PDF-1.4", content_type="application/pdf")},
     )  # fmt: skip
     return {"document_id": document.pk}
 

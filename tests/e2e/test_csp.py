@@ -22,9 +22,11 @@ def _watch(page: Page) -> list[str]:
     page.add_init_script(WATCH)
     page.on(
         "console",
-        lambda m: problems.append(m.text)
-        if "Content Security Policy" in m.text or m.type == "error"
-        else None,
+        lambda m: (
+            problems.append(m.text)
+            if "Content Security Policy" in m.text or m.type == "error"
+            else None
+        ),
     )
     return problems
 

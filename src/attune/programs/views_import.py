@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access, csvout, params
+from attune.lib import access, csvout, params, uploads
 from attune.lib.text import LimitedForm
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
@@ -48,7 +48,8 @@ class UploadForm(LimitedForm, forms.Form):
             "Comma- or semicolon-separated, UTF-8 (with or without BOM), Windows-1252 or "
             "Latin-1. Nothing is imported until you have checked the preview."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.accept_attribute("csv_import")}),
+        validators=[uploads.Accept("csv_import")],
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:

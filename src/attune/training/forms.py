@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.lib import uploads
 from attune.lib.text import LimitedForm
 from attune.programs.models import Jurisdiction
 from attune.training.models import (
@@ -271,6 +272,10 @@ class RegistryImportForm(LimitedForm, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("The registry's person list (CSV)"),
         help_text=gettext_lazy("Columns: registry_id, first_name, last_name, and email if known."),
+        validators=[uploads.Accept("registry_import")],
+        widget=forms.ClearableFileInput(
+            attrs={"accept": uploads.accept_attribute("registry_import")}
+        ),
     )
 
     def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
@@ -342,12 +347,9 @@ class MaterialForm(LimitedForm, forms.ModelForm[SessionMaterial]):
         model = SessionMaterial
         fields = ["kind", "title", "link", "file"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        upload = data.get("file")
-        if upload is not None and getattr(upload, "size", 0) > 50_000_000:
-            self.add_error("file", _("The file is larger than 50 MB."))
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = uploads.accept_attribute("training_material")
 
 
 class ChecklistForm(LimitedForm, forms.Form):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from attune.lib import uploads
 from attune.programs.models import Jurisdiction
 
 MAX_SESSION_HOURS = Decimal("12")
@@ -339,7 +341,13 @@ class SessionMaterial(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     link = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="training/materials/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=uploads.RandomName("training/materials"),
+        blank=True,
+        validators=[uploads.Accept("training_material")],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     version = models.PositiveSmallIntegerField(_("version"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -356,6 +364,10 @@ class SessionMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        uploads.remember_original_name(self)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if bool(self.link) == bool(self.file):

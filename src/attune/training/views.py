@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.accounts.models import User
-from attune.lib import access, csvout, params
+from attune.lib import access, csvout, params, uploads
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
 from attune.training import forms, reports, services
@@ -609,7 +609,11 @@ def material_file(request: HttpRequest, material_id: int) -> HttpResponseBase:
     material = get_object_or_404(SessionMaterial, pk=material_id)
     if not material.file:
         raise Http404
-    return FileResponse(material.file.open("rb"), as_attachment=True)
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name or uploads.display_name(material.file.name),
+    )
 
 
 # -- implementation support and reflections -------------------------------------------------

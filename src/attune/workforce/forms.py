@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from attune.lib import uploads
 from attune.lib.text import LimitedForm
 from attune.workforce.models import (
     AREAS,
@@ -129,11 +130,10 @@ class DocumentForm(LimitedForm, forms.ModelForm[ApplicationDocument]):
         model = ApplicationDocument
         fields = ["step", "title", "file"]
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload is not None and upload.size > 20_000_000:
-            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
-        return upload
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accept = uploads.accept_attribute("application_document")
+        self.fields["file"].widget.attrs["accept"] = accept
 
 
 class RscWindowForm(LimitedForm, forms.Form):

@@ -5,6 +5,7 @@ supervision/consultation (RS/C), reflective groups and endorsement applications.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attune.lib import uploads
 from attune.programs.models import Jurisdiction, Program
 
 # The eight competency areas (../shared/domain.md §6).
@@ -275,7 +277,12 @@ class ApplicationDocument(models.Model):
     step = models.CharField(_("step"), max_length=16, choices=Application.STEPS)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="workforce/applications/")
+    file = models.FileField(
+        _("file"),
+        upload_to=uploads.RandomName("workforce/applications"),
+        validators=[uploads.Accept("application_document")],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -283,6 +290,10 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        uploads.remember_original_name(self)
+        super().save(*args, **kwargs)
 
 
 class StateRequirement(models.Model):
