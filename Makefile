@@ -1,6 +1,7 @@
 # Attune: build, run and test.
 #
 #   make run     set up, migrate, load the demo data and serve on http://127.0.0.1:8000/
+#   make serve   the same demo with production settings: gunicorn on PostgreSQL
 #   make test    every check CI runs, in order, stopping at the first failure
 #   make help    list all targets
 #
@@ -31,7 +32,7 @@ define banner
 	@printf '\n\033[1m==> %s\033[0m\n' $(1)
 endef
 
-.PHONY: help setup run test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity clean
+.PHONY: help setup run serve test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +74,13 @@ run: setup ## set up, migrate, load demo data, serve on 127.0.0.1:8000
 	$(BIN)/python manage.py load_demo
 	$(call banner,"Serving on http://127.0.0.1:8000/ (Ctrl-C stops)")
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production setup on this machine (docs/deploy.md): gunicorn with ATTUNE_ENV=production on
+# a throwaway PostgreSQL cluster, static files collected, the demo loaded; plain HTTP on
+# 127.0.0.1 (DJANGO_SECURE_SSL_REDIRECT=0) with a generated secret key. ATTUNE_PORT=8000 by default.
+serve: setup ## production server (gunicorn, PostgreSQL, demo data) on 127.0.0.1:8000
+	$(call banner,"Serving with production settings on http://127.0.0.1:$${ATTUNE_PORT:-8000}/ (Ctrl-C stops)")
+	scripts/with-postgres scripts/serve-production
 
 # ---------------------------------------------------------------------------
 # Tests: make test runs these stages in this order and stops at the first failure.

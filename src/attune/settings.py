@@ -8,7 +8,8 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://attune.exampl
 DATABASE_URL          e.g. postgres://user:pass@host:5432/attune (default: SQLite file)
 ATTUNE_DATA_DIR       where the SQLite file and uploads live (default: ./var)
 DJANGO_SECURE_SSL_REDIRECT  1 (default in production) or 0 behind a proxy that redirects
-EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL
+EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL,
+DJANGO_EMAIL_BACKEND (default: SMTP in production, the console elsewhere); docs/deploy.md
 """
 
 from __future__ import annotations
@@ -184,14 +185,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTUNE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
-EMAIL_BACKEND = (
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "attune@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -223,6 +230,10 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:
+        # The operator said the proxy redirects to HTTPS (docs/deploy.md): check --deploy's
+        # reminder to redirect is answered.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

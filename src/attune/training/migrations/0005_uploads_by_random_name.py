@@ -2,11 +2,12 @@
 
 import attune.lib.uploads
 from pathlib import PurePath
+from typing import Any
 
 from django.db import migrations, models
 
 
-def keep_names(apps, schema_editor):
+def keep_names(apps: Any, schema_editor: Any) -> None:
     """Files uploaded before kept their own name as their path: show that name."""
     for row in apps.get_model("training", "SessionMaterial").objects.exclude(file=""):
         row.original_name = PurePath(row.file.name).name[:255]
