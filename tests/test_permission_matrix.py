@@ -418,6 +418,8 @@ MATRIX: list[Row] = [
     Row("care_record", program, STAFF),
     Row("care_log", child, CHILD_CARE),
     Row("care_log", child, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
+    # Today's entries with their Correct links (what the record page's "Today" opens)
+    Row("care_entries", child, CHILD_CARE),
     Row(
         "care_log",
         lambda w: {"child_id": w.group_child.pk},

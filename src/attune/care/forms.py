@@ -181,6 +181,24 @@ class EntryForm(LimitedForm, forms.Form):
         }
 
 
+def tap_fields(tap: str) -> dict[str, str]:
+    """A quick button's value ("bottle:150", "diaper:wet-bm", "mood:happy", "nap") as the
+    entry form's fields. The record page's buttons share one form per child and differ only
+    by this value; anything else is refused."""
+    kind, _sep, value = tap.partition(":")
+    if kind == "nap" and not value:
+        return {"kind": "nap"}
+    if kind == "bottle" and value.isdigit() and len(value) <= 4:
+        return {"kind": "bottle", "amount_ml": value}
+    if kind == "meal" and value in CareEntry.Portion.values:
+        return {"kind": "meal", "portion": value}
+    if kind == "mood" and value in CareEntry.Mood.values:
+        return {"kind": "mood", "mood": value}
+    if kind == "diaper" and value in ("wet", "bm", "wet-bm"):
+        return {"kind": "diaper", **{flag: "on" for flag in value.split("-")}}
+    raise ValidationError(_("That button is not one we know; reload the page."), code="tap")
+
+
 class NapEndForm(LimitedForm, forms.Form):
     at_time = forms.TimeField(
         label=gettext_lazy("Woke at"),

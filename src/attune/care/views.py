@@ -238,7 +238,17 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
     kinds = [k.value for k in CareEntry.Kind]
     kind = params.choice(request.GET, "kind", kinds, default=CareEntry.Kind.NOTE.value)
     kind = params.choice(request.POST, "kind", kinds, default=kind)
-    form = forms.EntryForm(request.POST or None, initial={"kind": kind})
+    data: Any = request.POST or None
+    tap = params.search(request.POST, "tap", max_length=40)
+    if tap:  # a quick button of the record page
+        try:
+            fields = forms.tap_fields(tap)
+        except ValidationError as error:
+            raise params.BadParameter("tap", " ".join(error.messages)) from None
+        data = request.POST.copy()
+        for name, value in fields.items():
+            data[name] = value
+    form = forms.EntryForm(data, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         program = child.program
         data = form.entry_data(program, program.today(), timezone.now())
@@ -270,6 +280,26 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "care/entry_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def entries(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Today's entries of one child with a link to correct each: what the record page's
+    "Today: n entries" opens (HTMX), or a page of its own without JavaScript."""
+    granted = access.require_child(_viewer(request), child_id, "care.record")
+    child: Child = granted.obj
+    program = child.program
+    context = {
+        "child": child,
+        "program": program,
+        "cd": care_day.day_for(child, program.today()),
+        "next": _back(request, reverse("care_record", args=[program.pk])),
+    }
+    template = "care/entries.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#list"
+    return render(request, template, context)
 
 
 def _entry_for_record(request: HttpRequest, entry_id: int) -> tuple[CareEntry, Child]:
