@@ -142,6 +142,13 @@ bench-continuity: export ATTUNE_ENV := test
 bench-continuity: setup ## the continuity benchmark (issue #5; about an hour on 2 cores)
 	$(BIN)/python benchmarks/continuity.py --whatif
 
+# The load scenario (benchmarks/load/): the production server on a throwaway PostgreSQL,
+# locust with 50 users for 2 minutes; prints the table for docs/benchmarks.md. Measure on a
+# quiet machine. Smaller: make bench-load LOAD_ARGS="--users 5 --time 20s"
+LOAD_ARGS ?=
+bench-load: setup ## load test: 50 users on gunicorn + PostgreSQL (locust), prints the table
+	$(BIN)/python benchmarks/load/run.py $(LOAD_ARGS)
+
 clean: ## remove .venv, .tools, var/ (the dev database) and caches
 	rm -rf $(VENV) $(TOOLS_DIR) var test-results \
 		.pytest_cache .mypy_cache .ruff_cache .import_linter_cache
