@@ -170,7 +170,9 @@ def local_url(source: Mapping[str, Any], name: str, *, host: str) -> str | None:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     raw = _raw(source, name)
-    if raw is None or len(raw) > 2000 or not raw.isprintable():
+    # A path on this site ("/programs/1/record/"): redirect() would take anything else for
+    # the name of a view ("NaN") or another site ("//evil.example").
+    if raw is None or len(raw) > 2000 or not raw.isprintable() or not raw.startswith("/"):
         return None
     if not url_has_allowed_host_and_scheme(raw, allowed_hosts={host}):
         return None
