@@ -1,6 +1,7 @@
 # Attune: build, run and test.
 #
 #   make run     set up, migrate, load the demo data and serve on http://127.0.0.1:8000/
+#   make serve   the same demo with production settings: gunicorn on PostgreSQL
 #   make test    every check CI runs, in order, stopping at the first failure
 #   make help    list all targets
 #
@@ -31,7 +32,7 @@ define banner
 	@printf '\n\033[1m==> %s\033[0m\n' $(1)
 endef
 
-.PHONY: help setup run worker test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity clean
+.PHONY: help setup run worker serve test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,6 +79,13 @@ run: setup ## set up, migrate, load demo data, serve on 127.0.0.1:8000
 worker: export ATTUNE_ENV ?= development
 worker: setup ## start one more task worker (plans, what-ifs, imports, emails, schedules)
 	$(BIN)/python manage.py run_worker
+
+# The production setup on this machine (docs/deploy.md): gunicorn with ATTUNE_ENV=production on
+# a throwaway PostgreSQL cluster, static files collected, the demo loaded; plain HTTP on
+# 127.0.0.1 (DJANGO_SECURE_SSL_REDIRECT=0) with a generated secret key. ATTUNE_PORT=8000 by default.
+serve: setup ## production server (gunicorn, PostgreSQL, demo data) on 127.0.0.1:8000
+	$(call banner,"Serving with production settings on http://127.0.0.1:$${ATTUNE_PORT:-8000}/ (Ctrl-C stops)")
+	scripts/with-postgres scripts/serve-production
 
 # ---------------------------------------------------------------------------
 # Tests: make test runs these stages in this order and stops at the first failure.
@@ -138,6 +146,13 @@ bench: setup ## run every benchmarks/bench_*.py script
 bench-continuity: export ATTUNE_ENV := test
 bench-continuity: setup ## the continuity benchmark (issue #5; about an hour on 2 cores)
 	$(BIN)/python benchmarks/continuity.py --whatif
+
+# The load scenario (benchmarks/load/): the production server on a throwaway PostgreSQL,
+# locust with 50 users for 2 minutes; prints the table for docs/benchmarks.md. Measure on a
+# quiet machine. Smaller: make bench-load LOAD_ARGS="--users 5 --time 20s"
+LOAD_ARGS ?=
+bench-load: setup ## load test: 50 users on gunicorn + PostgreSQL (locust), prints the table
+	$(BIN)/python benchmarks/load/run.py $(LOAD_ARGS)
 
 clean: ## remove .venv, .tools, var/ (the dev database) and caches
 	rm -rf $(VENV) $(TOOLS_DIR) var test-results \

@@ -222,7 +222,7 @@ def workforce_document(w: World) -> dict[str, Any]:
     document = workforce_services.add_document(
         actor=None, application=Application.objects.get(pk=application_id),
         data={"step": "portfolio", "title": "CDA",
-              "file": SimpleUploadedFile("cda.pdf", b"%PDF", content_type="application/pdf")},
+              "file": SimpleUploadedFile("cda.pdf", b"%PDF-1.4", content_type="application/pdf")},
     )  # fmt: skip
     return {"document_id": document.pk}
 
@@ -283,7 +283,7 @@ def declared_endorsement(w: World) -> dict[str, Any]:
         actor=None, user=w.users["director"],
         data={"jurisdiction": w.jurisdiction, "role": "caregiver", "endorsed_level": "II",
               "endorsement_number": "OR-2-55",
-              "endorsement_evidence": SimpleUploadedFile("e.pdf", b"%PDF", content_type="application/pdf")},
+              "endorsement_evidence": SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")},
     )  # fmt: skip
     return {"profile_id": profile.pk}
 
@@ -608,6 +608,8 @@ MATRIX: list[Row] = [
     Row("care_record", program, STAFF),
     Row("care_log", child, CHILD_CARE),
     Row("care_log", child, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
+    # Today's entries with their Correct links (what the record page's "Today" opens)
+    Row("care_entries", child, CHILD_CARE),
     Row(
         "care_log",
         lambda w: {"child_id": w.group_child.pk},

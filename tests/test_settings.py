@@ -41,6 +41,36 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path: Path) 
     assert "System check identified no issues" in result.stdout
 
 
+def documented_environment() -> dict[str, str]:
+    """The production environment docs/deploy.md documents (its `# deploy-env` block)."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    block = text.split("# deploy-env\n", 1)[1].split("```", 1)[0]
+    env = dict(line.split("=", 1) for line in block.splitlines() if line.strip())
+    assert env["ATTUNE_ENV"] == "production"
+    return env
+
+
+def test_the_documented_production_environment_passes_check_deploy(tmp_path: Path) -> None:
+    env = documented_environment()
+    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(64)  # the docs say how to make one
+    env["ATTUNE_DATA_DIR"] = str(tmp_path)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_the_production_server_is_a_dependency_with_its_settings() -> None:
+    """gunicorn is locked, and its settings module loads (docs/deploy.md, Web server)."""
+    import importlib
+
+    import gunicorn
+
+    assert gunicorn.__version__
+    conf = importlib.import_module("attune.gunicorn_conf")
+    assert conf.worker_class == "gthread" and conf.workers >= 1 and conf.bind
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = run_manage("check", ATTUNE_ENV="production", ATTUNE_DATA_DIR=str(tmp_path))
     assert result.returncode != 0

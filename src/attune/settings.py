@@ -8,7 +8,8 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://attune.exampl
 DATABASE_URL          e.g. postgres://user:pass@host:5432/attune (default: SQLite file)
 ATTUNE_DATA_DIR       where the SQLite file and uploads live (default: ./var)
 DJANGO_SECURE_SSL_REDIRECT  1 (default in production) or 0 behind a proxy that redirects
-EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL
+EMAIL_URL-like settings: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL,
+DJANGO_EMAIL_BACKEND (default: SMTP in production, the console elsewhere); docs/deploy.md
 ATTUNE_TASKS_IMMEDIATE  1 runs queued tasks at once, in the caller (the test default); 0 queues
                       them in the database for `manage.py run_worker` (everywhere else)
 ATTUNE_WORKER_LEASE   seconds without a heartbeat after which a worker's task is taken again
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -114,11 +116,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attune.lib.middleware.NoStoreMiddleware",
     "attune.lib.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -243,18 +247,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTUNE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
-# Every email is queued (attune.jobs.mail) and sent by a worker through the delivery backend.
+# Every email is queued (attune.jobs.mail) and sent by a worker through the delivery backend:
+# DJANGO_EMAIL_BACKEND, or SMTP in production, the console in development, memory in tests.
 EMAIL_BACKEND = "attune.jobs.mail.QueuedEmailBackend"
-ATTUNE_EMAIL_DELIVERY = (
+ATTUNE_EMAIL_DELIVERY = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.locmem.EmailBackend"
     if ENV == "test"
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "attune@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -264,10 +275,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site
+# only; no inline script or style, no eval. Pages declare behaviour with data- attributes that
+# attune/attune.js wires (docs/architecture.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:
+        # The operator said the proxy redirects to HTTPS (docs/deploy.md): check --deploy's
+        # reminder to redirect is answered.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("attune.workforce.urls")),
     path("", include("attune.jobs.urls")),
 ]
+
+# A bad query parameter (attune.lib.params.BadParameter) is a 400 page that says what was wrong.
+handler400 = "attune.lib.views.bad_request"

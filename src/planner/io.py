@@ -379,6 +379,8 @@ def _json(text: str) -> Any:
         raise InvalidInput(
             "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:  # [[[[... nested past Python's stack
+        raise InvalidInput("", "not valid JSON: nested too deeply") from None
 
 
 def loads_problem(text: str) -> Problem:

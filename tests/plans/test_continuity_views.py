@@ -165,10 +165,10 @@ def test_the_chart_shows_the_measure_asked_for_with_or_without_htmx(world: World
     assert partial.strip().startswith('<figure id="continuity-chart"')
     assert "Group-mates kept month to month, by group" in partial
     assert "<html" not in partial
-    # anything else is the first measure
-    assert "Primary caregiver changes per child-year, by group" in text(
-        client.get(url, {"measure": "nonsense"})
-    )
+    # anything else is refused with what is accepted (attune.lib.params)
+    refused = client.get(url, {"measure": "nonsense"})
+    assert refused.status_code == 400
+    assert "must be one of: changes, months, presence, stability" in text(refused)
 
 
 def test_a_program_without_history(world: World) -> None:

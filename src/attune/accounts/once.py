@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from attune.accounts.models import Submission
+from attune.lib import params
 
 FIELD = "_once"
 _KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -37,7 +38,7 @@ class OnceMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
             return self.get_response(request)
-        token = request.POST.get(FIELD, "")
+        token = params.search(request.POST, FIELD, max_length=64)
         if not _KEY.match(token):
             return self.get_response(request)
         user = request.user if request.user.is_authenticated else None

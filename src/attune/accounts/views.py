@@ -11,14 +11,15 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from attune.lib import audit
+from attune.lib import audit, params
+from attune.lib.text import LimitedForm
 
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's set_language, and a signed-in person's choice is kept for next time."""
     response = django_set_language(request)
-    language = request.POST.get("language", "")
+    language = params.choice(request.POST, "language", dict(settings.LANGUAGES), default="")
     user = request.user
     if (
         user.is_authenticated
@@ -45,7 +46,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         return response
 
 
-class ResetForm(auth_forms.PasswordResetForm):
+class ResetForm(LimitedForm, auth_forms.PasswordResetForm):
     """The reset email speaks the person's own language, whoever's browser asked for it."""
 
     def send_mail(

@@ -14,6 +14,7 @@ from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
 from attune.care.services import PLAN_FIELDS
 from attune.lib import languages
 from attune.lib.concurrency import VersionedForm
+from attune.lib.text import LimitedForm
 from attune.programs.models import Child, Program
 
 
@@ -55,7 +56,7 @@ def format_home_words(words: list[dict[str, str]]) -> str:
     return "\n".join(lines)
 
 
-class CarePlanForm(VersionedForm, forms.ModelForm[CarePlan]):
+class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
     feeding_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("What the child eats and drinks"),
         choices=CarePlan.FEEDING,
@@ -112,14 +113,14 @@ class CarePlanForm(VersionedForm, forms.ModelForm[CarePlan]):
         return {name: data.get(name) for name in PLAN_FIELDS}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LimitedForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))]
     )
     note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
 
 
-class EntryForm(VersionedForm):
+class EntryForm(VersionedForm, LimitedForm):
     """Any entry, with its time of day; the quick buttons post the same fields."""
 
     kind = forms.ChoiceField(choices=CareEntry.Kind.choices, widget=forms.HiddenInput)
@@ -181,7 +182,25 @@ class EntryForm(VersionedForm):
         }
 
 
-class NapEndForm(forms.Form):
+def tap_fields(tap: str) -> dict[str, str]:
+    """A quick button's value ("bottle:150", "diaper:wet-bm", "mood:happy", "nap") as the
+    entry form's fields. The record page's buttons share one form per child and differ only
+    by this value; anything else is refused."""
+    kind, _sep, value = tap.partition(":")
+    if kind == "nap" and not value:
+        return {"kind": "nap"}
+    if kind == "bottle" and value.isdigit() and len(value) <= 4:
+        return {"kind": "bottle", "amount_ml": value}
+    if kind == "meal" and value in CareEntry.Portion.values:
+        return {"kind": "meal", "portion": value}
+    if kind == "mood" and value in CareEntry.Mood.values:
+        return {"kind": "mood", "mood": value}
+    if kind == "diaper" and value in ("wet", "bm", "wet-bm"):
+        return {"kind": "diaper", **{flag: "on" for flag in value.split("-")}}
+    raise ValidationError(_("That button is not one we know; reload the page."), code="tap")
+
+
+class NapEndForm(LimitedForm, forms.Form):
     at_time = forms.TimeField(
         label=gettext_lazy("Woke at"),
         required=False,
@@ -189,11 +208,11 @@ class NapEndForm(forms.Form):
     )
 
 
-class NapCheckForm(forms.Form):
+class NapCheckForm(LimitedForm, forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
-class FamilyNoteForm(forms.Form):
+class FamilyNoteForm(LimitedForm, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Note for today"),
         max_length=NOTE_MAX,
@@ -202,7 +221,7 @@ class FamilyNoteForm(forms.Form):
     )
 
 
-class IfspForm(VersionedForm, forms.ModelForm[Ifsp]):
+class IfspForm(VersionedForm, LimitedForm, forms.ModelForm[Ifsp]):
     class Meta:
         model = Ifsp
         fields = ["outcomes", "services", "provider", "visit_schedule", "review_date"]

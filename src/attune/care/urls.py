@@ -5,6 +5,7 @@ from attune.care import views
 urlpatterns = [
     path("programs/<int:program_id>/record/", views.record, name="care_record"),
     path("children/<int:child_id>/record/log/", views.log_entry, name="care_log"),
+    path("children/<int:child_id>/record/entries/", views.entries, name="care_entries"),
     path("care/entries/<int:entry_id>/end/", views.end_nap, name="care_end_nap"),
     path("care/entries/<int:entry_id>/check/", views.check_nap, name="care_check_nap"),
     path("care/entries/<int:entry_id>/correct/", views.correct_entry, name="care_correct"),

@@ -21,9 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attune.care import day as care_day
 from attune.care import forms, services
 from attune.care.models import CareEntry, CarePlan, Ifsp
-from attune.lib import access, audit
+from attune.lib import access, audit, params, text
 from attune.lib.views import acting_user, attempt, refused_status, show_refusal
 from attune.programs.models import Child, Program
 
@@ -43,10 +41,12 @@ def _viewer(request: HttpRequest) -> access.Viewer:
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    host = request.get_host()
+    return (
+        params.local_url(request.POST, "next", host=host)
+        or params.local_url(request.GET, "next", host=host)
+        or default
+    )
 
 
 # -- care plan -------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def care_plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _record_children(
-    viewer: access.Viewer, program: Program, day: date, room: str | None
+    viewer: access.Viewer, program: Program, day: date, room: int | None
 ) -> tuple[list[Child], list[Child]]:
     """(the caregiver's primary children, the rest of what they see), enrolled that day."""
     children = (
@@ -183,8 +183,8 @@ def _record_children(
         .select_related("program", "room", "primary_caregiver", "family")
         .order_by("first_name", "last_name")
     )
-    if room and room.isdigit():
-        children = children.filter(room_id=int(room))
+    if room is not None:
+        children = children.filter(room_id=room)
     mine: list[Child] = []
     others: list[Child] = []
     cg = viewer.caregiver
@@ -204,7 +204,7 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
     program: Program = granted.obj
     now = timezone.now()
     today = program.today()
-    room = request.GET.get("room")
+    room = params.pk(request.GET, "room")
     mine, others = _record_children(viewer, program, today, room)
     days = care_day.days_for([*mine, *others], today, now)
     context = {
@@ -221,7 +221,8 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
         "interval": program.nap_check_minutes,
     }
     template = "care/record.html"
-    if request.htmx and request.GET.get("part") == "alerts":  # type: ignore[attr-defined]
+    part = params.choice(request.GET, "part", ("alerts",), default="")
+    if request.htmx and part == "alerts":  # type: ignore[attr-defined]
         template += "#alerts"
     return render(request, template, context)
 
@@ -238,7 +239,7 @@ def _card(request: HttpRequest, child: Child) -> HttpResponse:
                 "cd": cd, "program": child.program, "now": now, "bottles": BOTTLE_CHOICES,
                 "moods": CareEntry.Mood.choices, "portions": CareEntry.Portion.choices,
                 "interval": child.program.nap_check_minutes,
-                "next": request.POST.get("next", ""),
+                "next": _back(request, ""),
             },
         )  # fmt: skip
     return redirect(
@@ -252,8 +253,20 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
     """Log an entry: the quick buttons post here; GET shows the form with every detail."""
     granted = access.require_child(_viewer(request), child_id, "care.record")
     child: Child = granted.obj
-    kind = request.POST.get("kind") or request.GET.get("kind") or CareEntry.Kind.NOTE
-    form = forms.EntryForm(request.POST or None, initial={"kind": kind})
+    kinds = [k.value for k in CareEntry.Kind]
+    kind = params.choice(request.GET, "kind", kinds, default=CareEntry.Kind.NOTE.value)
+    kind = params.choice(request.POST, "kind", kinds, default=kind)
+    data: Any = request.POST or None
+    tap = params.search(request.POST, "tap", max_length=40)
+    if tap:  # a quick button of the record page
+        try:
+            fields = forms.tap_fields(tap)
+        except ValidationError as error:
+            raise params.BadParameter("tap", " ".join(error.messages)) from None
+        data = request.POST.copy()
+        for name, value in fields.items():
+            data[name] = value
+    form = forms.EntryForm(data, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         program = child.program
         data = form.entry_data(program, program.today(), timezone.now())
@@ -285,6 +298,26 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "care/entry_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def entries(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Today's entries of one child with a link to correct each: what the record page's
+    "Today: n entries" opens (HTMX), or a page of its own without JavaScript."""
+    granted = access.require_child(_viewer(request), child_id, "care.record")
+    child: Child = granted.obj
+    program = child.program
+    context = {
+        "child": child,
+        "program": program,
+        "cd": care_day.day_for(child, program.today()),
+        "next": _back(request, reverse("care_record", args=[program.pk])),
+    }
+    template = "care/entries.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#list"
+    return render(request, template, context)
 
 
 def _entry_for_record(request: HttpRequest, entry_id: int) -> tuple[CareEntry, Child]:
@@ -349,7 +382,7 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     initial["seen_version"] = len(history)
     form = forms.EntryForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        withdraw = request.POST.get("withdraw") == "1"
+        withdraw = params.flag(request.POST, "withdraw")
         if form.is_valid() or (withdraw and "seen_version" not in form.errors):
             seen = form.cleaned_data.get("seen_version")
             done = attempt(
@@ -390,9 +423,11 @@ def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 def _day(request: HttpRequest, child: Child) -> date:
-    asked = parse_date(request.GET.get("on") or "")
+    """The day asked for (?on=YYYY-MM-DD): from the child's birth to today; else 400."""
     today = child.program.today()
-    return asked if asked is not None and asked <= today else today
+    asked = params.day(request.GET, "on", default=today, earliest=child.birth_date, latest=today)
+    assert asked is not None
+    return asked
 
 
 @login_required
@@ -464,6 +499,7 @@ def send_day_summary(*, child: Child, day: date) -> int:
             "child": child.display_first_name,
             "day": _date_label(day),
         }
+        subject = text.header_safe(subject)  # a name typed with a line break stays one line
         body = render_to_string("care/day_summary.txt", context)
         html = render_to_string("care/day_summary_email.html", context)
     send_mail(subject, body, None, recipients, html_message=html)

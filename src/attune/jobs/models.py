@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from attune.lib import uploads
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -63,7 +65,7 @@ class Job(models.Model):
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=uploads.RandomName("jobs"), blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     tries = models.PositiveIntegerField(_("tries"), default=0)
     retries = models.PositiveIntegerField(_("retried by hand"), default=0)

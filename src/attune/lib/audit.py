@@ -28,7 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attune.lib import clients, languages, schedules
+from attune.lib import clients, languages, schedules, text
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
@@ -91,8 +91,10 @@ def save_audited(
     instance: Model, actor: User | None, update_fields: list[str] | None = None
 ) -> None:
     """Check the model's own rules (full_clean), then save with the audit entry naming
-    `actor`: how every service writes a record."""
+    `actor`: how every service writes a record. Text longer than its limit is refused
+    (attune.lib.text: full_clean does not check text fields without a database limit)."""
     instance.full_clean()
+    text.check_lengths(instance)
     with acting_as(actor):
         instance.save(update_fields=update_fields)
 

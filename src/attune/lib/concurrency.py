@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from attune.lib import audit
+from attune.lib.text import LimitedForm
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
@@ -108,7 +109,7 @@ def save_versioned(
     audit.save_audited(instance, actor, update_fields=update_fields)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(LimitedForm, forms.Form):
     """Adds the hidden version the record was loaded at; mix into a ModelForm of a Versioned."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -27,3 +27,20 @@ class PreferredLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person hold child and family data: no browser or proxy may keep
+    a copy (`Cache-Control: no-store, private`). Static files are served before this runs
+    (WhiteNoise) and keep their long caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"  # HTTP/1.0 caches
+        return response

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.templatetags.static import static
 
+from attune.lib import params
 from attune.lib.concurrency import StaleEdit
 
 if TYPE_CHECKING:
@@ -53,3 +55,9 @@ def refused_status(*forms: BaseForm) -> int:
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """/favicon.ico, which browsers ask for whatever the page says: the site's icon."""
     return HttpResponsePermanentRedirect(static("attune/favicon.svg"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (handler400), with the reason when it is one of ours (a bad parameter)."""
+    message = exception.message if isinstance(exception, params.BadParameter) else ""
+    return render(request, "400.html", {"exception": message}, status=400)

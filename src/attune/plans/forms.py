@@ -3,7 +3,6 @@ the what-ifs' questions (a waitlisted child starting, a caregiver leaving or goi
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -12,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.lib import safejson
+from attune.lib.text import LimitedForm
 from attune.plans import adapter, whatif
 from attune.plans.models import PlanRun
 from attune.programs.forms import DateInput, ScheduleField
@@ -22,7 +23,7 @@ DAYS_BACK = 31
 DAYS_AHEAD = 366
 
 
-class RunForm(forms.Form):
+class RunForm(LimitedForm, forms.Form):
     on = forms.DateField(
         label=gettext_lazy("Plan for"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -47,9 +48,11 @@ class RunForm(forms.Form):
 
 def _plan_json(value: str) -> dict[str, Any]:
     try:
-        data = json.loads(value)
-    except ValueError:
-        raise forms.ValidationError(_("The plan could not be read; reload the page.")) from None
+        data = safejson.loads(value)
+    except safejson.UnsafeJSON as exc:
+        raise forms.ValidationError(
+            _("The plan could not be read; reload the page. (%(reason)s)") % {"reason": exc}
+        ) from None
     if not isinstance(data, dict):
         raise forms.ValidationError(_("The plan could not be read; reload the page."))
     return data
@@ -60,12 +63,16 @@ class PlanField(forms.CharField):
 
     widget = forms.HiddenInput
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", safejson.MAX_BYTES)
+        super().__init__(**kwargs)
+
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         return _plan_json(text) if text else None
 
 
-class MoveForm(forms.Form):
+class MoveForm(LimitedForm, forms.Form):
     plan = PlanField(required=False)
     child = forms.CharField(label=gettext_lazy("Child"), required=False)
     caregiver = forms.CharField(label=gettext_lazy("Caregiver"), required=False)
@@ -103,7 +110,7 @@ class MoveForm(forms.Form):
         return data
 
 
-class SaveForm(forms.Form):
+class SaveForm(LimitedForm, forms.Form):
     plan = PlanField(error_messages={"required": gettext_lazy("There is no plan to save.")})
 
 
@@ -112,7 +119,7 @@ class SaveForm(forms.Form):
 WHATIF_DAYS_AHEAD = 731
 
 
-class _WhatIfForm(forms.Form):
+class _WhatIfForm(LimitedForm, forms.Form):
     """A what-if's day and schedule, checked the way planner.whatif checks them, in words."""
 
     start = forms.DateField(widget=DateInput())

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.lib import access, audit
+from attune.lib import access, audit, params
 from attune.plans import adapter, board, forms, services
 from attune.plans.models import PlanRun
 from attune.programs.models import Program
@@ -236,11 +236,7 @@ def plan_print(request: HttpRequest, program_id: int, run_id: int) -> HttpRespon
 def plan_json(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
     program = _program(request, program_id)
     run = _run(program, run_id)
-    what = request.GET.get("what", "plan")
-    if what not in ("problem", "plan"):
-        return HttpResponse(
-            _("Ask for what=problem or what=plan."), status=400, content_type="text/plain"
-        )
+    what = params.choice(request.GET, "what", ("plan", "problem"), default="plan")
     data = run.problem if what == "problem" else run.plan
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     audit.log_export(request, program, f"{what}.json")

@@ -8,8 +8,6 @@ fewer than MIN_CHILDREN children.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from attune.lib import access, audit
+from attune.lib import access, audit, csvout, params
 from attune.plans import history
 from attune.plans.models import MonthlySnapshot
 from attune.plans.templatetags.continuity import figure
@@ -102,7 +100,8 @@ BY_KEY = {m.key: m for m in MEASURES}
 
 
 def _measure(request: HttpRequest) -> Measure:
-    return BY_KEY.get(request.GET.get("measure", ""), MEASURES[0])
+    key = params.choice(request.GET, "measure", list(BY_KEY), default=MEASURES[0].key)
+    return BY_KEY[key]
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -310,20 +309,7 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 
 def _csv_response(rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csvout.response(rows, filename)
 
 
 PROGRAM_CSV_HEADER = (

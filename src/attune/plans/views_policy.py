@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access
+from attune.lib import access, params
+from attune.lib.text import LimitedForm
 from attune.lib.views import acting_user
 from attune.plans import history, policy
 from attune.plans.models import PolicyWhatIf
@@ -29,7 +30,7 @@ from planner.chart import line_chart
 RECENT = 10
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(LimitedForm, forms.Form):
     starts = forms.DateField(
         label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -79,11 +80,10 @@ class PolicyForm(forms.Form):
 
 
 def _state(request: HttpRequest) -> Jurisdiction:
-    wanted = request.GET.get("state") or request.POST.get("state")
     pk = access.require_state(
         access.viewer_for(request.user),
         "state.policy",
-        int(wanted) if wanted and wanted.isdigit() else None,
+        params.pk(request.GET, "state") or params.pk(request.POST, "state"),
     )
     return Jurisdiction.objects.get(pk=pk)
 

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.lib import access
+from attune.lib import access, params
 from attune.plans import forms, whatif
 from attune.plans.models import WhatIfRun
 from attune.programs.models import Program, WaitlistEntry
@@ -40,8 +40,8 @@ def _htmx_target(request: HttpRequest) -> str | None:
 
 
 def _chosen(request: HttpRequest, entries: list[WaitlistEntry]) -> WaitlistEntry | None:
-    wanted = request.GET.get("entry", "")
-    return next((e for e in entries if str(e.pk) == wanted), entries[0] if entries else None)
+    wanted = params.pk(request.GET, "entry")
+    return next((e for e in entries if e.pk == wanted), entries[0] if entries else None)
 
 
 def _page(

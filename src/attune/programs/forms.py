@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from attune.lib import languages, schedules
 from attune.lib.concurrency import VersionedForm
+from attune.lib.text import LimitedForm
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -117,7 +118,7 @@ def _not_future(value: date | None, label: str) -> None:
         raise forms.ValidationError(_("%(label)s cannot be in the future.") % {"label": label})
 
 
-class ChildForm(VersionedForm, forms.ModelForm[Child]):
+class ChildForm(VersionedForm, LimitedForm, forms.ModelForm[Child]):
     schedule = ScheduleField(label=gettext_lazy("Weekly attendance"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
 
@@ -196,7 +197,7 @@ class ChildForm(VersionedForm, forms.ModelForm[Child]):
         return data
 
 
-class CaregiverForm(VersionedForm, forms.ModelForm[Caregiver]):
+class CaregiverForm(VersionedForm, LimitedForm, forms.ModelForm[Caregiver]):
     shifts = ScheduleField(label=gettext_lazy("Weekly shifts"))
     languages = LanguagesField(label=gettext_lazy("Languages"), required=True)
     credentials = forms.MultipleChoiceField(
@@ -228,7 +229,7 @@ class CaregiverForm(VersionedForm, forms.ModelForm[Caregiver]):
         return data
 
 
-class FamilyForm(VersionedForm, forms.ModelForm[Family]):
+class FamilyForm(VersionedForm, LimitedForm, forms.ModelForm[Family]):
     preferred_language = LanguageCodeField(
         label=gettext_lazy("Preferred language"),
         help_text=gettext_lazy("For reports and messages: a code like es or a name like Spanish."),
@@ -253,7 +254,7 @@ class FamilyForm(VersionedForm, forms.ModelForm[Family]):
         return code
 
 
-class GuardianForm(VersionedForm, forms.ModelForm[Guardian]):
+class GuardianForm(VersionedForm, LimitedForm, forms.ModelForm[Guardian]):
     class Meta:
         model = Guardian
         fields = ["first_name", "last_name", "relationship", "phone", "email", "is_primary_contact"]
@@ -268,7 +269,7 @@ class GuardianForm(VersionedForm, forms.ModelForm[Guardian]):
         return data
 
 
-class WaitlistForm(VersionedForm, forms.ModelForm[WaitlistEntry]):
+class WaitlistForm(VersionedForm, LimitedForm, forms.ModelForm[WaitlistEntry]):
     desired_schedule = ScheduleField(label=gettext_lazy("Desired weekly schedule"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
     preferred_language = LanguageCodeField(label=gettext_lazy("Preferred language"))
@@ -302,7 +303,7 @@ class WaitlistForm(VersionedForm, forms.ModelForm[WaitlistEntry]):
         return data
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(LimitedForm, forms.Form):
     q = forms.CharField(label=gettext_lazy("Search by name"), required=False, max_length=100)
     room = forms.TypedChoiceField(
         label=gettext_lazy("Room"), required=False, coerce=int, empty_value=None
@@ -324,7 +325,7 @@ class ChildSearchForm(forms.Form):
         ]
 
 
-class FamilyShareRequestForm(forms.Form):
+class FamilyShareRequestForm(LimitedForm, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Family code"),
         max_length=40,
@@ -338,7 +339,7 @@ class FamilyShareRequestForm(forms.Form):
     )
 
 
-class FamilyShareDecisionForm(forms.Form):
+class FamilyShareDecisionForm(LimitedForm, forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         choices=[("approve", gettext_lazy("Share")), ("decline", gettext_lazy("Do not share"))],

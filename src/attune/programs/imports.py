@@ -34,7 +34,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from attune.lib import languages, schedules
+from attune.lib import csvout, languages, schedules
+from attune.lib import text as free_text
 from attune.lib.audit import log_bulk_created
 from attune.programs.models import (
     Caregiver,
@@ -339,7 +340,8 @@ def _column_key(raw: str) -> str:
     return re.sub(r"[\s\-]+", "_", raw.replace("\ufeff", "").strip().casefold())
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Columns that keep their line breaks (the models' multi-line text fields).
+_MULTI_LINE = frozenset({"cultural_practices", "allergies", "medical_notes", "notes"})
 
 
 def _unescape(value: str) -> str:
@@ -456,9 +458,12 @@ def _read_rows(text: str, kind: str, errors: list[RowError]) -> list[tuple[int, 
             for i, name in index:
                 value = cells[i].strip() if i < n_cells else ""
                 if value:
-                    if "\r" in value:
-                        value = value.replace("\r\n", "\n").replace("\r", "\n")
-                    if value[0] == "'":
+                    if not value.isprintable():  # names lose control characters and breaks
+                        clean = (
+                            free_text.multi_line if name in _MULTI_LINE else free_text.single_line
+                        )
+                        value = clean(value)
+                    if value and value[0] == "'":
                         value = _unescape(value)
                 row[name] = value
             rows.append((start, row))
@@ -522,9 +527,10 @@ def _parse_date(value: str) -> date | str:
 
 
 def _max_lengths(model: Any, names: Iterable[str]) -> dict[str, int]:
+    """Each column's most characters (attune.lib.text: a field's own, else its kind's)."""
     out: dict[str, int] = {}
     for name in names:
-        length = model._meta.get_field(name).max_length
+        length = free_text.limit(model._meta.get_field(name))
         if length:
             out[name] = length
     return out
@@ -719,7 +725,8 @@ def _rooms(program: Program) -> tuple[dict[str, Room], str]:
 
 _CHILD_TEXT = (
     "first_name", "last_name", "preferred_name", "ifsp_coordinator_name",
-    "ifsp_coordinator_phone", "ifsp_coordinator_email",
+    "ifsp_coordinator_phone", "ifsp_coordinator_email", "cultural_practices", "allergies",
+    "medical_notes",
 )  # fmt: skip
 
 
@@ -782,6 +789,9 @@ def _check_children(
         coordinator = row.text("ifsp_coordinator_name")
         coordinator_phone = row.text("ifsp_coordinator_phone")
         coordinator_email = row.email("ifsp_coordinator_email")
+        cultural_practices = row.text("cultural_practices")
+        allergies = row.text("allergies")
+        medical_notes = row.text("medical_notes")
         if birth is not None:
             if birth > today:
                 row.fail(
@@ -833,13 +843,13 @@ def _check_children(
                     "room": room,
                     "schedule": schedule,
                     "home_languages": home_languages,
-                    "cultural_practices": cells.get("cultural_practices", ""),
+                    "cultural_practices": cultural_practices,
                     "has_ifsp": has_ifsp,
                     "ifsp_coordinator_name": coordinator,
                     "ifsp_coordinator_phone": coordinator_phone,
                     "ifsp_coordinator_email": coordinator_email,
-                    "allergies": cells.get("allergies", ""),
-                    "medical_notes": cells.get("medical_notes", ""),
+                    "allergies": allergies,
+                    "medical_notes": medical_notes,
                 }
             )
             if len(report.preview) < PREVIEW_ROWS:
@@ -1473,13 +1483,6 @@ def discard(*, batch: ImportBatch) -> bool:
 # -- export -------------------------------------------------------------------------------
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (undone by the importer)."""
-    if value and value[0] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
@@ -1489,11 +1492,7 @@ def _date(value: date | None) -> str:
 
 
 def _write_csv(rows: Iterable[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    return csvout.write(rows)  # cells a spreadsheet would run get an apostrophe
 
 
 def _export_children(program: Program) -> Iterator[list[str]]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.lib import access, audit
+from attune.lib import access, audit, params
 from attune.lib.access import Rel
 from attune.lib.audit import entries_for
 from attune.lib.views import acting_user, attempt, refused_status
@@ -245,7 +245,7 @@ def child_list(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(viewer, program_id, "program.children")
     program: Program = granted.obj
     form, children = _filtered_children(request, viewer, program)
-    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    page = Paginator(children, 50).get_page(params.page(request.GET))
     context = {
         "program": program,
         "form": form,
@@ -325,7 +325,7 @@ def _child_audit(child: Child) -> Any:
 def child_audit(request: HttpRequest, child_id: int) -> HttpResponse:
     granted = access.require_child(_viewer(request), child_id, "child.audit")
     child: Child = granted.obj
-    page = Paginator(_child_audit(child), 50).get_page(request.GET.get("page"))
+    page = Paginator(_child_audit(child), 50).get_page(params.page(request.GET))
     return render(
         request,
         "programs/child_audit.html",
@@ -376,7 +376,8 @@ def child_delete(request: HttpRequest, child_id: int) -> HttpResponse:
     granted = access.require_child(_viewer(request), child_id, "child.edit")
     child: Child = granted.obj
     if request.method == "POST":
-        if request.POST.get("confirm_name", "").strip().lower() != child.first_name.lower():
+        typed = params.search(request.POST, "confirm_name", max_length=1000)
+        if typed.lower() != child.first_name.lower():
             messages.error(request, _("Type the child's first name to confirm."))
             return render(
                 request,
@@ -519,14 +520,14 @@ def family_list(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         .order_by("name")
     )
-    query = request.GET.get("q", "").strip()
+    query = params.search(request.GET, "q")
     if query:
         families = families.filter(
             Q(name__icontains=query)
             | Q(code__icontains=query)
             | Q(guardians__last_name__icontains=query)
         ).distinct()
-    page = Paginator(families, 50).get_page(request.GET.get("page"))
+    page = Paginator(families, 50).get_page(params.page(request.GET))
     return render(
         request, "programs/family_list.html", {"program": program, "page": page, "q": query}
     )

@@ -3,9 +3,7 @@ opened or exported personal data, who signed in (and who failed), with filters a
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import datetime, time
 from typing import Any
 
@@ -22,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from attune.lib import access, audit
+from attune.lib import access, audit, csvout, params
+from attune.lib.text import LimitedForm
 from attune.programs.forms import DateInput
 from attune.programs.models import Child, Organization, Program
 
 EARLIEST = datetime(2000, 1, 1).date()
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(LimitedForm, forms.Form):
     person = forms.CharField(
         label=gettext_lazy("Person (name, username or email)"), required=False, max_length=100
     )
@@ -98,10 +97,13 @@ def _page(
     form = AuditFilterForm(request.GET or {}, children=children)
     entries = form.filtered(audit.entries_in(program_ids)).select_related("actor", "content_type")
     entries = entries.order_by("-timestamp", "-pk")
-    if request.GET.get("format") == "csv" and form.is_valid():
+    if (
+        params.choice(request.GET, "format", ("html", "csv"), default="html") == "csv"
+        and form.is_valid()
+    ):
         audit.log_export(request, scope, "audit.csv")
         return _csv(entries, slugify(str(scope)) or "audit")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(params.page(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     csv_query = query.copy()
@@ -121,18 +123,22 @@ def _page(
 
 
 def _csv(entries: QuerySet[LogEntry], stem: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [_("When"), _("Who"), _("What"), _("Record"), _("Changes"), _("Address"), _("Browser")]
-    )
-    for entry in entries.iterator(chunk_size=500):
-        changes = "; ".join(
-            f"{c.label}: {c.before} → {c.after}" for c in audit.describe_changes(entry)
-        )
-        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
-        writer.writerow(
-            [
+    def rows() -> Iterator[list[str]]:
+        yield [
+            _("When"),
+            _("Who"),
+            _("What"),
+            _("Record"),
+            _("Changes"),
+            _("Address"),
+            _("Browser"),
+        ]
+        for entry in entries.iterator(chunk_size=500):
+            changes = "; ".join(
+                f"{c.label}: {c.before} → {c.after}" for c in audit.describe_changes(entry)
+            )
+            data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+            yield [
                 timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
                 str(entry.actor) if entry.actor else "",
                 audit.action_label(entry),
@@ -141,10 +147,8 @@ def _csv(entries: QuerySet[LogEntry], stem: str) -> HttpResponse:
                 entry.remote_addr or "",
                 data.get("user_agent", ""),
             ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-audit.csv"'
-    return response
+
+    return csvout.response(rows(), f"{stem}-audit.csv")
 
 
 @login_required

@@ -6,8 +6,6 @@ and writes. Nothing is written until the person presses Import on a preview with
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from pathlib import PurePath
 from typing import Any
@@ -24,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access, audit
+from attune.lib import access, audit, csvout, params, uploads
+from attune.lib.text import LimitedForm
 from attune.programs import imports
 from attune.programs.models import ImportBatch, Program
 
@@ -39,7 +38,7 @@ def _viewer(request: HttpRequest) -> access.Viewer:
     return access.viewer_for(request.user)
 
 
-class UploadForm(forms.Form):
+class UploadForm(LimitedForm, forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"), choices=ImportBatch.Kind.choices
     )
@@ -49,7 +48,8 @@ class UploadForm(forms.Form):
             "Comma- or semicolon-separated, UTF-8 (with or without BOM), Windows-1252 or "
             "Latin-1. Nothing is imported until you have checked the preview."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.accept_attribute("csv_import")}),
+        validators=[uploads.Accept("csv_import")],
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -91,12 +91,12 @@ def _filename(name: str | None) -> str:
 def import_upload(request: HttpRequest, program_id: int) -> HttpResponse:
     granted = access.require_program(_viewer(request), program_id, "program.manage")
     program: Program = granted.obj
-    initial_kind = request.GET.get("kind")
+    initial_kind = params.choice(request.GET, "kind", imports.KINDS, default="children")
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
         program=program,
-        initial={"kind": initial_kind if initial_kind in imports.KINDS else "children"},
+        initial={"kind": initial_kind},
     )
     if request.method == "POST" and form.is_valid() and form.report is not None:
         report = form.report
@@ -132,11 +132,9 @@ def import_example(request: HttpRequest, program_id: int, kind: str) -> HttpResp
     access.require_program(_viewer(request), program_id, "program.manage")
     if kind not in imports.KINDS:
         raise Http404
-    response = HttpResponse(
-        "\ufeff" + imports.example_csv(kind), content_type="text/csv; charset=utf-8"
+    return csvout.response(
+        [imports.header(kind), *imports.EXAMPLE_ROWS[kind]], f"{kind}-example.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-example.csv"'
-    return response
 
 
 def _load_batch(request: HttpRequest, batch_id: int) -> tuple[ImportBatch, Program]:
@@ -148,15 +146,9 @@ def _load_batch(request: HttpRequest, batch_id: int) -> tuple[ImportBatch, Progr
 
 
 def _errors_csv(batch: ImportBatch, report: imports.ImportReport) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["line", "column", "value", "reason"])
-    for error in report.errors:
-        writer.writerow([error.line, error.column, error.value, error.reason])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = [(e.line, e.column, e.value, e.reason) for e in report.errors]
     stem = slugify(PurePath(batch.filename).stem) or "import"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-problems.csv"'
-    return response
+    return csvout.response([("line", "column", "value", "reason"), *rows], f"{stem}-problems.csv")
 
 
 _DONE_URLS = {"children": "child_list", "caregivers": "caregiver_list"}
@@ -167,7 +159,7 @@ _DONE_URLS = {"children": "child_list", "caregivers": "caregiver_list"}
 def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch, program = _load_batch(request, batch_id)
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = params.choice(request.POST, "action", ("import", "discard"), default="")
         if action == "import":
             return _do_import(request, batch, program)
         if action == "discard":
@@ -191,7 +183,7 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
         report, _plan = imports.check(
             program=program, kind=batch.kind, text=batch.content, encoding=batch.encoding
         )
-        if request.GET.get("format") == "csv":
+        if params.choice(request.GET, "format", ("csv", "html"), default="html") == "csv":
             return _errors_csv(batch, report)
     return render(
         request,
@@ -254,11 +246,7 @@ def export_csv(request: HttpRequest, program_id: int, kind: str) -> HttpResponse
     program: Program = granted.obj
     if kind not in imports.KINDS:
         raise Http404
-    text = imports.export_csv(program=program, kind=kind)
+    rows = imports.export_rows(program=program, kind=kind)
     audit.log_export(request, program, f"{kind}.csv")
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     slug = slugify(program.name) or f"program-{program.pk}"
-    filename = f"{slug}-{kind}-{program.today().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csvout.response(rows, f"{slug}-{kind}-{program.today().isoformat()}.csv")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attune.accounts.models import User
+from attune.lib import uploads
+from attune.lib.text import LimitedForm
 from attune.programs.models import Jurisdiction
 from attune.training import registries
 from attune.training.models import (
@@ -35,7 +37,7 @@ from attune.training.models import (
 from attune.training.services import Attendee, DeliveredSession, PlannedSession, RegistryRow
 
 
-class RequestForm(forms.ModelForm[TftRequest]):
+class RequestForm(LimitedForm, forms.ModelForm[TftRequest]):
     jurisdiction = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -69,7 +71,7 @@ def _session_date(s: TrainingSession) -> forms.DateField:
     )
 
 
-class ScheduleForm(forms.ModelForm[TftEvent]):
+class ScheduleForm(LimitedForm, forms.ModelForm[TftEvent]):
     """The event and, per session of the series, its date and times (blank: not scheduled)."""
 
     link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
@@ -138,7 +140,7 @@ class ScheduleForm(forms.ModelForm[TftEvent]):
         return data
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(LimitedForm, forms.Form):
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)
@@ -148,7 +150,7 @@ class EnrollForm(forms.Form):
     )
 
 
-class CommitmentForm(forms.ModelForm[Commitment]):
+class CommitmentForm(LimitedForm, forms.ModelForm[Commitment]):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
@@ -201,7 +203,7 @@ class CommitmentChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         }
 
 
-class DeliveryForm(forms.ModelForm[Delivery]):
+class DeliveryForm(LimitedForm, forms.ModelForm[Delivery]):
     commitment = CommitmentChoice(
         queryset=Commitment.objects.none(), required=False, label=gettext_lazy("Commitment")
     )
@@ -255,7 +257,7 @@ class DeliveryForm(forms.ModelForm[Delivery]):
         return data
 
 
-class RegistryFilterForm(forms.Form):
+class RegistryFilterForm(LimitedForm, forms.Form):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -286,7 +288,7 @@ class RegistryFilterForm(forms.Form):
 REGISTRY_MAX_BYTES = 2_000_000
 
 
-class RegistryImportForm(forms.Form):
+class RegistryImportForm(LimitedForm, forms.Form):
     """A registry's person list: CSV with registry_id, first_name, last_name (and email)."""
 
     state = forms.ModelChoiceField(
@@ -295,6 +297,10 @@ class RegistryImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("The registry's person list (CSV)"),
         help_text=gettext_lazy("Columns: registry_id, first_name, last_name, and email if known."),
+        validators=[uploads.Accept("registry_import")],
+        widget=forms.ClearableFileInput(
+            attrs={"accept": uploads.accept_attribute("registry_import")}
+        ),
     )
 
     def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
@@ -347,7 +353,7 @@ class RegistryImportForm(forms.Form):
         return rows
 
 
-class MappingForm(forms.Form):
+class MappingForm(LimitedForm, forms.Form):
     """A state's core-knowledge area(s) for each session of the series."""
 
     def __init__(self, *args: Any, current: dict[int, str], **kwargs: Any) -> None:
@@ -359,22 +365,19 @@ class MappingForm(forms.Form):
             )
 
 
-class MaterialForm(forms.ModelForm[SessionMaterial]):
+class MaterialForm(LimitedForm, forms.ModelForm[SessionMaterial]):
     link = forms.URLField(label=gettext_lazy("Link"), required=False, assume_scheme="https")
 
     class Meta:
         model = SessionMaterial
         fields = ["kind", "title", "link", "file"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        upload = data.get("file")
-        if upload is not None and getattr(upload, "size", 0) > 50_000_000:
-            self.add_error("file", _("The file is larger than 50 MB."))
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = uploads.accept_attribute("training_material")
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(LimitedForm, forms.Form):
     items = forms.CharField(
         label=gettext_lazy("Fidelity checklist"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -383,7 +386,7 @@ class ChecklistForm(forms.Form):
     )
 
 
-class SupportForm(forms.ModelForm[SupportActivity]):
+class SupportForm(LimitedForm, forms.ModelForm[SupportActivity]):
     state = forms.ModelChoiceField(
         queryset=Jurisdiction.objects.none(), label=gettext_lazy("State, territory or Tribe")
     )
@@ -415,7 +418,7 @@ class SupportForm(forms.ModelForm[SupportActivity]):
         )
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(LimitedForm, forms.Form):
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -437,7 +440,7 @@ class ReflectionForm(forms.Form):
         return {key: self.cleaned_data.get(f"p_{key}", "") for key, _label in PRINCIPLES}
 
 
-class FidelityForm(forms.Form):
+class FidelityForm(LimitedForm, forms.Form):
     met = forms.MultipleChoiceField(
         label=gettext_lazy("Items seen in the session"),
         widget=forms.CheckboxSelectMultiple,
@@ -462,7 +465,7 @@ class FidelityForm(forms.Form):
         met.choices = [(str(i.pk), i.text) for i in items]
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(LimitedForm, forms.Form):
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -482,7 +485,7 @@ class SelfAssessmentForm(forms.Form):
         return {key: self.cleaned_data[key] for key, _label in PRACTICES}
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(LimitedForm, forms.Form):
     """A session's evaluation: four statements from 1 to 5, and a comment (all on a phone)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from attune.lib import uploads
 from attune.programs.models import Jurisdiction
 
 MAX_SESSION_HOURS = Decimal("12")
@@ -351,7 +353,13 @@ class SessionMaterial(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     link = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="training/materials/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=uploads.RandomName("training/materials"),
+        blank=True,
+        validators=[uploads.Accept("training_material")],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     version = models.PositiveSmallIntegerField(_("version"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -368,6 +376,10 @@ class SessionMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        uploads.remember_original_name(self)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if bool(self.link) == bool(self.file):
@@ -529,7 +541,8 @@ class RegistryExport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
-    content = models.TextField(_("the file as sent"))
+    # written by Attune, not typed: the limit is the size of a registry file, not of a note
+    content = models.TextField(_("the file as sent"), max_length=50 * 1024 * 1024)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

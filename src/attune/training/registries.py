@@ -4,14 +4,14 @@ header and the field of the registry record it carries, and the date format."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+from attune.lib import csvout
 
 DIRECTORY = Path(__file__).resolve().parent / "registries"
 DEFAULT = "attune"
@@ -34,13 +34,14 @@ class Layout:
     columns: tuple[Column, ...]
 
     def render(self, rows: Iterable[Mapping[str, str]]) -> str:
-        """The CSV file: the headers, then one line per row (generic fields, ISO dates)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.header for c in self.columns])
-        for row in rows:
-            writer.writerow([self.value(row, c.field) for c in self.columns])
-        return out.getvalue()
+        """The CSV file: the headers, then one line per row (generic fields, ISO dates), written
+        by attune.lib.csvout (a cell that a spreadsheet would run as a formula is neutralized)."""
+        return csvout.write(
+            [
+                [c.header for c in self.columns],
+                *([self.value(row, c.field) for c in self.columns] for row in rows),
+            ]
+        )
 
     def value(self, row: Mapping[str, str], name: str) -> str:
         value = row.get(name, "")

@@ -3,7 +3,6 @@ state's reach over time, certificates (PDF) and iCalendar feeds (RFC 5545)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from attune.lib import csvout
 from attune.lib.pdf import line, new_pdf
 from attune.training.completion import completion_day, series_attended, series_numbers
 from attune.training.models import (
@@ -130,11 +130,9 @@ def registry_rows(
 
 
 def registry_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REGISTRY_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    """The registry's upload format (no BOM); formula-like cells neutralized (lib.csvout)."""
+    table = [[row.get(column, "") for column in REGISTRY_COLUMNS] for row in rows]
+    return csvout.write([REGISTRY_COLUMNS, *table])
 
 
 # -- reach -----------------------------------------------------------------------------------

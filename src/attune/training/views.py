@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.accounts.models import User
 from attune.jobs import services as jobs
-from attune.lib import access
+from attune.lib import access, params, uploads
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
 from attune.training import forms, registries, reports, services, tasks
@@ -260,7 +260,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         with transaction.atomic():  # every session's attendance, or none
             for es in event.sessions.all():
-                ids = [int(v) for v in request.POST.getlist(f"s{es.pk}") if v.isdigit()]
+                ids = params.id_list(request.POST, f"s{es.pk}")
                 people = list(Person.objects.filter(pk__in=ids))
                 services.record_attendance(
                     actor=acting_user(request), event_session=es, people=people
@@ -438,10 +438,10 @@ def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _state_for(request: HttpRequest, value: str | None) -> Jurisdiction:
+def _state_for(request: HttpRequest, value: int | None) -> Jurisdiction:
     viewer = _viewer(request)
     states = _states(viewer)
-    state = states.filter(pk=value).first() if value and value.isdigit() else states.first()
+    state = states.filter(pk=value).first() if value else states.first()
     if state is None:
         access.require_training(viewer, 0, "training.state")  # 404 / 403
         raise Http404
@@ -455,7 +455,7 @@ def _registry_page(
 ) -> HttpResponse:  # fmt: skip
     preview = None
     if form.is_bound and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        state = _state_for(request, form.cleaned_data["state"].pk)
         preview = services.registry_preview(
             jurisdiction=state, layout=form.cleaned_data["layout"],
             start=form.cleaned_data["start"], end=form.cleaned_data["end"],
@@ -507,7 +507,7 @@ def registry_export(request: HttpRequest) -> HttpResponse:
     form = forms.RegistryFilterForm(request.POST, jurisdictions=states)
     if not form.is_valid():
         return _registry_page(request, form, states, status=400)
-    state = _state_for(request, str(form.cleaned_data["state"].pk))
+    state = _state_for(request, form.cleaned_data["state"].pk)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     job = jobs.start(
         actor=acting_user(request),
@@ -542,7 +542,7 @@ def registry_batch(request: HttpRequest, export_id: int) -> HttpResponse:
 def reach(request: HttpRequest) -> HttpResponse:
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.GET.get("state"))
+    state = _state_for(request, params.pk(request.GET, "state"))
     points = reports.reach(state.pk, timezone.localdate())
     chart: SafeString | None = None
     if points:
@@ -578,7 +578,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
         initial={"state": states.first()},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        state = _state_for(request, str(form.cleaned_data["state"].pk))
+        state = _state_for(request, form.cleaned_data["state"].pk)
         try:
             changed = services.import_registry_ids(
                 actor=acting_user(request), jurisdiction=state, rows=form.cleaned_data["file"]
@@ -605,7 +605,7 @@ def core_knowledge(request: HttpRequest) -> HttpResponse:
     """The state's core-knowledge areas per session (the registry export's column)."""
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.POST.get("state") or request.GET.get("state"))
+    state = _state_for(request, params.pk(request.POST, "state") or params.pk(request.GET, "state"))
     current = {
         m.session_id: m.areas for m in CoreKnowledgeMapping.objects.filter(jurisdiction=state)
     }
@@ -703,7 +703,11 @@ def material_file(request: HttpRequest, material_id: int) -> HttpResponseBase:
     material = get_object_or_404(SessionMaterial, pk=material_id)
     if not material.file:
         raise Http404
-    return FileResponse(material.file.open("rb"), as_attachment=True)
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name or uploads.display_name(material.file.name),
+    )
 
 
 # -- implementation support and reflections -------------------------------------------------
@@ -843,7 +847,7 @@ def fidelity_overview(request: HttpRequest) -> HttpResponse:
     """Fidelity over time per trainer, in the viewer's states."""
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.GET.get("state"))
+    state = _state_for(request, params.pk(request.GET, "state"))
     scores = (
         FidelityScore.objects.filter(delivery_session__delivery__trainer__jurisdiction=state)
         .select_related("delivery_session__delivery__trainer", "delivery_session__session")
@@ -1012,7 +1016,7 @@ def evaluations_overview(request: HttpRequest) -> HttpResponse:
 
     if not _states(_viewer(request)).exists():
         return render(request, "programs/no_role.html", status=403)
-    state = _state_for(request, request.GET.get("state"))
+    state = _state_for(request, params.pk(request.GET, "state"))
     answers = Evaluation.objects.filter(event_session__event__jurisdiction=state)
     return render(
         request, "training/evaluations.html",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attune.accounts import feeds
 from attune.accounts.models import FeedToken
-from attune.lib import access
+from attune.lib import access, params
 from attune.lib.views import acting_user
 from attune.programs.models import Jurisdiction
 from attune.training import reports
@@ -50,12 +50,15 @@ def calendars(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     shown: dict[tuple[str, int], str] = {}  # a new address, shown this once
     if request.method == "POST":
-        wanted = (request.POST.get("kind", ""), request.POST.get("subject", ""))
-        match = next((c for c in choices if (c[0], str(c[1])) == wanted), None)
+        wanted = (
+            params.choice(request.POST, "kind", FeedToken.Kind.values, default=""),
+            params.pk(request.POST, "subject"),
+        )
+        match = next((c for c in choices if (c[0], c[1]) == wanted), None)
         if match is None:
             raise Http404
         kind, subject, _name = match
-        if request.POST.get("action") == "stop":
+        if params.choice(request.POST, "action", ("new", "stop"), default="new") == "stop":
             feeds.stop(user=user, kind=kind, subject_id=subject)
         else:
             raw = feeds.issue(user=user, kind=kind, subject_id=subject)

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from attune.lib import uploads
+from attune.lib.text import LimitedForm
 from attune.programs.models import Program
 from attune.workforce.models import (
     AREAS,
@@ -37,7 +39,7 @@ class _OnePage:
         super().__init__(*args, **kwargs)
 
 
-class ProfileForm(_OnePage, forms.ModelForm[Profile]):
+class ProfileForm(_OnePage, LimitedForm, forms.ModelForm[Profile]):
     id_prefix = "profile"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -59,7 +61,7 @@ class ProfileForm(_OnePage, forms.ModelForm[Profile]):
         return upload
 
 
-class EducationForm(_OnePage, forms.ModelForm[Education]):
+class EducationForm(_OnePage, LimitedForm, forms.ModelForm[Education]):
     id_prefix = "edu"
 
     class Meta:
@@ -68,7 +70,7 @@ class EducationForm(_OnePage, forms.ModelForm[Education]):
         widgets = {"completed": DATE}
 
 
-class ExperienceForm(_OnePage, forms.ModelForm[Experience]):
+class ExperienceForm(_OnePage, LimitedForm, forms.ModelForm[Experience]):
     id_prefix = "work"
 
     class Meta:
@@ -77,7 +79,7 @@ class ExperienceForm(_OnePage, forms.ModelForm[Experience]):
         widgets = {"start": DATE, "end": DATE}
 
 
-class TrainingForm(_OnePage, forms.ModelForm[TrainingRecord]):
+class TrainingForm(_OnePage, LimitedForm, forms.ModelForm[TrainingRecord]):
     id_prefix = "training"
 
     areas = forms.MultipleChoiceField(
@@ -91,7 +93,7 @@ class TrainingForm(_OnePage, forms.ModelForm[TrainingRecord]):
         widgets = {"day": DATE}
 
 
-class RscForm(_OnePage, forms.ModelForm[RscSession]):
+class RscForm(_OnePage, LimitedForm, forms.ModelForm[RscSession]):
     id_prefix = "rsc"
 
     class Meta:
@@ -124,28 +126,27 @@ class RscForm(_OnePage, forms.ModelForm[RscSession]):
         }
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(LimitedForm, forms.Form):
     level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
 
 
-class StepForm(forms.Form):
+class StepForm(LimitedForm, forms.Form):
     step = forms.ChoiceField(choices=Application.STEPS, widget=forms.HiddenInput)
     day = forms.DateField(label=gettext_lazy("Done on"), required=False, widget=DATE)
 
 
-class DocumentForm(forms.ModelForm[ApplicationDocument]):
+class DocumentForm(LimitedForm, forms.ModelForm[ApplicationDocument]):
     class Meta:
         model = ApplicationDocument
         fields = ["step", "title", "file"]
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload is not None and upload.size > 20_000_000:
-            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
-        return upload
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accept = uploads.accept_attribute("application_document")
+        self.fields["file"].widget.attrs["accept"] = accept
 
 
-class RscWindowForm(forms.Form):
+class RscWindowForm(LimitedForm, forms.Form):
     rsc_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
     rsc_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
 
@@ -160,14 +161,14 @@ class RscWindowForm(forms.Form):
         return data
 
 
-class StateRequirementForm(forms.ModelForm[StateRequirement]):
+class StateRequirementForm(LimitedForm, forms.ModelForm[StateRequirement]):
     class Meta:
         model = StateRequirement
         fields = ["level", "kind", "amount", "effective_from", "source"]
         widgets = {"effective_from": DATE}
 
 
-class GroupForm(forms.Form):
+class GroupForm(LimitedForm, forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     starts = forms.DateField(label=gettext_lazy("First meeting"), widget=DATE)
     members = forms.ModelMultipleChoiceField(
@@ -186,7 +187,7 @@ class GroupForm(forms.Form):
         )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(LimitedForm, forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     minutes = forms.IntegerField(
         label=gettext_lazy("Minutes"), min_value=15, max_value=480, initial=120
@@ -203,7 +204,7 @@ class MeetingForm(forms.Form):
         present.queryset = group.members.select_related("user")
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(LimitedForm, forms.Form):
     """The coordinator's check of a declared endorsement against the association's records."""
 
     action = forms.CharField(widget=forms.HiddenInput, initial="verify")
@@ -222,7 +223,7 @@ class VerifyForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(LimitedForm, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput, initial="refuse")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(
@@ -235,7 +236,7 @@ class RefuseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RenewForm(forms.Form):
+class RenewForm(LimitedForm, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput, initial="renew")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -246,7 +247,7 @@ def _practices() -> list[tuple[str, str]]:
     return [(k, str(label)) for k, label in PRACTICES]
 
 
-class DirectoryEntryForm(forms.ModelForm[DirectoryEntry]):
+class DirectoryEntryForm(LimitedForm, forms.ModelForm[DirectoryEntry]):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     languages_text = forms.CharField(
         label=gettext_lazy("Languages"), max_length=200,
@@ -294,7 +295,7 @@ class DirectoryEntryForm(forms.ModelForm[DirectoryEntry]):
         return codes
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(LimitedForm, forms.Form):
     region = forms.CharField(label=gettext_lazy("Region"), required=False, max_length=120)
     language = forms.CharField(label=gettext_lazy("Language"), required=False, max_length=40)
     practice = forms.ChoiceField(
@@ -311,7 +312,7 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(LimitedForm, forms.Form):
     program: forms.ModelChoiceField[Program] = forms.ModelChoiceField(
         queryset=Program.objects.none(), label=gettext_lazy("Program")
     )
@@ -331,7 +332,7 @@ class SupportRequestForm(forms.Form):
         program.queryset = programs
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(LimitedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reply = forms.CharField(
         label=gettext_lazy("Answer (the program sees it)"), required=False, max_length=2000,

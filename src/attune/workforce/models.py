@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attune.lib import uploads
 from attune.programs.models import Jurisdiction, Program, validate_languages
 
 # The eight competency areas (../shared/domain.md §6).
@@ -99,9 +101,13 @@ class Profile(models.Model):
         help_text=_("The number on your endorsement certificate from the association."),
     )  # fmt: skip
     endorsement_evidence = models.FileField(
-        _("evidence of the endorsement"), upload_to="workforce/endorsements/", blank=True,
+        _("evidence of the endorsement"), upload_to=uploads.RandomName("workforce/endorsements"),
+        validators=[uploads.Accept("endorsement_evidence")], blank=True,
         help_text=_("Your endorsement certificate or the association's letter (PDF or image)."),
     )  # fmt: skip
+    endorsement_evidence_name = models.CharField(
+        _("file name"), max_length=255, blank=True, editable=False
+    )
     endorsement_status = models.CharField(
         _("endorsement status"), max_length=10, choices=EndorsementStatus.choices, blank=True,
         editable=False,
@@ -122,6 +128,10 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        uploads.remember_original_name(self, "endorsement_evidence", "endorsement_evidence_name")
+        super().save(*args, **kwargs)
 
     def endorsement_in_effect(self, day: date) -> bool:
         """A verified endorsement, awarded by `day` and not past its renewal date."""
@@ -322,7 +332,12 @@ class ApplicationDocument(models.Model):
     step = models.CharField(_("step"), max_length=16, choices=Application.STEPS)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="workforce/applications/")
+    file = models.FileField(
+        _("file"),
+        upload_to=uploads.RandomName("workforce/applications"),
+        validators=[uploads.Accept("application_document")],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -330,6 +345,10 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        uploads.remember_original_name(self)
+        super().save(*args, **kwargs)
 
 
 class StateRequirement(models.Model):

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.lib import access
+from attune.lib import access, uploads
 from attune.lib.pdf import line, new_pdf
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction
@@ -533,7 +533,11 @@ def application_document(request: HttpRequest, document_id: int) -> HttpResponse
     ).first()
     if profile is None or document is None:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name or uploads.display_name(document.file.name),
+    )
 
 
 # -- the state's own requirements ------------------------------------------------------------

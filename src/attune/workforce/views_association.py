@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.lib import access
+from attune.lib import access, params, uploads
 from attune.lib.views import acting_user, show_refusal
 from attune.workforce import forms, services
 from attune.workforce.models import Application, EndorsementStatus, Profile
@@ -107,7 +107,7 @@ def coordinator_person(request: HttpRequest, profile_id: int) -> HttpResponse:
     renew = forms.RenewForm(initial={"version": profile.version})
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = params.choice(request.POST, "action", ("verify", "refuse", "renew"), default="")
         bound: Form
         if action == "verify":
             bound = verify = forms.VerifyForm(request.POST)
@@ -166,7 +166,12 @@ def coordinator_evidence(request: HttpRequest, profile_id: int) -> HttpResponseB
     profile = _person(request, profile_id)
     if not profile.endorsement_evidence:
         raise Http404
-    return FileResponse(profile.endorsement_evidence.open("rb"), as_attachment=True)
+    return FileResponse(
+        profile.endorsement_evidence.open("rb"),
+        as_attachment=True,
+        filename=profile.endorsement_evidence_name
+        or uploads.display_name(profile.endorsement_evidence.name),
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.lib import access, languages
+from attune.lib import access, languages, params
 from attune.lib.views import acting_user, show_refusal
 from attune.programs.models import Jurisdiction, Membership, Program
 from attune.training.models import PRACTICES
@@ -211,7 +211,7 @@ def answer_support_request(request: HttpRequest, request_id: int) -> HttpRespons
     found = get_object_or_404(
         SupportRequest.objects.select_related("entry", "program"), pk=request_id
     )
-    action = request.POST.get("action")
+    action = params.choice(request.POST, "action", ("accept", "decline", "withdraw"), default="")
     permission = "support.withdraw" if action == "withdraw" else "support.respond"
     access.require_support_request(
         access.viewer_for(request.user), program_id=found.program_id,
