@@ -864,6 +864,20 @@ def solve_horizon(
         plan.soft = [n for n in graded.notes if n.goal != "continuity"]
         plan.objective = sum(n.cost for n in plan.soft)
         soft_total += plan.objective
+    broken = [v for _label, plan in plans for v in plan.violations]
+    if broken:
+        # never report plans the validator rejects (planner.solve.refused does the same)
+        return HorizonPlan(
+            status="unknown",
+            explanation=[
+                "The planner's model found plans for the horizon, but the independent "
+                f"validator says they break {len(broken)} rule(s); they are not reported. This "
+                "is a bug in the planner: please report it with this problem.",
+                *[f"{label}: {v.message}" for label, plan in plans for v in plan.violations][:10],
+            ],
+            notes=notes,
+            seconds=time.monotonic() - started,
+        )
     result.changes = changes_of(problem, months, plans)
     result.primary_changes = sum(1 for c in result.changes if c.kind == "primary")
     result.group_changes = sum(1 for c in result.changes if c.kind == "group")
