@@ -498,20 +498,29 @@ class PlannerModel:
         minutes: int,
         any_present: Callable[[], cp_model.IntVar],
     ) -> None:
-        """The children present fit one option of a composition whose staff are on shift."""
+        """The children present fit one option of a composition whose staff are on shift:
+        each child is counted in a category the option names, and each named category holds
+        at most its number (planner.rules._fits)."""
+        inside = {
+            c: {cat.id for cat in rules.categories if cat.ages.contains(self.members[c].age)}
+            for c in present
+        }
         counts = {}
         for cat in rules.categories:
-            inside = [c for c in present if cat.ages.contains(self.members[c].age)]
-            if inside:
-                counts[cat.id] = (len(inside), sum(self.xv(c, k) for c in inside))
+            members = [c for c in present if cat.id in inside[c]]
+            if members:
+                counts[cat.id] = (len(members), sum(self.xv(c, k) for c in members))
         choices = []
         for comp in rules.compositions:
             for option in comp.options:
                 allowed = dict(option)
                 lit = self.m.new_bool_var("option")
                 for cid, (most, expr) in counts.items():
-                    if most > allowed.get(cid, 0):
-                        self._at_most(expr, allowed.get(cid, 0), minutes, [lit])
+                    if cid in allowed and most > allowed[cid]:
+                        self._at_most(expr, allowed[cid], minutes, [lit])
+                outside = [c for c in present if not inside[c] & allowed.keys()]
+                if outside:
+                    self._at_most(sum(self.xv(c, k) for c in outside), 0, minutes, [lit])
                 self.m.add(staff >= comp.staff).only_enforce_if(lit)
                 choices.append(lit)
         if not choices:

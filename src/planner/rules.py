@@ -635,17 +635,23 @@ def assess(
         )  # fmt: skip
 
     if rules.compositions:
+        memberships = [
+            frozenset(cat.id for cat in rules.categories if cat.ages.contains(m.age))
+            for m in members
+        ]
         counts = {
-            cat.id: sum(1 for m in members if cat.ages.contains(m.age)) for cat in rules.categories
+            cat.id: sum(1 for inside in memberships if cat.id in inside) for cat in rules.categories
         }
         fitting = [
             comp.staff
             for comp in rules.compositions
-            if any(_fits(option, counts) for option in comp.options)
+            if any(_fits(option, counts, memberships) for option in comp.options)
         ]
         need = min(fitting) if fitting else None
+        # the compositions that do not allow this mix (all of them when none does)
+        refusing = [c for c in rules.compositions if need is None or c.staff < need]
         section = "; ".join(
-            dict.fromkeys(c.section for c in rules.compositions if c.section)
+            dict.fromkeys(c.section for c in refusing or rules.compositions if c.section)
         ) or rule_set.section_of("compositions")
         why = {
             **base_why,
@@ -704,9 +710,17 @@ def assess(
     return parts
 
 
-def _fits(option: Sequence[tuple[str, int]], counts: Mapping[str, int]) -> bool:
+def _fits(
+    option: Sequence[tuple[str, int]],
+    counts: Mapping[str, int],
+    memberships: Sequence[frozenset[str]],
+) -> bool:
+    """Every child is counted in a category the option names, and each named category holds
+    at most its number."""
     allowed = dict(option)
-    return all(c <= allowed.get(cid, 0) for cid, c in counts.items())
+    if any(not inside & allowed.keys() for inside in memberships):
+        return False
+    return all(counts.get(cid, 0) <= most for cid, most in allowed.items())
 
 
 def unmet(parts: Sequence[Part], staff: int, qualified: Mapping[str, int]) -> list[Part]:
@@ -808,6 +822,10 @@ class _Reader:
         for key in value:
             if key not in allowed:
                 path = f"{where}.{key}" if where else str(key)
+                if self.version < 2 and key in _V2_ONLY:
+                    raise RuleSetError(
+                        path, f"needs format {FORMAT!r} (this file says {FORMAT_V1!r})"
+                    )
                 raise RuleSetError(
                     path, f"is not a field here (known: {', '.join(sorted(allowed))})"
                 )
@@ -981,6 +999,11 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+_V2_ONLY = {
+    "min_weeks", "max_weeks", "under_weeks", "section", "staff", "floor", "jurisdiction",
+    "sections", "categories", "compositions", "conditions", "during", "staff_children",
+    "primary_cap",
+}  # fmt: skip
 _TOP_V1 = (
     "format", "id", "name", "citation", "effective", "notes", "mixed_age", "bands",
     "limits", "mixed_group", "allowances",

@@ -50,7 +50,7 @@ def tiers_text(tiers: Sequence[Mapping[str, Any]]) -> str:
         if tier["ratio"] is not None:
             parts.append(f"1:{number(tier['ratio'])} {size}")
         else:
-            parts.append(f"{tier['staff']} caregivers {size}")
+            parts.append(f"{n_of(tier['staff'], 'caregiver', 'caregivers')} {size}")
     return ", ".join(parts)
 
 
@@ -199,3 +199,54 @@ def detail(part: Part, staff: Sequence[str], qualified: Sequence[str] = ()) -> s
             f"{'is' if part.count == 1 else 'are'}."
         )
     return f"{present}; {who}: {part.code}."
+
+
+def requirement(part: Part) -> str:
+    """What a part of a rule set requires of the group and why (the test bench's line)."""
+    who = source(part.rule_set, part.section)
+    n = len(part.children)
+    if part.code == RATIO:
+        return (
+            f"{who}: {n_of(part.staff or 0, 'caregiver', 'caregivers')}{_relief(part)}, "
+            f"because {_why(part)}."
+        )
+    if part.code == GROUP_SIZE:
+        if part.why.get("method") == "weighted":
+            return (
+                f"{who}: too many children for one group: by the weighted method they fill "
+                f"{number(part.why['occupancy'] * 100)}% of a group."
+            )
+        return (
+            f"{who}: at most {part.allowed} children in the group, because {_why(part)}; "
+            f"there are {n}."
+        )
+    if part.code == LIMIT:
+        why = part.why
+        per = "per caregiver on shift" if why["per"] == "caregiver" else "in the group"
+        need = (
+            "no number of caregivers allows it"
+            if part.staff is None
+            else n_of(part.staff, "caregiver", "caregivers")
+        )
+        return (
+            f"{who}: {need}, because at most {why['max']} children under {why['under']} are "
+            f"allowed {per} and {len(why['young'])} are present."
+        )
+    if part.code == COMPOSITION:
+        counts = ", ".join(f"{c} {label}" for label, c in part.why["counts"].items())
+        if part.staff is None:
+            return f"{who}: no number of caregivers may care for this mix ({counts})."
+        return f"{who}: {n_of(part.staff, 'caregiver', 'caregivers')} for this mix ({counts})."
+    if part.code == CONDITION:
+        if part.qualification is not None:
+            return (
+                f"{who}: {part.why['label']}: at least "
+                f"{n_of(part.staff or 0, 'caregiver', 'caregivers')} with "
+                f"{part.qualification} on shift."
+            )
+        state = "met" if part.staff is not None else "not met"
+        return (
+            f"{who}: {part.why['label']}: at least {part.why['at_least']} with "
+            f"{part.why['attribute']} present ({state})."
+        )
+    return f"{who}: {part.code}."
