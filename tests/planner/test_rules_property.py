@@ -89,14 +89,12 @@ def rule_set(draw: st.DrawFn, index: int) -> dict[str, Any]:
             {"id": "young", "label": "under 18 months", "min_months": 0, "max_months": 17},
             {"id": "old", "label": "18 months and over", "min_months": 18},
         ]
+        first: dict[str, int] = {"young": draw(st.integers(0, 3)), "old": draw(st.integers(0, 3))}
+        if draw(st.booleans()):  # an overlapping category: every child counts in it too
+            rules["categories"].append({"id": "any", "label": "any age", "min_months": 0})
+            first["any"] = draw(st.integers(1, 5))
         rules["compositions"] = [
-            {
-                "staff": 1,
-                "options": [
-                    {"young": draw(st.integers(0, 3)), "old": draw(st.integers(0, 3))},
-                    {"old": draw(st.integers(1, 4))},
-                ],
-            },
+            {"staff": 1, "options": [first, {"old": draw(st.integers(1, 4))}]},
             {"staff": 2, "options": [{"young": draw(st.integers(2, 5)), "old": 6}]},
         ]
     conditions = []

@@ -97,6 +97,8 @@ POLICY: dict[str, frozenset[Rel]] = {
     "delivery.fidelity": frozenset({Rel.TTA, Rel.TRAINEE}),  # score a delivered session
     "program.self_assessment": frozenset({Rel.MANAGER, Rel.SUPPORT}),
     "program.workforce": frozenset({Rel.MANAGER}),  # staff by endorsement level, RS/C
+    # licensing rule sets (issue #15): the state's administrator publishes its versions
+    "rules.publish": frozenset({Rel.STATE}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -336,6 +338,19 @@ def require_training(
         raise Http404
     rels = training_relations(viewer, jurisdiction_id, person_ids)
     _decide(action, rels)
+    return rels
+
+
+def require_state(viewer: Viewer, jurisdiction_id: int, action: str) -> frozenset[Rel]:
+    """Refuse unless the viewer administers the jurisdiction and that carries `action`
+    (a signed-in viewer without the relation gets 403: jurisdictions are public)."""
+    if viewer.is_anonymous:
+        raise Http404
+    rels = (
+        frozenset({Rel.STATE}) if jurisdiction_id in viewer.state_jurisdiction_ids else frozenset()
+    )
+    if not allows(action, rels):
+        raise PermissionDenied
     return rels
 
 

@@ -17,3 +17,4 @@ def register_models() -> None:
     _register(models.Membership)
     _register(models.Organization, "created_at")
     _register(models.Jurisdiction)
+    _register(models.PublishedRuleSet, "published_at")
