@@ -135,6 +135,7 @@ def _simulate(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         workers=args.workers,
         caregivers=args.caregivers,
+        extra_rules=tuple(args.also_rules or ()),
     )
     policies = tuple(dict.fromkeys(args.policy or sim.POLICIES))
     try:
@@ -286,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="repeat for several; default: all three",
     )
     simulate.add_argument("--rules", default="cfoc-center")
+    simulate.add_argument(
+        "--also-rules",
+        action="append",
+        metavar="RULES",
+        help="another built-in rule set binding the program at the same time (repeat)",
+    )
     simulate.add_argument(
         "--turnover",
         type=float,

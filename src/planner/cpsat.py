@@ -34,7 +34,7 @@ from planner.model import (
     overlap_minutes,
     schedule_minutes,
 )
-from planner.rules import Member, RuleSet, Tier, child_class
+from planner.rules import Member, RuleSet, Tier, child_class, least_shares
 
 Progress = Callable[[str], None]
 
@@ -108,6 +108,9 @@ class PlannerModel:
                 row.append(b)
             self.band_of_set.append(row)
         self.band_of: list[int] = [b if b is not None else 0 for b in self.band_of_set[0]]
+        self.monotone = all(rs.monotone for rs in self.rule_sets)
+        self.classes = [child_class(self.rule_sets, m) for m in self.members]
+        self._shares: dict[frozenset[str], dict[tuple[object, ...], Fraction] | None] = {}
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         # the continuity goal's terms, kept apart (a horizon counts them as changes instead)
@@ -214,9 +217,41 @@ class PlannerModel:
                 staff = staff + self._over(minutes)
             for r, rule_set in enumerate(self.rule_sets):
                 self._group_rules(k, r, rule_set, present, staff, staff_on, minutes, block.periods)
+            self._share_bound(k, present, staff_on, block.periods)
             by_room.setdefault(slot.room.id, []).append(n)
         for room in self.problem.rooms:
             self._at_most(sum(by_room[room.id]), room.capacity, minutes, [])
+
+    def _share_bound(
+        self, k: int, present: list[int], staff_on: list[int], periods: frozenset[str]
+    ) -> None:
+        """Implied: a group's caregivers on shift are at least the sum of its children's least
+        shares (planner.rules.least_shares: no group the rules allow needs less). Only where
+        the rules are not monotone (mixed-group rules, majority, group-size dependent
+        weighted ratios), where their own constraints hide this from CP-SAT's propagation;
+        it is what lets small infeasible programs be proven quickly."""
+        if self.relax or self.monotone:
+            return
+        shares = self.shares(periods)
+        if shares is None:
+            return
+        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
+        terms = [(w, c) for w, c in terms if w > 0]
+        if not terms:
+            return
+        scale = _lcm([w.denominator for w, _ in terms])
+        self.m.add(
+            sum(int(w * scale) * self.x[c][k] for w, c in terms)
+            <= scale * sum(self.y[s][k] for s in staff_on)
+        )
+
+    def shares(self, periods: frozenset[str]) -> dict[tuple[object, ...], Fraction] | None:
+        if periods not in self._shares:
+            reps: dict[tuple[object, ...], Member] = {}
+            for c in range(len(self.children)):
+                reps.setdefault(self.classes[c], self.members[c])
+            self._shares[periods] = least_shares(self.rule_sets, reps, periods)
+        return self._shares[periods]
 
     def _at_most(
         self,
@@ -448,11 +483,43 @@ class PlannerModel:
     ) -> None:
         """A mixed group is never looser than every band in it (MixedGroup.floor): at most the
         largest group of a band present, and at least the staff the most lenient band present
-        needs for the whole group. Added only where it can bind (two bands suffice: the most
-        lenient of more bands is at most that of two of them)."""
+        needs for the whole group.
+
+        When the bands present can be ordered from the most lenient to the strictest at every
+        group size (PITC: toddlers, mobile infants, young infants), the most lenient band
+        present is found like the youngest one: one literal per band, and its table applies
+        (its largest group is then the largest of the bands present). A band whose table never
+        asks more than the mixed-group rule is left out, and so is the strictest band (a mixed
+        group always holds a stricter band than the most lenient one present). Otherwise a
+        general encoding: the minimum over the bands present, by element constraints."""
         mixed_rule = rules.mixed_group
         assert mixed_rule is not None
         top = min(n_max, mixed_rule.max_group)
+        big = len(self.caregivers) + 1
+
+        def need(b: int, size: int) -> int:
+            x = rules.bands[b].staff_for(size)
+            return big if x is None else x
+
+        sizes = range(2, top + 1)
+
+        def lenient(a: int, b: int) -> bool:  # a asks at most what b asks, at every size
+            return all(need(a, size) <= need(b, size) for size in sizes)
+
+        order = sorted(bands, key=lambda b: [need(b, size) for size in sizes])
+        if all(lenient(a, b) for a, b in itertools.pairwise(order)):
+            for i, b in enumerate(order[:-1]):
+                binds = any(need(b, size) > (mixed_rule.staff_for(size) or 0) for size in sizes)
+                if not binds:
+                    continue
+                lit = self.m.new_bool_var("lenient")
+                looser = [has_band(a) for a in order[:i]]
+                self.m.add_implication(lit, has_band(b))
+                for h in looser:
+                    self.m.add_implication(lit, h.Not())
+                self.m.add_bool_or([lit, has_band(b).Not(), *looser])
+                self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [lit, mixed])
+            return
         if any(rules.bands[b].max_group < top for b in bands):
             biggest = self.m.new_int_var(0, max(rules.bands[b].max_group for b in bands), "big")
             self.m.add_max_equality(
@@ -462,16 +529,10 @@ class PlannerModel:
                 self.m.add(n <= biggest + self._over(minutes)).only_enforce_if(mixed)
             else:
                 self.m.add(n <= biggest).only_enforce_if(mixed)
-        big = len(self.caregivers) + 1
-
-        def need(b: int, size: int) -> int:
-            x = rules.bands[b].staff_for(size)
-            return big if x is None else x
-
         binds = any(
             (mixed_rule.staff_for(size) or 0) < min(need(a, size), need(b, size))
             for a, b in itertools.combinations(bands, 2)
-            for size in range(2, top + 1)
+            for size in sizes
         )
         if not binds:
             return

@@ -18,7 +18,7 @@ from typing import Any
 
 from planner import cpsat, timeline
 from planner.model import DAY_NAMES, Child, Problem, Violation, hhmm
-from planner.rules import Age, Member, RuleSet, child_class, staff_needed
+from planner.rules import Age, Member, RuleSet, child_class, largest_group, least_shares
 
 
 def _names(ids: Sequence[str], limit: int = 6) -> str:
@@ -32,8 +32,6 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 _Members = Sequence[Member] | Sequence[int] | Sequence[Age]
-_WEIGHTS: dict[tuple[Any, ...], dict[tuple[Any, ...], Fraction] | None] = {}
-_ENUMERATE_AT_MOST = 20_000
 
 
 def _as_members(members: _Members) -> list[Member]:
@@ -45,62 +43,6 @@ def _as_members(members: _Members) -> list[Member]:
             assert isinstance(m, int | Age)
             out.append(Member(f"c{i}", m if isinstance(m, Age) else Age.from_months(m)))
     return out
-
-
-def _largest_group(rule_set: RuleSet) -> int:
-    sizes = [band.max_group for band in rule_set.bands]
-    if rule_set.mixed_group is not None:
-        sizes.append(rule_set.mixed_group.max_group)
-    for relief in rule_set.reliefs:
-        sizes += [tiers[-1].max_group for _, tiers in relief.bands]
-        if relief.mixed_group is not None:
-            sizes.append(relief.mixed_group.max_group)
-    return max(sizes)
-
-
-def _weights(
-    rule_sets: tuple[RuleSet, ...], reps: dict[tuple[Any, ...], Member], periods: frozenset[str]
-) -> dict[tuple[Any, ...], Fraction] | None:
-    """A share of a caregiver per child of each class such that every group any rule allows
-    needs at least the sum of its children's shares: for class c, the least staff per child
-    over every allowed group with a child of class c (so the shares of a group's children
-    never add up to more than the group needs). None when there are too many groups to try."""
-    key = (rule_sets, tuple(sorted(reps)), periods)
-    if key in _WEIGHTS:
-        return _WEIGHTS[key]
-    classes = sorted(reps)
-    cap = min(_largest_group(rs) for rs in rule_sets)
-    if math.comb(cap + len(classes), len(classes)) > _ENUMERATE_AT_MOST:
-        _WEIGHTS[key] = None
-        return None
-    best: dict[tuple[Any, ...], Fraction] = {c: Fraction(10**6) for c in classes}
-
-    def vectors(i: int, room: int) -> Any:
-        if i == len(classes):
-            yield ()
-            return
-        for count in range(room + 1):
-            for rest in vectors(i + 1, room - count):
-                yield (count, *rest)
-
-    for vector in vectors(0, cap):
-        total = sum(vector)
-        if total == 0:
-            continue
-        group = [
-            Member(f"{i}-{j}", reps[c].age, reps[c].attributes, reps[c].staff_child_of)
-            for i, (c, count) in enumerate(zip(classes, vector, strict=True))
-            for j in range(count)
-        ]
-        need = staff_needed(rule_sets, group, periods=periods)
-        if need.over is not None:
-            continue
-        share = Fraction(need.staff, total)
-        for c, count in zip(classes, vector, strict=True):
-            if count and share < best[c]:
-                best[c] = share
-    _WEIGHTS[key] = best
-    return best
 
 
 def fewest_staff(
@@ -115,7 +57,7 @@ def fewest_staff(
     people = _as_members(members)
     if not people:
         return 0
-    biggest = min(_largest_group(rs) for rs in sets)
+    biggest = min(largest_group(rs) for rs in sets)
     need = math.ceil(len(people) / biggest)  # groups needed, each with a caregiver
     reps: dict[tuple[Any, ...], Member] = {}
     counts: dict[tuple[Any, ...], int] = {}
@@ -123,7 +65,7 @@ def fewest_staff(
         c = child_class(sets, m)
         reps.setdefault(c, m)
         counts[c] = counts.get(c, 0) + 1
-    weights = _weights(sets, reps, periods)
+    weights = least_shares(sets, reps, periods)
     if weights is not None:
         share = sum((weights[c] * n for c, n in counts.items()), Fraction(0))
         need = max(need, math.ceil(share))

@@ -343,13 +343,15 @@ class RuleSet:
         return 0 if a.days < self.bands[0].min_months * 30.4375 else len(self.bands) - 1
 
     def covers_text(self) -> str:
+        """The ages the bands cover, e.g. "0 to 71 months" or "6 weeks to 35 months"."""
         first, last = self.bands[0], self.bands[-1]
-        low = first.ages.low.text() if first.ages else f"{first.min_months} months"
-        if last.ages is not None:
-            high = last.ages.high.text() if last.ages.high else "any age"
-        else:
-            high = f"{last.max_months} months"
-        return f"{low} to {high}"
+        low = first.ages.low if first.ages else Bound(first.min_months, "months")
+        high = last.ages.high if last.ages else Bound(last.max_months, "months")
+        if high is None:
+            return f"{low.text()} and over"
+        if low.unit == high.unit:
+            return f"{low.value} to {high.value} {high.unit}"
+        return f"{low.text()} to {high.text()}"
 
     def category(self, cid: str) -> Category | None:
         return next((c for c in self.categories if c.id == cid), None)
@@ -806,6 +808,68 @@ def child_class(rule_sets: Sequence[RuleSet], member: Member) -> tuple[Any, ...]
         # the youngest child decides which band applies; within a band, ties do not matter
         pass
     return tuple(key)
+
+
+# -- lower bounds -------------------------------------------------------------------------
+
+_WEIGHTS: dict[tuple[Any, ...], dict[tuple[Any, ...], Fraction] | None] = {}
+_ENUMERATE_AT_MOST = 20_000
+
+
+def largest_group(rule_set: RuleSet) -> int:
+    sizes = [band.max_group for band in rule_set.bands]
+    if rule_set.mixed_group is not None:
+        sizes.append(rule_set.mixed_group.max_group)
+    for relief in rule_set.reliefs:
+        sizes += [tiers[-1].max_group for _, tiers in relief.bands]
+        if relief.mixed_group is not None:
+            sizes.append(relief.mixed_group.max_group)
+    return max(sizes)
+
+
+def least_shares(
+    rule_sets: tuple[RuleSet, ...], reps: dict[tuple[Any, ...], Member], periods: frozenset[str]
+) -> dict[tuple[Any, ...], Fraction] | None:
+    """A share of a caregiver per child of each class (classes: `child_class`) such that every group any rule allows
+    needs at least the sum of its children's shares: for class c, the least staff per child
+    over every allowed group with a child of class c (so the shares of a group's children
+    never add up to more than the group needs). None when there are too many groups to try."""
+    key = (rule_sets, tuple(sorted(reps)), periods)
+    if key in _WEIGHTS:
+        return _WEIGHTS[key]
+    classes = sorted(reps)
+    cap = min(largest_group(rs) for rs in rule_sets)
+    if math.comb(cap + len(classes), len(classes)) > _ENUMERATE_AT_MOST:
+        _WEIGHTS[key] = None
+        return None
+    best: dict[tuple[Any, ...], Fraction] = {c: Fraction(10**6) for c in classes}
+
+    def vectors(i: int, room: int) -> Any:
+        if i == len(classes):
+            yield ()
+            return
+        for count in range(room + 1):
+            for rest in vectors(i + 1, room - count):
+                yield (count, *rest)
+
+    for vector in vectors(0, cap):
+        total = sum(vector)
+        if total == 0:
+            continue
+        group = [
+            Member(f"{i}-{j}", reps[c].age, reps[c].attributes, reps[c].staff_child_of)
+            for i, (c, count) in enumerate(zip(classes, vector, strict=True))
+            for j in range(count)
+        ]
+        need = staff_needed(rule_sets, group, periods=periods)
+        if need.over is not None:
+            continue
+        share = Fraction(need.staff, total)
+        for c, count in zip(classes, vector, strict=True):
+            if count and share < best[c]:
+                best[c] = share
+    _WEIGHTS[key] = best
+    return best
 
 
 # -- loading ---------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ from planner.model import (
     hhmm,
     months_between,
 )
+from planner.rules import Age
 from planner.validate import validate
 
 Progress = Callable[[str], None]
@@ -709,15 +710,17 @@ def enroll(
     if not any(child.schedule.values()):
         raise WhatIfError("schedule", "the child attends no day: give at least one day's hours")
     answer = Enrollment(child=child.id, start=start, status="no")
-    rules = problem.program.rules
     age = months_between(child.birth_date, start)
-    if child.birth_date > start or rules.band_for(age) is None:
-        low = min(b.min_months for b in rules.bands)
-        high = max(b.max_months for b in rules.bands)
+    exact = Age.of(child.birth_date, start) if child.birth_date <= start else None
+    outside = [
+        rs for rs in problem.program.rule_sets if exact is None or rs.band_for(exact) is None
+    ]
+    if child.birth_date > start or outside:
+        rules = outside[0] if outside else problem.program.rules
         answer.reasons = [
             f"On {start.isoformat()} {child.id} is "
             + ("not born yet" if child.birth_date > start else f"{age} months old")
-            + f"; {rules.id} covers children of {low} to {high} months."
+            + f"; {rules.id} covers children of {rules.covers_text()}."
         ]
         answer.seconds = time.monotonic() - started
         return answer
