@@ -238,7 +238,9 @@ def test_a_simulation_under_two_rule_sets_never_breaks_either() -> None:
         months=2, children=10, seed=2, time_limit=2.0, horizon=1, extra_rules=("pitc",)
     )
     sim.check(config, ("continuity",))
-    results, summaries = sim.simulate(config, ("continuity",))
+    world = sim.build_world(config)
+    assert [rs.id for rs in world.problem.program.rule_sets] == ["cfoc-center", "pitc"]
+    _results, summaries = sim.simulate(config, ("continuity",))
     assert summaries[0].violations == 0
     with pytest.raises(sim.SimulationError, match="--also-rules"):
         sim.check(sim.Config(extra_rules=("nope",)), ("continuity",))
