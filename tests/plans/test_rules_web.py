@@ -204,3 +204,12 @@ def test_the_board_shows_the_groups_that_break_from_a_new_versions_effective_dat
     group = next(g for g in run.plan["groups"] if g["children"])
     assert "or-ccc (OAR 414-305-0400(2)) needs 3 caregivers" in text
     assert group["id"]
+
+
+def test_caregivers_credentials_are_their_qualifications(world: World) -> None:
+    services.update_caregiver(
+        actor=None, caregiver=world.caregiver, data={"credentials": ["cda", "infant_cpr"]}
+    )
+    problem, _names = adapter.problem_for(world.program, on=ON)
+    mine = problem.caregiver(f"s{world.caregiver.pk}")
+    assert mine.qualifications == ("cda", "infant_cpr")

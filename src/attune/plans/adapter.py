@@ -395,6 +395,8 @@ def problem_json(
                 "languages": list(s.languages or []),
                 "ifsp_trained": s.ifsp_trained,
                 "max_primary": s.max_primary,
+                # credentials are what rule-set conditions ask of the staff on shift
+                "qualifications": sorted({str(c) for c in s.credentials or []}),
                 "shifts": _schedule(s.shifts),
                 **({"current": {"group": group}} if (group := _staff_group(s)) else {}),
             }

@@ -399,6 +399,7 @@ class Caregiver(models.Model):
         DOCTORATE = "doctorate", _("Doctorate")
         STATE_PERMIT = "state_permit", _("State teaching permit")
         PITC = "pitc", _("PITC certified")
+        INFANT_CPR = "infant_cpr", _("Infant CPR and first aid")
 
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="caregivers", verbose_name=_("program")
