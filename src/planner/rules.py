@@ -804,9 +804,6 @@ def child_class(rule_sets: Sequence[RuleSet], member: Member) -> tuple[Any, ...]
         key.append(member.staff_child_of is not None and not rs.staff_children.counts(member.age))
     attrs = {c.children_with for rs in rule_sets for c in rs.conditions if c.children_with}
     key.append(tuple(sorted(a for a in attrs if a in member.attributes)))
-    if any(rs.mixed_age == "youngest" for rs in rule_sets):
-        # the youngest child decides which band applies; within a band, ties do not matter
-        pass
     return tuple(key)
 
 
