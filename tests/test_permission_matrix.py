@@ -385,7 +385,38 @@ def decline(w: World) -> dict[str, Any]:
     return {"decision": "decline"}
 
 
+def published_rules(w: World) -> dict[str, Any]:
+    version = services.publish_rule_set(
+        actor=w.users["state_admin"],
+        jurisdiction=w.jurisdiction,
+        document={
+            "format": "attune.rules/2", "id": "or-test", "name": "Oregon (test)",
+            "citation": "OAR (test)", "effective": "2026-01-01", "mixed_age": "youngest",
+            "bands": [{"id": "all", "min_months": 0, "max_months": 71, "ratio": 4,
+                       "max_group": 8}],
+        },
+    )  # fmt: skip
+    return {"version_id": version.pk}
+
+
+# Licensing rule sets are public to anyone signed in; the state's administrator publishes.
+SIGNED_IN = statuses(200)
+STATE_PUBLISH = statuses(403, state_admin=200)
+
 MATRIX: list[Row] = [
+    Row("rules_index", nothing, SIGNED_IN),
+    Row("rules_bench", nothing, SIGNED_IN),
+    Row("rules_version", published_rules, SIGNED_IN),
+    Row("rules_publish", lambda w: {"jurisdiction_id": w.jurisdiction.pk}, STATE_PUBLISH),
+    Row(
+        "rules_publish",
+        lambda w: {"jurisdiction_id": w.jurisdiction.pk},
+        {**STATE_PUBLISH, "state_admin": 400},
+        "post",
+        nothing,
+    ),
+    Row("program_rules", program, MANAGE),
+    Row("program_rules", program, form_errors(MANAGE), "post", nothing),
     Row("home", lambda w: {}, statuses(302, outsider=200)),
     Row("accounts:password_change", nothing, statuses(200)),
     Row("family_home", lambda w: {}, statuses(403, family=200, other_family=200)),

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from planner.model import DAYS, Caregiver, Child, Group, Plan, Problem, Room, Schedule
+from planner.rules import Member, child_class, staff_needed
 
 
 def _moments(problem: Problem) -> dict[str, list[int]]:
@@ -47,15 +48,21 @@ class _Room:
         problem: Problem,
         room: Room,
         moments: dict[str, list[int]],
-        needs: dict[tuple[int, int], int],
+        needs: dict[tuple[object, ...], int],
     ) -> None:
         self.problem = problem
-        self.needs = needs  # (band index, children present) -> staff, shared by the rooms
+        self.needs = needs  # (bands of the children present, periods) -> staff, shared
         self.room = room
         self.children: list[Child] = []
         self.caregivers: list[Caregiver] = []
         self.count = {day: [0] * len(ms) for day, ms in moments.items()}
-        self.youngest = {day: [-1] * len(ms) for day, ms in moments.items()}  # band index
+        self.present: dict[str, list[tuple[Member, ...]]] = {
+            day: [() for _ in ms] for day, ms in moments.items()
+        }
+        self.periods = {
+            day: [problem.program.periods_at(day, m) for m in ms] for day, ms in moments.items()
+        }
+        self.classes: dict[str, tuple[object, ...]] = {}
         self.staff = {day: [0] * len(ms) for day, ms in moments.items()}
         self.shortfall = 0  # staff-blocks missing under the simplest reading
 
@@ -75,15 +82,15 @@ class _Room:
         return all(self.count[day][b] < cap for day, bs in presence.items() for b in bs)
 
     def add_child(self, child: Child, presence: dict[str, list[int]]) -> None:
-        band = self.problem.program.rules.band_index(self.problem.age_months(child))
-        index = -1 if band is None else band
+        member = self.problem.member(child)
         self.children.append(child)
         for day, blocks in presence.items():
             for b in blocks:
                 before = self.missing(day, b)
                 self.count[day][b] += 1
-                young = self.youngest[day][b]
-                self.youngest[day][b] = index if young < 0 else min(young, index)
+                self.present[day][b] = tuple(
+                    sorted((*self.present[day][b], member), key=lambda m: m.id)
+                )
                 self.shortfall += self.missing(day, b) - before
 
     def add_caregiver(self, caregiver: Caregiver, presence: dict[str, list[int]]) -> None:
@@ -95,15 +102,22 @@ class _Room:
                 self.shortfall += self.missing(day, b) - before
 
     def need(self, day: str, b: int) -> int:
-        """The simplest reading of the rules: the youngest present child's band, as if alone."""
-        n = self.count[day][b]
-        if n == 0:
+        """What the rules need for the children present (planner.rules.staff_needed, every
+        rule set of the program); a group no staffing allows counts its need all the same."""
+        present = self.present[day][b]
+        if not present:
             return 0
-        key = (max(0, self.youngest[day][b]), n)
+        periods = self.periods[day][b]
+        sets = self.problem.program.rule_sets
+        classes = []
+        for m in present:
+            if m.id not in self.classes:
+                self.classes[m.id] = child_class(sets, m)
+            classes.append(self.classes[m.id])
+        key = (tuple(sorted(classes)), periods)
         if key not in self.needs:
-            band = self.problem.program.rules.bands[key[0]]
-            staff = band.staff_for(n)
-            self.needs[key] = staff if staff is not None else math.ceil(n / band.ratio)
+            need = staff_needed(self.problem.program.rule_sets, present, periods=periods)
+            self.needs[key] = need.staff
         return self.needs[key]
 
     def missing(self, day: str, b: int) -> int:
@@ -133,8 +147,8 @@ def greedy(problem: Problem) -> Plan:
        current group's id in problems from `planner.generate`).
     2. Caregivers, rooms in the same order: each room takes the first free caregivers (in the
        order given) whose shifts cover a block still short, until every block is covered by
-       the simplest reading of the rules (the youngest present child's band, its staff for the
-       number present, ignoring mixed-age methods and limits) and the room's caregivers can be
+       the rules (planner.rules.staff_needed for the children present, under every rule set
+       of the program) and the room's caregivers can be
        primary for all its children, or until only the caregivers later rooms need for their
        children's primaries (one per `primary_cap` children) are left. The remaining caregivers
        go, one by one, to the room with the biggest shortfall (staff-blocks, then primaries,
@@ -147,7 +161,7 @@ def greedy(problem: Problem) -> Plan:
     """
     started = time.perf_counter()
     moments = _moments(problem)
-    needs: dict[tuple[int, int], int] = {}
+    needs: dict[tuple[object, ...], int] = {}
     by_size = sorted(problem.rooms, key=lambda r: r.capacity)
     rooms = [_Room(problem, room, moments, needs) for room in by_size]
     if not rooms:

@@ -1,4 +1,4 @@
-"""python -m planner: solve, validate, explain, generate, simulate, bench.
+"""python -m planner: solve, validate, explain, generate, simulate, rules, bench.
 
 Exit codes: 0 ok; 1 infeasible (solve, explain) or a plan that breaks the rules (validate);
 2 invalid input, with a message on stderr naming the field and the record.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from planner import io
+from planner import io, rules
 from planner.model import Problem
 
 OK, INFEASIBLE, INVALID = 0, 1, 2
@@ -135,6 +135,7 @@ def _simulate(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         workers=args.workers,
         caregivers=args.caregivers,
+        extra_rules=tuple(args.also_rules or ()),
     )
     policies = tuple(dict.fromkeys(args.policy or sim.POLICIES))
     try:
@@ -160,6 +161,81 @@ def _simulate(args: argparse.Namespace) -> int:
         Path(args.chart).write_text(sim.chart(results), encoding="utf-8")
         _say(f"chart written to {args.chart}")
     return INFEASIBLE if any(s.violations for s in summaries) else OK
+
+
+def _rule_sets(specs: Sequence[str]) -> list[rules.RuleSet]:
+    out = []
+    for spec in specs:
+        if spec in rules.BUILT_IN:
+            out.append(rules.load_built_in(spec))
+            continue
+        try:
+            out.append(rules.loads(_read(spec)))
+        except rules.RuleSetError as exc:
+            raise io.InvalidInput(
+                f"{spec}: {exc.where}" if exc.where else spec, exc.message
+            ) from None
+    return out
+
+
+def _rules_check(args: argparse.Namespace) -> int:
+    for rule_set in _rule_sets(args.files):
+        print(
+            f"{rule_set.id} ({rule_set.format}): {rule_set.name}; effective "
+            f"{rule_set.effective}; {len(rule_set.bands)} age band(s), ages "
+            f"{rule_set.covers_text()}; mixed ages: {rule_set.mixed_age}"
+        )
+    return OK
+
+
+def _age(text: str) -> rules.Age:
+    """ "10" (completed months) or "8w" (completed weeks)."""
+    try:
+        if text.endswith("w"):
+            weeks = int(text[:-1])
+            if not 0 <= weeks <= rules.MAX_WEEKS:
+                raise ValueError
+            return rules.Age(int(weeks * 7 / 30.4375), weeks * 7)
+        months = int(text)
+        if not 0 <= months <= rules.MAX_MONTHS:
+            raise ValueError
+        return rules.Age.from_months(months)
+    except ValueError:
+        raise io.InvalidInput(
+            "--ages", f"{text!r} is not an age: give completed months (10) or weeks (8w)"
+        ) from None
+
+
+def _rules_bench(args: argparse.Namespace) -> int:
+    """What the rule sets require of one group, and whether the staff given meet it."""
+    from collections import Counter
+
+    from planner import wording
+
+    sets = _rule_sets(args.files)
+    ages = [_age(a.strip()) for a in args.ages.split(",") if a.strip()]
+    if not ages or len(ages) > rules.MAX_CHILDREN:
+        raise io.InvalidInput("--ages", "give 1 to 1000 ages, e.g. 4,10,20 or 8w,20")
+    attributes = set(args.attribute or [])
+    members = [
+        rules.Member(f"child {i + 1}", age, frozenset(attributes)) for i, age in enumerate(ages)
+    ]
+    qualified = Counter(args.qualified or [])
+    periods = frozenset(args.period or [])
+    broken = 0
+    for rule_set in sets:
+        parts = rules.assess(rule_set, members, periods=periods)
+        unmet = rules.unmet(parts, args.staff, qualified)
+        for part in parts:
+            mark = "BREAKS" if part in unmet else "ok"
+            print(f"[{mark}] {wording.requirement(part)}")
+        broken += len(unmet)
+    need = rules.staff_needed(sets, members, periods=periods)
+    if need.over is not None:
+        print(f"No number of caregivers is enough: {wording.requirement(need.over)}")
+    else:
+        print(f"Caregivers needed: {need.staff}; on shift: {args.staff}.")
+    return INFEASIBLE if broken else OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -212,6 +288,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     simulate.add_argument("--rules", default="cfoc-center")
     simulate.add_argument(
+        "--also-rules",
+        action="append",
+        metavar="RULES",
+        help="another built-in rule set binding the program at the same time (repeat)",
+    )
+    simulate.add_argument(
         "--turnover",
         type=float,
         default=0.30,
@@ -226,6 +308,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--workers", type=int, default=2, metavar="N")
     simulate.add_argument("--chart", metavar="FILE.svg", help="write an SVG chart")
     simulate.set_defaults(run=_simulate)
+
+    rules_cmd = commands.add_parser(
+        "rules", help="check rule-set files; see what rules require of a group"
+    )
+    rules_sub = rules_cmd.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    check = rules_sub.add_parser(
+        "check", help="read rule-set files (or built-in names); exit 2 naming the bad field"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(run=_rules_check)
+    bench = rules_sub.add_parser(
+        "bench", help="what the rule sets require of one group of children, and why"
+    )
+    bench.add_argument("files", nargs="+", metavar="FILE", help="rule-set files or built-in names")
+    bench.add_argument("--ages", required=True, help="completed months or weeks: 4,10,20 or 8w,20")
+    bench.add_argument("--staff", type=int, default=1, metavar="N", help="caregivers on shift")
+    bench.add_argument("--qualified", action="append", metavar="QUALIFICATION",
+                       help="one caregiver on shift with it (repeat for more)")  # fmt: skip
+    bench.add_argument("--attribute", action="append", metavar="ATTRIBUTE",
+                       help="every child has it, e.g. walking")  # fmt: skip
+    bench.add_argument("--period", action="append", metavar="NAME", help="e.g. nap")
+    bench.set_defaults(run=_rules_bench)
 
     commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
 
@@ -244,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--children must be at least 1")
     if getattr(args, "months", 1) < 1:
         parser.error("--months must be at least 1")
+    if not 0 <= getattr(args, "staff", 0) <= rules.MAX_STAFF:
+        parser.error(f"--staff must be between 0 and {rules.MAX_STAFF}")
     try:
         return int(args.run(args))
     except io.InvalidInput as exc:

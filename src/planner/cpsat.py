@@ -34,7 +34,7 @@ from planner.model import (
     overlap_minutes,
     schedule_minutes,
 )
-from planner.rules import Band
+from planner.rules import Member, RuleSet, Tier, child_class, least_shares
 
 Progress = Callable[[str], None]
 
@@ -43,6 +43,13 @@ Progress = Callable[[str], None]
 class Slot:
     room: Room
     index: int
+
+
+def _staff_for(tiers: Sequence[Tier], n: int) -> int | None:
+    for tier in tiers:
+        if n <= tier.max_group:
+            return tier.staff_for(n)
+    return None
 
 
 def _ratio_parts(ratio: Fraction) -> tuple[int, int]:
@@ -67,8 +74,10 @@ class PlannerModel:
         relax: bool = False,
         symmetry: bool = False,
         model: cp_model.CpModel | None = None,
+        objective: bool = True,
     ) -> None:
         self.problem = problem
+        self.with_objective = objective
         self.relax = relax
         self.standalone = model is None
         self.m = model if model is not None else cp_model.CpModel()
@@ -76,11 +85,32 @@ class PlannerModel:
         self.children: tuple[Child, ...] = problem.children
         self.caregivers: tuple[Caregiver, ...] = problem.caregivers
         self.slots = [Slot(room, j) for room in problem.rooms for j in range(room.max_groups)]
+        self.rule_sets = problem.program.rule_sets
+        # members: the enrolled children, then the caregivers' own children (who count where
+        # their caregiver works: their variable in slot k is the caregiver's y[s][k])
+        self.members: list[Member] = [problem.member(c) for c in self.children] + [
+            problem.member(sc) for sc in problem.staff_children
+        ]
+        ids = {cg.id: i for i, cg in enumerate(self.caregivers)}
+        self.member_staff = [ids[sc.with_] for sc in problem.staff_children]
         self.ages = [problem.age_months(c) for c in self.children]
-        bands = [self.rules.band_index(a) for a in self.ages]
-        if any(b is None for b in bands):
-            raise ValueError("a child is outside every band (io.parse_problem checks this)")
-        self.band_of: list[int] = [b for b in bands if b is not None]
+        # per rule set: each member's band (None: not counted by that rule set)
+        self.band_of_set: list[list[int | None]] = []
+        for rs in self.rule_sets:
+            row: list[int | None] = []
+            for mem in self.members:
+                if mem.staff_child_of is not None and not rs.staff_children.counts(mem.age):
+                    row.append(None)
+                    continue
+                b = rs.band_index(mem.age)
+                if b is None:
+                    raise ValueError("a child is outside every band (io.parse_problem checks this)")
+                row.append(b)
+            self.band_of_set.append(row)
+        self.band_of: list[int] = [b if b is not None else 0 for b in self.band_of_set[0]]
+        self.monotone = all(rs.monotone for rs in self.rule_sets)
+        self.classes = [child_class(self.rule_sets, m) for m in self.members]
+        self._shares: dict[frozenset[str], dict[tuple[object, ...], Fraction] | None] = {}
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         # the continuity goal's terms, kept apart (a horizon counts them as changes instead)
@@ -162,12 +192,18 @@ class PlannerModel:
             self._block(block)
         if symmetry:
             self._symmetry()
-        if not self.relax:
+        if not self.relax and self.with_objective:
             self._objective()
             if self.standalone:
                 self._hints()
 
     # -- the rules at one block ---------------------------------------------------------------
+
+    def xv(self, c: int, k: int) -> cp_model.IntVar:
+        """Member c in slot k: a child's x, or for a caregiver's own child the caregiver's y."""
+        if c < len(self.children):
+            return self.x[c][k]
+        return self.y[self.member_staff[c - len(self.children)]][k]
 
     def _block(self, block: timeline.Block) -> None:
         present = block.child_indices()
@@ -175,14 +211,47 @@ class PlannerModel:
         minutes = max(1, block.minutes)
         by_room: dict[str, list[cp_model.LinearExprT]] = {}
         for k, slot in enumerate(self.slots):
-            n = cp_model.LinearExpr.sum([self.x[c][k] for c in present])
+            n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
             staff = cp_model.LinearExpr.sum([self.y[s][k] for s in staff_on])
             if self.relax:
                 staff = staff + self._over(minutes)
-            self._group_rules(k, present, n, staff, minutes)
+            for r, rule_set in enumerate(self.rule_sets):
+                self._group_rules(k, r, rule_set, present, staff, staff_on, minutes, block.periods)
+            self._share_bound(k, present, staff_on, block.periods)
             by_room.setdefault(slot.room.id, []).append(n)
         for room in self.problem.rooms:
             self._at_most(sum(by_room[room.id]), room.capacity, minutes, [])
+
+    def _share_bound(
+        self, k: int, present: list[int], staff_on: list[int], periods: frozenset[str]
+    ) -> None:
+        """Implied: a group's caregivers on shift are at least the sum of its children's least
+        shares (planner.rules.least_shares: no group the rules allow needs less). Only where
+        the rules are not monotone (mixed-group rules, majority, group-size dependent
+        weighted ratios), where their own constraints hide this from CP-SAT's propagation;
+        it is what lets small infeasible programs be proven quickly."""
+        if self.relax or self.monotone:
+            return
+        shares = self.shares(periods)
+        if shares is None:
+            return
+        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
+        terms = [(w, c) for w, c in terms if w > 0]
+        if not terms:
+            return
+        scale = _lcm([w.denominator for w, _ in terms])
+        self.m.add(
+            sum(int(w * scale) * self.x[c][k] for w, c in terms)
+            <= scale * sum(self.y[s][k] for s in staff_on)
+        )
+
+    def shares(self, periods: frozenset[str]) -> dict[tuple[object, ...], Fraction] | None:
+        if periods not in self._shares:
+            reps: dict[tuple[object, ...], Member] = {}
+            for c in range(len(self.children)):
+                reps.setdefault(self.classes[c], self.members[c])
+            self._shares[periods] = least_shares(self.rule_sets, reps, periods)
+        return self._shares[periods]
 
     def _at_most(
         self,
@@ -197,20 +266,33 @@ class PlannerModel:
         else:
             self.m.add(expr <= limit).only_enforce_if(enforce)
 
-    def _band_rule(
+    def _at_least(
         self,
-        band: Band,
+        expr: cp_model.LinearExprT,
+        need: int,
+        minutes: int,
+        enforce: Sequence[cp_model.LiteralT],
+    ) -> None:
+        """expr >= need, under the enforcement literals (with slack when relaxing)."""
+        total = cp_model.LinearExpr.sum([expr, self._over(minutes)]) if self.relax else expr
+        self.m.add(total >= need).only_enforce_if(enforce)
+
+    def _tiers_rule(
+        self,
+        tiers: Sequence[Tier],
         n: cp_model.LinearExprT,
         n_max: int,
         staff: cp_model.LinearExprT,
         minutes: int,
         enforce: Sequence[cp_model.LiteralT],
     ) -> None:
-        """The band's group size and staffing for n children; `enforce` implies n >= 1."""
-        if band.max_group < n_max:
-            self._at_most(n, band.max_group, minutes, enforce)
-        if len(band.tiers) == 1:
-            tier = band.tiers[0]
+        """Group size and staffing of a table of tiers for n children; `enforce` implies
+        n >= 1."""
+        biggest = tiers[-1].max_group
+        if biggest < n_max:
+            self._at_most(n, biggest, minutes, enforce)
+        if len(tiers) == 1:
+            tier = tiers[0]
             if tier.staff is not None:
                 self.m.add(staff >= tier.staff).only_enforce_if(enforce)
             else:
@@ -218,8 +300,8 @@ class PlannerModel:
                 num, den = _ratio_parts(tier.ratio)
                 self.m.add(num * staff >= den * n).only_enforce_if(enforce)
             return
-        top = min(n_max, band.max_group)
-        table = [band.staff_for(i) or 0 for i in range(top + 1)]
+        top = min(n_max, biggest)
+        table = [_staff_for(tiers, i) or 0 for i in range(top + 1)]
         table += [table[-1]] * (n_max - top)
         count = self.m.new_int_var(0, n_max, "n")
         self.m.add(count == n)
@@ -229,99 +311,336 @@ class PlannerModel:
 
     def _has(self, k: int, members: list[int]) -> cp_model.IntVar:
         has = self.m.new_bool_var("has")
-        self.m.add_max_equality(has, [self.x[c][k] for c in members])
+        self.m.add_max_equality(has, [self.xv(c, k) for c in members])
         return has
 
     def _group_rules(
         self,
         k: int,
-        present: list[int],
-        n: cp_model.LinearExprT,
-        staff: cp_model.LinearExprT,
+        r: int,
+        rule_set: RuleSet,
+        present_all: list[int],
+        staff_expr: cp_model.LinearExprT,
+        staff_on: list[int],
         minutes: int,
+        periods: frozenset[str],
     ) -> None:
-        rules = self.rules
+        """One rule set's rules for slot k at one block (planner.rules.assess, as constraints)."""
+        band_of = self.band_of_set[r]
+        present = [c for c in present_all if band_of[c] is not None]
+        if not present:
+            return
+        rules = rule_set.at(periods)
+        relief, _ = rule_set.staff_relief(periods)
         n_max = len(present)
+        n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
+        staff: cp_model.LinearExprT = staff_expr
+        anyone: cp_model.IntVar | None = None
+
+        def any_present() -> cp_model.IntVar:
+            nonlocal anyone
+            if anyone is None:
+                anyone = self._has(k, present)
+            return anyone
+
+        if relief:
+            # never fewer than one caregiver while a child is present
+            self.m.add(staff_expr >= 1).only_enforce_if(any_present())
+            staff = staff_expr + relief
         by_band: dict[int, list[int]] = {}
         for c in present:
-            by_band.setdefault(self.band_of[c], []).append(c)
+            b = band_of[c]
+            assert b is not None
+            by_band.setdefault(b, []).append(c)
         bands = sorted(by_band)
         for limit in rules.limits:
-            young = [c for c in present if self.ages[c] < limit.under_months]
+            young = [c for c in present if limit.counts(self.members[c].age)]
             if len(young) > limit.max:
-                count = sum(self.x[c][k] for c in young)
+                count = sum(self.xv(c, k) for c in young)
                 if limit.per == "caregiver":
                     self.m.add(count <= limit.max * staff)  # staff carries the slack
                 else:
                     self._at_most(count, limit.max, minutes, [])
-        if rules.mixed_age == "weighted":
-            ratios = [rules.bands[b].ratio for b in bands]
-            scale = _lcm([r.numerator for r in ratios])
-            self.m.add(
-                sum(
-                    (scale * r.denominator // r.numerator) * self.x[c][k]
-                    for b, r in zip(bands, ratios, strict=True)
-                    for c in by_band[b]
-                )
-                <= scale * staff
-            )
-            sizes = [rules.bands[b].max_group for b in bands]
-            room = _lcm(sizes)
-            if (
-                sum(len(by_band[b]) * room // size for b, size in zip(bands, sizes, strict=True))
-                > room
-            ):
-                occupancy = sum(
-                    (room // size) * self.x[c][k]
-                    for b, size in zip(bands, sizes, strict=True)
-                    for c in by_band[b]
-                )
-                self._at_most(occupancy, room, minutes, [])
-            return
-        has = {b: self._has(k, by_band[b]) for b in bands}
+        if rules.compositions:
+            self._compositions(k, rules, present, staff, staff_expr, minutes, any_present)
+        has: dict[int, cp_model.IntVar] = {}
+
+        def has_band(b: int) -> cp_model.IntVar:
+            if b not in has:
+                has[b] = self._has(k, by_band[b])
+            return has[b]
+
         mixed: cp_model.IntVar | None = None
         if rules.mixed_group is not None and len(bands) >= 2:
             mixed = self.m.new_bool_var("mixed")
-            total = sum(has.values())
+            total = sum(has_band(b) for b in bands)
             self.m.add(total >= 2 * mixed)
             self.m.add(total <= 1 + (len(bands) - 1) * mixed)
             rule = rules.mixed_group
-            if rule.max_group < n_max:
-                self._at_most(n, rule.max_group, minutes, [mixed])
-            num, den = _ratio_parts(rule.ratio)
-            self.m.add(num * staff >= den * n).only_enforce_if(mixed)
-        pure = [mixed.Not()] if mixed is not None else []
+            self._tiers_rule(rule.tiers, n, n_max, staff, minutes, [mixed])
+            if rule.floor:
+                self._floor(rules, bands, has_band, n, n_max, staff, minutes, mixed)
+        pure: list[cp_model.LiteralT] = [mixed.Not()] if mixed is not None else []
+        self._conditions(k, rule_set, rules, present, by_band, has_band, staff_on, minutes,
+                         periods, any_present)  # fmt: skip
+        if rules.mixed_age == "weighted":
+            self._weighted(k, rules, bands, by_band, n, n_max, staff, minutes, pure)
+            return
         if len(bands) == 1:
             b = bands[0]
-            self._band_rule(rules.bands[b], n, n_max, staff, minutes, [has[b], *pure])
+            self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [has_band(b), *pure])
             return
         if rules.mixed_age == "youngest":
             for i, b in enumerate(bands):
                 if i == 0:
-                    lit = has[b]
+                    lit = has_band(b)
                 else:
                     lit = self.m.new_bool_var("youngest")
-                    younger = [has[a] for a in bands[:i]]
-                    self.m.add_implication(lit, has[b])
+                    younger = [has_band(a) for a in bands[:i]]
+                    self.m.add_implication(lit, has_band(b))
                     for h in younger:
                         self.m.add_implication(lit, h.Not())
-                    self.m.add_bool_or([lit, has[b].Not(), *younger])
-                self._band_rule(rules.bands[b], n, n_max, staff, minutes, [lit, *pure])
+                    self.m.add_bool_or([lit, has_band(b).Not(), *younger])
+                self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [lit, *pure])
             return
         # majority: the band with most children present; ties go to the younger band
-        counts = {b: sum(self.x[c][k] for c in by_band[b]) for b in bands}
-        anyone = self.m.new_bool_var("anyone")
-        self.m.add_max_equality(anyone, list(has.values()))
+        counts = {b: sum(self.xv(c, k) for c in by_band[b]) for b in bands}
         chosen = {b: self.m.new_bool_var("majority") for b in bands}
-        self.m.add(sum(chosen.values()) == anyone)
+        self.m.add(sum(chosen.values()) == any_present())
         for b in bands:
-            self.m.add_implication(chosen[b], has[b])
+            self.m.add_implication(chosen[b], has_band(b))
             for a in bands:
                 if a < b:
                     self.m.add(counts[b] >= counts[a] + 1).only_enforce_if(chosen[b])
                 elif a > b:
                     self.m.add(counts[b] >= counts[a]).only_enforce_if(chosen[b])
-            self._band_rule(rules.bands[b], n, n_max, staff, minutes, [chosen[b], *pure])
+            self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [chosen[b], *pure])
+
+    def _weighted(
+        self,
+        k: int,
+        rules: RuleSet,
+        bands: list[int],
+        by_band: dict[int, list[int]],
+        n: cp_model.LinearExprT,
+        n_max: int,
+        staff: cp_model.LinearExprT,
+        minutes: int,
+        pure: Sequence[cp_model.LiteralT],
+    ) -> None:
+        """Staff >= the sum over children of 1/ratio of their band, the ratio of the tier the
+        whole group's size falls in; occupancy (sum of 1/max_group) at most one group."""
+        cuts = sorted(
+            {t.max_group for b in bands for t in rules.bands[b].tiers[:-1] if t.max_group < n_max}
+        )
+        intervals = []
+        low = 0
+        for cut in cuts:
+            intervals.append((low, cut))
+            low = cut + 1
+        intervals.append((low, n_max))
+        literals: list[cp_model.IntVar | None] = [None]
+        if len(intervals) > 1:
+            literals = [self.m.new_bool_var("size") for _ in intervals]
+            self.m.add_exactly_one(literals)  # type: ignore[arg-type]
+            for lit, (lo, hi) in zip(literals, intervals, strict=True):
+                assert lit is not None
+                self.m.add(n >= lo).only_enforce_if(lit)
+                self.m.add(n <= hi).only_enforce_if(lit)
+        for lit, (_, hi) in zip(literals, intervals, strict=True):
+            size = max(1, hi)
+            ratios = [rules.bands[b].ratio_at(size) for b in bands]
+            scale = _lcm([q.numerator for q in ratios])
+            enforce: list[cp_model.LiteralT] = [*pure, *([lit] if lit is not None else [])]
+            self.m.add(
+                sum(
+                    (scale * q.denominator // q.numerator) * self.xv(c, k)
+                    for b, q in zip(bands, ratios, strict=True)
+                    for c in by_band[b]
+                )
+                <= scale * staff
+            ).only_enforce_if(enforce)
+        sizes = [rules.bands[b].max_group for b in bands]
+        room = _lcm(sizes)
+        if sum(len(by_band[b]) * room // size for b, size in zip(bands, sizes, strict=True)) > room:
+            occupancy = sum(
+                (room // size) * self.xv(c, k)
+                for b, size in zip(bands, sizes, strict=True)
+                for c in by_band[b]
+            )
+            self._at_most(occupancy, room, minutes, pure)
+
+    def _floor(
+        self,
+        rules: RuleSet,
+        bands: list[int],
+        has_band: Callable[[int], cp_model.IntVar],
+        n: cp_model.LinearExprT,
+        n_max: int,
+        staff: cp_model.LinearExprT,
+        minutes: int,
+        mixed: cp_model.IntVar,
+    ) -> None:
+        """A mixed group is never looser than every band in it (MixedGroup.floor): at most the
+        largest group of a band present, and at least the staff the most lenient band present
+        needs for the whole group.
+
+        When the bands present can be ordered from the most lenient to the strictest at every
+        group size (PITC: toddlers, mobile infants, young infants), the most lenient band
+        present is found like the youngest one: one literal per band, and its table applies
+        (its largest group is then the largest of the bands present). A band whose table never
+        asks more than the mixed-group rule is left out, and so is the strictest band (a mixed
+        group always holds a stricter band than the most lenient one present). Otherwise a
+        general encoding: the minimum over the bands present, by element constraints."""
+        mixed_rule = rules.mixed_group
+        assert mixed_rule is not None
+        top = min(n_max, mixed_rule.max_group)
+        big = len(self.caregivers) + 1
+
+        def need(b: int, size: int) -> int:
+            x = rules.bands[b].staff_for(size)
+            return big if x is None else x
+
+        sizes = range(2, top + 1)
+
+        def lenient(a: int, b: int) -> bool:  # a asks at most what b asks, at every size
+            return all(need(a, size) <= need(b, size) for size in sizes)
+
+        order = sorted(bands, key=lambda b: [need(b, size) for size in sizes])
+        if all(lenient(a, b) for a, b in itertools.pairwise(order)):
+            for i, b in enumerate(order[:-1]):
+                binds = any(need(b, size) > (mixed_rule.staff_for(size) or 0) for size in sizes)
+                if not binds:
+                    continue
+                lit = self.m.new_bool_var("lenient")
+                looser = [has_band(a) for a in order[:i]]
+                self.m.add_implication(lit, has_band(b))
+                for h in looser:
+                    self.m.add_implication(lit, h.Not())
+                self.m.add_bool_or([lit, has_band(b).Not(), *looser])
+                self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [lit, mixed])
+            return
+        if any(rules.bands[b].max_group < top for b in bands):
+            biggest = self.m.new_int_var(0, max(rules.bands[b].max_group for b in bands), "big")
+            self.m.add_max_equality(
+                biggest, [rules.bands[b].max_group * has_band(b) for b in bands]
+            )
+            if self.relax:
+                self.m.add(n <= biggest + self._over(minutes)).only_enforce_if(mixed)
+            else:
+                self.m.add(n <= biggest).only_enforce_if(mixed)
+        binds = any(
+            (mixed_rule.staff_for(size) or 0) < min(need(a, size), need(b, size))
+            for a, b in itertools.combinations(bands, 2)
+            for size in sizes
+        )
+        if not binds:
+            return
+        count = self.m.new_int_var(0, n_max, "n")
+        self.m.add(count == n)
+        choices = []
+        for b in bands:
+            table = [need(b, size) for size in range(n_max + 1)]
+            value = self.m.new_int_var(0, big, "lenient")
+            self.m.add_element(count, table, value)
+            choose = self.m.new_bool_var("lenient")
+            self.m.add_implication(choose, has_band(b))
+            self.m.add(staff >= value).only_enforce_if(choose)
+            choices.append(choose)
+        self.m.add_bool_or(choices).only_enforce_if(mixed)
+
+    def _compositions(
+        self,
+        k: int,
+        rules: RuleSet,
+        present: list[int],
+        staff: cp_model.LinearExprT,
+        staff_expr: cp_model.LinearExprT,
+        minutes: int,
+        any_present: Callable[[], cp_model.IntVar],
+    ) -> None:
+        """The children present fit one option of a composition whose staff are on shift:
+        each child is counted in a category the option names, and each named category holds
+        at most its number (planner.rules._fits)."""
+        inside = {
+            c: {cat.id for cat in rules.categories if cat.ages.contains(self.members[c].age)}
+            for c in present
+        }
+        counts = {}
+        for cat in rules.categories:
+            members = [c for c in present if cat.id in inside[c]]
+            if members:
+                counts[cat.id] = (len(members), sum(self.xv(c, k) for c in members))
+        choices = []
+        for comp in rules.compositions:
+            for option in comp.options:
+                allowed = dict(option)
+                lit = self.m.new_bool_var("option")
+                for cid, (most, expr) in counts.items():
+                    if cid in allowed and most > allowed[cid]:
+                        self._at_most(expr, allowed[cid], minutes, [lit])
+                outside = [c for c in present if not inside[c] & allowed.keys()]
+                if outside:
+                    self._at_most(sum(self.xv(c, k) for c in outside), 0, minutes, [lit])
+                self.m.add(staff >= comp.staff).only_enforce_if(lit)
+                choices.append(lit)
+        if not choices:
+            return
+        if self.relax:
+            # no option fits: the relaxed model pays for the whole group's minutes
+            miss = self.m.new_bool_var("nofit")
+            self.slack.append((100 * minutes, miss))
+            choices.append(miss)
+        self.m.add_bool_or(choices).only_enforce_if(any_present())
+
+    def _conditions(
+        self,
+        k: int,
+        rule_set: RuleSet,
+        rules: RuleSet,
+        present: list[int],
+        by_band: dict[int, list[int]],
+        has_band: Callable[[int], cp_model.IntVar],
+        staff_on: list[int],
+        minutes: int,
+        periods: frozenset[str],
+        any_present: Callable[[], cp_model.IntVar],
+    ) -> None:
+        for cond in rules.conditions:
+            if cond.during and not set(cond.during) & periods:
+                continue
+            if set(cond.except_during) & periods:
+                continue
+            enforce: list[cp_model.IntVar] = []
+            if cond.if_present:
+                trigger = [
+                    c
+                    for c in present
+                    if any(rule_set.in_group(g, self.members[c].age) for g in cond.if_present)
+                ]
+                if not trigger:
+                    continue
+                enforce.append(self._has(k, trigger))
+            else:
+                enforce.append(any_present())
+            if cond.if_mixed:
+                if len(by_band) < 2:
+                    continue
+                mixed = self.m.new_bool_var("mixed")
+                total = sum(has_band(b) for b in by_band)
+                self.m.add(total >= 2).only_enforce_if(mixed)
+                self.m.add(total <= 1).only_enforce_if(mixed.Not())
+                enforce.append(mixed)
+            if cond.staff_with is not None:
+                qualified = [
+                    s for s in staff_on if cond.staff_with in self.caregivers[s].qualifications
+                ]
+                expr = cp_model.LinearExpr.sum([self.y[s][k] for s in qualified])
+            else:
+                attr = cond.children_with
+                with_attr = [c for c in present if attr in self.members[c].attributes]
+                expr = cp_model.LinearExpr.sum([self.xv(c, k) for c in with_attr])
+            self._at_least(expr, cond.at_least, minutes, enforce)
 
     def _over(self, minutes: int) -> cp_model.IntVar:
         over = self.m.new_int_var(0, 10_000, "over")
@@ -334,11 +653,14 @@ class PlannerModel:
         """Order interchangeable slots, caregivers and children (valid together: permuting
         one kind keeps the others' orderings satisfiable)."""
         K = len(self.slots)
+        # without an objective only the hard rules tell people apart
+        soft = self.with_objective
         referenced = {
             s
             for child in self.children
             for s in ((child.current.primary,) if child.current and child.current.primary else ())
             + child.family_requests
+            if soft
         }
 
         def staff_count(k: int) -> cp_model.LinearExprT:
@@ -348,15 +670,17 @@ class PlannerModel:
             here, there = self.slots[k].room, self.slots[k + 1].room
             if (here.capacity, here.max_groups) == (there.capacity, there.max_groups):
                 self.m.add(staff_count(k) >= staff_count(k + 1))
+        referenced |= {sc.with_ for sc in self.problem.staff_children}
         signature: dict[object, list[int]] = {}
         for s, cg in enumerate(self.caregivers):
             if cg.id in referenced:
                 continue
             staff_key: object = (
                 tuple(sorted((d, spans) for d, spans in cg.shifts.items())),
-                frozenset(cg.languages),
-                cg.ifsp_trained,
+                frozenset(cg.languages) if soft else None,
+                cg.ifsp_trained if soft else None,
                 self.problem.primary_limit(cg),
+                frozenset(cg.qualifications),
             )
             signature.setdefault(staff_key, []).append(s)
         for group in signature.values():
@@ -367,14 +691,13 @@ class PlannerModel:
         }
         kinds: dict[object, list[int]] = {}
         for c, child in enumerate(self.children):
-            if child.current or child.family_requests or child.id in siblings:
+            if soft and (child.current or child.family_requests or child.id in siblings):
                 continue
             child_key: object = (
                 tuple(sorted((d, spans) for d, spans in child.schedule.items())),
-                self.band_of[c],
-                tuple(self.ages[c] < limit.under_months for limit in self.rules.limits),
-                frozenset(child.languages),
-                child.ifsp,
+                child_class(self.rule_sets, self.members[c]),
+                frozenset(child.languages) if soft else None,
+                child.ifsp if soft else None,
             )
             kinds.setdefault(child_key, []).append(c)
         for group in kinds.values():
@@ -684,6 +1007,27 @@ class Outcome:
     bound: int | None
 
 
+PROVE_FIRST_CHILDREN = 24
+
+
+def feasible(problem: Problem, *, time_limit: float, workers: int) -> bool | None:
+    """Whether any plan meets the hard rules: True, False (proven), None (not known in time)."""
+    model = PlannerModel(problem, symmetry=True, objective=False)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    # one worker: on these small models the portfolio's second worker costs more than it
+    # finds (measured on 24-child infeasible instances, docs/benchmarks.md)
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    _tune(solver)
+    code = solver.solve(model.m)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if code == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
 def run(
     model: PlannerModel,
     *,
@@ -698,8 +1042,18 @@ def run(
     the completed current arrangement itself is the answer: status "feasible", no bound.
     """
     started = time.monotonic()
+    warmed = False
+    small = len(model.children) <= PROVE_FIRST_CHILDREN
     if warm and not model.relax:
-        model.warm_start(time_limit=min(6.0, 0.6 * time_limit), workers=workers)
+        # a small problem's current arrangement completes in milliseconds when it can
+        warm_limit = min(0.25 if small else 6.0, 0.6 * time_limit)
+        warmed = model.warm_start(time_limit=warm_limit, workers=workers)
+    if not warmed and not model.relax and model.standalone and small:
+        # A small problem whose current arrangement cannot be completed may have no plan at
+        # all: a model without objective, with symmetry breaking, proves that in well under a
+        # second where the full model can spend its whole time limit.
+        if feasible(model.problem, time_limit=min(1.0, time_limit), workers=workers) is False:
+            return Outcome("infeasible", lambda var: 0, None, None)
         if progress is not None and time.monotonic() - started > 1:
             progress(
                 f"starting from the current arrangement after {time.monotonic() - started:.1f} s"

@@ -14,10 +14,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from planner import cpsat, timeline
 from planner.model import DAY_NAMES, Child, Problem, Violation, hhmm
-from planner.rules import RuleSet
+from planner.rules import Age, Member, RuleSet, child_class, largest_group, least_shares
 
 
 def _names(ids: Sequence[str], limit: int = 6) -> str:
@@ -30,26 +31,55 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def fewest_staff(rules: RuleSet, ages: Sequence[int]) -> int:
-    """Staff that every way of grouping these children needs at least (0 for nobody)."""
-    if not ages:
+_Members = Sequence[Member] | Sequence[int] | Sequence[Age]
+
+
+def _as_members(members: _Members) -> list[Member]:
+    out: list[Member] = []
+    for i, m in enumerate(members):
+        if isinstance(m, Member):
+            out.append(m)
+        else:
+            assert isinstance(m, int | Age)
+            out.append(Member(f"c{i}", m if isinstance(m, Age) else Age.from_months(m)))
+    return out
+
+
+def fewest_staff(
+    rule_sets: RuleSet | Sequence[RuleSet],
+    members: _Members,
+    *,
+    periods: frozenset[str] = frozenset(),
+) -> int:
+    """Staff that every way of grouping these children needs at least (0 for nobody), under
+    every rule set at once (planner.rules.staff_needed decides what a group needs)."""
+    sets = (rule_sets,) if isinstance(rule_sets, RuleSet) else tuple(rule_sets)
+    people = _as_members(members)
+    if not people:
         return 0
-    biggest = max(
-        [band.max_group for band in rules.bands]
-        + ([rules.mixed_group.max_group] if rules.mixed_group else [])
-    )
-    need = math.ceil(len(ages) / biggest)  # groups needed, each with a caregiver
-    if rules.monotone:
+    biggest = min(largest_group(rs) for rs in sets)
+    need = math.ceil(len(people) / biggest)  # groups needed, each with a caregiver
+    reps: dict[tuple[Any, ...], Member] = {}
+    counts: dict[tuple[Any, ...], int] = {}
+    for m in people:
+        c = child_class(sets, m)
+        reps.setdefault(c, m)
+        counts[c] = counts.get(c, 0) + 1
+    weights = least_shares(sets, reps, periods)
+    if weights is not None:
+        share = sum((weights[c] * n for c, n in counts.items()), Fraction(0))
+        need = max(need, math.ceil(share))
+    elif all(rs.monotone and not rs.reliefs for rs in sets):
         # each child takes at least 1/ratio of a caregiver, at the band's most lenient tier
         share = Fraction(0)
-        for months in ages:
-            band = rules.band_for(months)
-            assert band is not None
-            lenient = max(
-                t.ratio if t.ratio is not None else Fraction(t.max_group, t.staff or 1)
-                for t in band.tiers
-            )
-            share += 1 / lenient
+        for m in people:
+            most = Fraction(0)
+            for rs in sets:
+                band = rs.band_for(m.age)
+                if band is not None:
+                    lenient = max(t.children_per_staff for t in band.tiers)
+                    most = max(most, 1 / lenient)
+            share += most
         need = max(need, math.ceil(share))
     return need
 
@@ -67,10 +97,19 @@ class _Shortfall:
 def _band_counts(problem: Problem, children: Sequence[Child]) -> str:
     counts: dict[str, int] = {}
     for child in children:
-        band = problem.program.rules.band_for(problem.age_months(child))
+        band = problem.program.rules.band_for(problem.age(child))
         assert band is not None
         counts[band.label] = counts.get(band.label, 0) + 1
     return ", ".join(f"{n} {label}" for label, n in counts.items())
+
+
+def _set_names(rule_sets: Sequence[RuleSet]) -> str:
+    names = [rs.id for rs in rule_sets]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _is_child(problem: Problem, child_id: str) -> bool:
+    return any(c.id == child_id for c in problem.children)
 
 
 def _staff_fix(problem: Problem, day: str, start: int, end: int, missing: int, on: set[str]) -> str:
@@ -104,7 +143,8 @@ def _arrival_fix(
     problem: Problem, day: str, start: int, end: int, children: list[Child], staff: int
 ) -> str:
     """The fewest children whose arrival (or departure) moving out of the span fixes it."""
-    rules = problem.program.rules
+    rules = problem.program.rule_sets
+    periods = problem.program.periods_at(day, start)
     arriving = [c for c in children if any(s.start == start for s in c.schedule.get(day, ()))]
     leaving = [c for c in children if any(s.end == end for s in c.schedule.get(day, ()))]
     for movable, verb in (
@@ -115,11 +155,14 @@ def _arrival_fix(
         moved: list[str] = []
         # youngest first: they need the most staff
         for child in sorted(movable, key=problem.age_months):
-            if fewest_staff(rules, [problem.age_months(c) for c in rest]) <= staff:
+            if fewest_staff(rules, [problem.member(c) for c in rest], periods=periods) <= staff:
                 break
             rest.remove(child)
             moved.append(child.id)
-        if moved and fewest_staff(rules, [problem.age_months(c) for c in rest]) <= staff:
+        if (
+            moved
+            and fewest_staff(rules, [problem.member(c) for c in rest], periods=periods) <= staff
+        ):
             return f"Or have {_plural(len(moved), 'child', 'children')} ({_names(moved)}) {verb} instead."
     return ""
 
@@ -127,7 +170,10 @@ def _arrival_fix(
 def prechecks(problem: Problem) -> list[str]:
     """Necessary conditions, checked exactly; each failure is one sentence with its fix."""
     reasons: list[str] = []
-    rules = problem.program.rules
+    rules = problem.program.rule_sets
+    # the caregivers' own children are left out: their caregiver may be in no group (and a
+    # bound over fewer children stays a bound)
+    members = [problem.member(c) for c in problem.children]
     if not problem.allow_unassigned:
         places = sum(problem.primary_limit(s) for s in problem.caregivers)
         n = len(problem.children)
@@ -151,7 +197,11 @@ def prechecks(problem: Problem) -> list[str]:
     for piece, child_mask, staff_mask in moments:
         present = [c for i, c in enumerate(problem.children) if child_mask >> i & 1]
         on = [s.id for j, s in enumerate(problem.caregivers) if staff_mask >> j & 1]
-        need = fewest_staff(rules, [problem.age_months(c) for c in present])
+        need = fewest_staff(
+            rules,
+            [m for i, m in enumerate(members) if child_mask >> i & 1],
+            periods=piece.periods,
+        )
         if len(on) < need:
             ids = sorted(c.id for c in present)
             last = shortfalls[-1] if shortfalls else None
@@ -178,7 +228,8 @@ def prechecks(problem: Problem) -> list[str]:
         sentence = (
             f"{DAY_NAMES[gap.day]} {hhmm(gap.start)}–{hhmm(gap.end)}: "
             f"{_plural(len(present), 'child is', 'children are')} present ({_band_counts(problem, present)}: "
-            f"{_names(gap.children)}) and {on_text} on shift; {rules.id} needs at least {gap.need}. "
+            f"{_names(gap.children)}) and {on_text} on shift; {_set_names(rules)} "
+            f"{'needs' if len(rules) == 1 else 'need'} at least {gap.need}. "
             + _staff_fix(
                 problem, gap.day, gap.start, gap.end, gap.need - staff, set(gap.caregivers)
             )
@@ -202,9 +253,13 @@ def describe(problem: Problem, violation: Violation) -> str:
         and violation.start is not None
         and violation.end is not None
     ):
-        present = [problem.child(i) for i in violation.children]
-        rules = problem.program.rules
-        need = fewest_staff(rules, [problem.age_months(c) for c in present])
+        present = [problem.child(i) for i in violation.children if _is_child(problem, i)]
+        rules = problem.program.rule_sets
+        need = fewest_staff(
+            rules,
+            [problem.member(c) for c in present],
+            periods=problem.program.periods_at(violation.day, violation.start),
+        )
         missing = max(1, need - len(violation.caregivers))
         text += " " + _staff_fix(
             problem,

@@ -69,8 +69,9 @@ from planner.model import (
     months_between,
     overlap_minutes,
 )
-from planner.rules import RuleSet
+from planner.rules import Member, RuleSet
 from planner.rules import load as load_rules
+from planner.rules import staff_needed as rules_staff_needed
 
 OPEN = 7 * 60
 CLOSE = 18 * 60
@@ -115,47 +116,22 @@ _FAMILY_LANGUAGES: tuple[tuple[tuple[str, ...], int], ...] = (
 # -- reading the rule set ------------------------------------------------------------------
 
 
-def staff_needed(rule_set: RuleSet, months: Sequence[int]) -> int | None:
-    """Staff the rule set needs for a group whose present children are `months` old (completed
-    months), or None when no number of staff will do (group too big, a per-group limit).
-
-    The reading of docs/planner.md: the mixed group rule when the children come from two or
-    more bands; otherwise the rule set's method (youngest, majority, weighted); then the
-    limits on children under an age, per caregiver or per group."""
-    n = len(months)
-    if n == 0:
-        return 0
-    indexes: list[int] = []
+def staff_needed(
+    rule_set: RuleSet | Sequence[RuleSet], months: Sequence[int] | Sequence[Member]
+) -> int | None:
+    """Staff the rule set(s) need for a group whose present children are `months` old
+    (completed months) or these members, or None when no number of staff will do (group too
+    big, a per-group limit, a composition no staff allows). planner.rules.staff_needed decides;
+    conditions on qualifications count as staff only."""
     for m in months:
-        index = rule_set.band_index(m)
-        if index is None:
-            raise ValueError(f"no band of rule set {rule_set.id} for a child of {m} months")
-        indexes.append(index)
-    bands = rule_set.bands
-    need: int | None
-    if rule_set.mixed_group is not None and len(set(indexes)) > 1:
-        need = rule_set.mixed_group.staff_for(n)
-    elif rule_set.mixed_age == "weighted":
-        if sum(Fraction(1, bands[i].max_group) for i in indexes) > 1:
-            return None
-        need = math.ceil(sum(1 / bands[i].ratio for i in indexes))
-    else:
-        if rule_set.mixed_age == "youngest":
-            chosen = min(indexes)
-        else:  # majority: the band with the most children present, ties to the younger
-            chosen = min(set(indexes), key=lambda i: (-indexes.count(i), i))
-        need = bands[chosen].staff_for(n)
-    if need is None:
+        for rs in (rule_set,) if isinstance(rule_set, RuleSet) else rule_set:
+            age = m.age if isinstance(m, Member) else m
+            if rs.band_index(age) is None:
+                raise ValueError(f"no band of rule set {rs.id} for a child of {age} months")
+    need = rules_staff_needed(rule_set, months)
+    if need.over is not None:
         return None
-    need = max(need, 1)
-    for limit in rule_set.limits:
-        young = sum(1 for m in months if m < limit.under_months)
-        if limit.per == "group" or limit.max == 0:
-            if young > limit.max:
-                return None
-        else:
-            need = max(need, math.ceil(young / limit.max))
-    return need
+    return need.staff
 
 
 def room_capacity(rule_set: RuleSet, months: int) -> int:
@@ -348,7 +324,7 @@ def generate(
     *,
     children: int,
     seed: int,
-    rules: str = "cfoc-center",
+    rules: str | RuleSet = "cfoc-center",
     as_of: date = date(2026, 12, 1),
     with_current: bool = True,
 ) -> Problem:
@@ -364,7 +340,7 @@ def generate_with_plan(
     *,
     children: int,
     seed: int,
-    rules: str = "cfoc-center",
+    rules: str | RuleSet = "cfoc-center",
     as_of: date = date(2026, 12, 1),
     with_current: bool = True,
 ) -> tuple[Problem, Plan]:
@@ -373,7 +349,7 @@ def generate_with_plan(
     meets every hard rule (status "feasible", no objective), whatever `with_current`."""
     if children < 1:
         raise ValueError("children must be at least 1")
-    rule_set = load_rules(rules)
+    rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
     rng = random.Random(seed)  # noqa: S311 (reproducible instances, not secrets)
     n = children
 
@@ -529,6 +505,7 @@ def generate_with_plan(
             name=f"Generated {children} ({rule_set.id}, seed {seed})",
             kind="fcc_home" if home else "center",
             rules=rule_set,
+            rules_inline=isinstance(rules, RuleSet),
             block_minutes=BLOCK,
             primary_cap=PRIMARY_CAP,
         ),

@@ -35,6 +35,7 @@ from planner.model import (
     Problem,
     Violation,
 )
+from planner.rules import Age
 from planner.score import score
 from planner.validate import validate
 
@@ -130,7 +131,6 @@ def enrolled_in(child: Child, start: date, end: date) -> bool:
 
 def months_of(problem: Problem) -> list[Month]:
     """The month problems of the horizon."""
-    rules = problem.program.rules
     months = []
     for i in range(problem.horizon_months):
         first = month_start(problem.as_of, i)
@@ -147,9 +147,13 @@ def months_of(problem: Problem) -> list[Month]:
             months_old -= 1 if day.day < child.birth_date.day else 0
             if months_old < 0:
                 continue  # not born yet: a future enrollment on the waitlist
-            if rules.band_for(months_old) is None:
+            age = Age.of(child.birth_date, day)
+            outside = next(
+                (rs for rs in problem.program.rule_sets if rs.band_for(age) is None), None
+            )
+            if outside is not None:
                 left_out.append(
-                    (child.id, f"{child.id} is {months_old} months old, past {rules.id}'s ages")
+                    (child.id, f"{child.id} is {months_old} months old, past {outside.id}'s ages")
                 )
                 continue
             children.append(
@@ -864,6 +868,20 @@ def solve_horizon(
         plan.soft = [n for n in graded.notes if n.goal != "continuity"]
         plan.objective = sum(n.cost for n in plan.soft)
         soft_total += plan.objective
+    broken = [v for _label, plan in plans for v in plan.violations]
+    if broken:
+        # never report plans the validator rejects (planner.solve.refused does the same)
+        return HorizonPlan(
+            status="unknown",
+            explanation=[
+                "The planner's model found plans for the horizon, but the independent "
+                f"validator says they break {len(broken)} rule(s); they are not reported. This "
+                "is a bug in the planner: please report it with this problem.",
+                *[f"{label}: {v.message}" for label, plan in plans for v in plan.violations][:10],
+            ],
+            notes=notes,
+            seconds=time.monotonic() - started,
+        )
     result.changes = changes_of(problem, months, plans)
     result.primary_changes = sum(1 for c in result.changes if c.kind == "primary")
     result.group_changes = sum(1 for c in result.changes if c.kind == "group")

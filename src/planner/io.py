@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from planner import rules
+from planner import rules, safejson
 from planner.model import (
     DAYS,
     Caregiver,
@@ -28,10 +28,10 @@ from planner.model import (
     Schedule,
     SoftNote,
     Span,
+    StaffChild,
     Violation,
     Weights,
     hhmm,
-    months_between,
 )
 
 PROBLEM_FORMAT = "attune.problem/1"
@@ -181,6 +181,8 @@ def _kind(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, safejson.HugeNumber):
+        return repr(value)
     return "an object"
 
 
@@ -207,11 +209,24 @@ def parse_problem(data: Any) -> Problem:
     prog = _Reader("program")
     raw_program = prog.obj(top.required(data, "program"))
     rules_spec = prog.required(raw_program, "rules")
-    try:
-        rule_set = rules.load(rules_spec)
-    except rules.RuleSetError as exc:
-        where = "program.rules" + (f".{exc.where}" if exc.where else "")
-        raise InvalidInput(where, exc.message) from None
+    rule_set = _rule_set(rules_spec, "program.rules")
+    raw_extra = raw_program.get("extra_rules", [])
+    if not isinstance(raw_extra, list) or len(raw_extra) > 20:
+        raise InvalidInput("program.extra_rules", "must be a list of at most 20 rule sets")
+    extra = tuple(_rule_set(spec, f"program.extra_rules[{i}]") for i, spec in enumerate(raw_extra))
+    seen_ids = [rule_set.id]
+    for i, other in enumerate(extra):
+        if other.id in seen_ids:
+            raise InvalidInput(
+                f"program.extra_rules[{i}]", f"rule set {other.id!r} is already listed"
+            )
+        seen_ids.append(other.id)
+    periods: dict[str, Schedule] = {}
+    raw_periods = prog.obj(raw_program.get("periods", {}), "periods")
+    for name, schedule in raw_periods.items():
+        if not isinstance(name, str) or not name or len(name) > 100:
+            raise InvalidInput("program.periods", "period names must be short texts")
+        periods[name] = prog.schedule(schedule, f"periods.{name}")
     program = ProgramInfo(
         name=prog.text(raw_program.get("name", "program"), "name"),
         kind=prog.text(raw_program.get("kind", "center"), "kind"),
@@ -221,7 +236,11 @@ def parse_problem(data: Any) -> Problem:
             raw_program.get("block_minutes", 15), "block_minutes", minimum=1, maximum=60
         ),
         primary_cap=prog.integer(raw_program.get("primary_cap", 4), "primary_cap", minimum=1),
+        extra_rules=extra,
+        extra_inline=tuple(not isinstance(spec, str) for spec in raw_extra),
+        periods=periods,
     )
+    rule_sets = program.rule_sets
 
     raw_rooms = top.required(data, "rooms")
     if not isinstance(raw_rooms, list) or not raw_rooms:
@@ -262,6 +281,7 @@ def parse_problem(data: Any) -> Problem:
                 employed_from=employed[0],
                 employed_until=employed[1],
                 shift_changes=r.changes(raw.get("shift_changes", []), "shift_changes", "shifts"),
+                qualifications=r.strings(raw.get("qualifications", []), "qualifications"),
             )
         )
 
@@ -280,14 +300,7 @@ def parse_problem(data: Any) -> Problem:
             raise r.fail(
                 "birth_date", f"{birth} is after as_of ({as_of}): the child is not born yet"
             )
-        months = months_between(birth, as_of)
-        if rule_set.band_for(months) is None:
-            covered = f"{rule_set.bands[0].min_months}-{rule_set.bands[-1].max_months}"
-            raise r.fail(
-                "birth_date",
-                f"the child is {months} months old on {as_of}; rule set {rule_set.id} covers "
-                f"ages {covered} months",
-            )
+        _check_ages(r, rule_sets, birth, as_of)
         siblings = r.strings(raw.get("siblings", []), "siblings")
         for sibling in siblings:
             if sibling not in child_ids or sibling == raw["id"]:
@@ -325,6 +338,36 @@ def parse_problem(data: Any) -> Problem:
                 schedule_changes=r.changes(
                     raw.get("schedule_changes", []), "schedule_changes", "schedule"
                 ),
+                attributes=r.strings(raw.get("attributes", []), "attributes"),
+            )
+        )
+
+    staff_children: list[StaffChild] = []
+    raw_staff_children = data.get("staff_children", [])
+    if not isinstance(raw_staff_children, list):
+        raise InvalidInput("staff_children", "must be a list")
+    for i, raw in enumerate(raw_staff_children):
+        r = _Reader(f"staff_children[{i}]")
+        raw = r.obj(raw)
+        sid = r.text(r.required(raw, "id"), "id")
+        if sid in child_ids or any(s.id == sid for s in staff_children):
+            raise InvalidInput(f"staff_children[{i}].id", f"{sid!r} is already a child's id", sid)
+        r = _Reader(f"staff_children[{i}]", sid)
+        birth = r.day(r.required(raw, "birth_date"), "birth_date")
+        if birth > as_of:
+            raise r.fail("birth_date", f"{birth} is after as_of ({as_of})")
+        with_ = r.text(r.required(raw, "with"), "with")
+        if with_ not in caregiver_ids:
+            raise r.fail("with", f"{with_!r} is not a caregiver of this problem")
+        age = rules.Age.of(birth, as_of)
+        _check_ages(r, tuple(rs for rs in rule_sets if rs.staff_children.counts(age)), birth, as_of)
+        staff_children.append(
+            StaffChild(
+                id=sid,
+                birth_date=birth,
+                schedule=r.schedule(raw.get("schedule", {}), "schedule"),
+                with_=with_,
+                attributes=r.strings(raw.get("attributes", []), "attributes"),
             )
         )
 
@@ -369,18 +412,35 @@ def parse_problem(data: Any) -> Problem:
         horizon_months=top.integer(
             data.get("horizon_months", 1), "horizon_months", minimum=1, maximum=36
         ),
+        staff_children=tuple(staff_children),
     )
+
+
+def _rule_set(spec: Any, where: str) -> rules.RuleSet:
+    if not isinstance(spec, str | dict):
+        raise InvalidInput(where, "must be a built-in rule set's name or a rule-set object")
+    try:
+        return rules.load(spec)
+    except rules.RuleSetError as exc:
+        raise InvalidInput(where + (f".{exc.where}" if exc.where else ""), exc.message) from None
+
+
+def _check_ages(r: _Reader, rule_sets: tuple[rules.RuleSet, ...], birth: date, as_of: date) -> None:
+    age = rules.Age.of(birth, as_of)
+    for rule_set in rule_sets:
+        if rule_set.band_for(age) is None:
+            raise r.fail(
+                "birth_date",
+                f"the child is {age.months} months ({age.weeks} weeks) old on {as_of}; rule set "
+                f"{rule_set.id} covers ages {rule_set.covers_text()}",
+            )
 
 
 def _json(text: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
-    except RecursionError:  # [[[[... nested past Python's stack
-        raise InvalidInput("", "not valid JSON: nested too deeply") from None
+        return safejson.loads(text)
+    except safejson.JSONError as exc:
+        raise InvalidInput(exc.where, exc.message) from None
 
 
 def loads_problem(text: str) -> Problem:
@@ -429,6 +489,23 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "rules": rules_spec,
             "block_minutes": program.block_minutes,
             "primary_cap": program.primary_cap,
+            **(
+                {
+                    "extra_rules": [
+                        rs.to_json() if inline else rs.id
+                        for rs, inline in zip(
+                            program.extra_rules, program.extra_inline, strict=False
+                        )
+                    ]
+                }
+                if program.extra_rules
+                else {}
+            ),
+            **(
+                {"periods": {k: _schedule_json(v) for k, v in program.periods.items()}}
+                if program.periods
+                else {}
+            ),
         },
         "rooms": [
             {
@@ -447,6 +524,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "max_primary": s.max_primary,
                 "shifts": _schedule_json(s.shifts),
                 **({"current": {"group": s.current_group}} if s.current_group else {}),
+                **({"qualifications": list(s.qualifications)} if s.qualifications else {}),
                 **_period_json("employment", s.employed_from, s.employed_until),
                 **_changes_json("shift_changes", "shifts", s.shift_changes),
             }
@@ -464,6 +542,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "siblings": list(c.siblings),
             "family_requests": list(c.family_requests),
         }
+        if c.attributes:
+            child["attributes"] = list(c.attributes)
         child.update(_period_json("enrollment", c.enrolled_from, c.enrolled_until))
         child.update(_changes_json("schedule_changes", "schedule", c.schedule_changes))
         if c.current is not None:
@@ -475,6 +555,17 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         out["allow_unassigned"] = True
     if problem.horizon_months != 1:
         out["horizon_months"] = problem.horizon_months
+    if problem.staff_children:
+        out["staff_children"] = [
+            {
+                "id": sc.id,
+                "birth_date": sc.birth_date.isoformat(),
+                "with": sc.with_,
+                "schedule": _schedule_json(sc.schedule),
+                **({"attributes": list(sc.attributes)} if sc.attributes else {}),
+            }
+            for sc in problem.staff_children
+        ]
     if problem.current_rooms:
         out["current_groups"] = [
             {"id": group, "room": room} for group, room in sorted(problem.current_rooms.items())
@@ -500,6 +591,16 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             if getattr(v, key) is not None:
                 item[key] = getattr(v, key)
         item["children"], item["caregivers"] = list(v.children), list(v.caregivers)
+        if v.rule_set is not None:
+            item["rule_set"] = v.rule_set
+            if v.section:
+                item["section"] = v.section
+        if v.facts:
+            item["facts"] = {
+                k: (hhmm(x) if k in ("worst_start", "worst_end") else x)
+                for k, x in v.facts.items()
+                if x is not None
+            }
         return item
 
     def note(n: SoftNote) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.rules import RuleSet
+    from planner.rules import Age, Member, RuleSet
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {
@@ -77,6 +77,23 @@ class ProgramInfo:
     rules_inline: bool = False  # given as an object in the problem, not by built-in name
     block_minutes: int = 15
     primary_cap: int = 4
+    # more rule sets that bind the program at the same time (a funder's, a curriculum's):
+    # every group must meet each of them at every moment (Attune extension)
+    extra_rules: tuple[RuleSet, ...] = ()
+    extra_inline: tuple[bool, ...] = ()
+    # named periods of the week (nap, arrival, …) that rule sets may relax or tighten
+    periods: dict[str, Schedule] = field(default_factory=dict)
+
+    @property
+    def rule_sets(self) -> tuple[RuleSet, ...]:
+        return (self.rules, *self.extra_rules)
+
+    def periods_at(self, day: str, minute: int) -> frozenset[str]:
+        return frozenset(
+            name
+            for name, schedule in self.periods.items()
+            if any(span.covers(minute) for span in schedule.get(day, ()))
+        )
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,7 @@ class Child:
     enrolled_from: date | None = None
     enrolled_until: date | None = None
     schedule_changes: tuple[tuple[date, Schedule], ...] = ()
+    attributes: tuple[str, ...] = ()  # facts rules may ask about, e.g. "walking"
 
     def schedule_on(self, day: date) -> Schedule:
         schedule = self.schedule
@@ -127,6 +145,7 @@ class Caregiver:
     employed_from: date | None = None
     employed_until: date | None = None
     shift_changes: tuple[tuple[date, Schedule], ...] = ()
+    qualifications: tuple[str, ...] = ()  # e.g. "infant_cpr", for rule-set conditions
 
     def shifts_on(self, day: date) -> Schedule:
         shifts = self.shifts
@@ -134,6 +153,19 @@ class Caregiver:
             if when <= day:
                 shifts = changed
         return shifts
+
+
+@dataclass(frozen=True)
+class StaffChild:
+    """A child who is with a caregiver without being enrolled (a family child care provider's
+    own child): counts in the group of caregiver `with_` while present, as the rule set says;
+    never placed, never given a primary (Attune extension)."""
+
+    id: str
+    birth_date: date
+    schedule: Schedule
+    with_: str
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +196,7 @@ class Problem:
     allow_unassigned: bool = False
     current_rooms: dict[str, str] = field(default_factory=dict)  # current group id -> room id
     horizon_months: int = 1  # plan this many months from as_of (planner.horizon)
+    staff_children: tuple[StaffChild, ...] = ()
 
     def child(self, child_id: str) -> Child:
         return next(c for c in self.children if c.id == child_id)
@@ -171,11 +204,28 @@ class Problem:
     def caregiver(self, caregiver_id: str) -> Caregiver:
         return next(s for s in self.caregivers if s.id == caregiver_id)
 
-    def age_months(self, child: Child) -> int:
+    def age_months(self, child: Child | StaffChild) -> int:
         return months_between(child.birth_date, self.as_of)
 
+    def age(self, child: Child | StaffChild) -> Age:
+        from planner.rules import Age
+
+        return Age.of(child.birth_date, self.as_of)
+
+    def member(self, child: Child | StaffChild) -> Member:
+        """The child as the rules see them."""
+        from planner.rules import Age, Member
+
+        return Member(
+            child.id,
+            Age.of(child.birth_date, self.as_of),
+            frozenset(child.attributes),
+            child.with_ if isinstance(child, StaffChild) else None,
+        )
+
     def primary_limit(self, caregiver: Caregiver) -> int:
-        return min(self.program.primary_cap, caregiver.max_primary)
+        caps = [rs.primary_cap for rs in self.program.rule_sets if rs.primary_cap is not None]
+        return min(self.program.primary_cap, caregiver.max_primary, *caps)
 
 
 @dataclass
@@ -211,6 +261,11 @@ class Violation:
     # over the span (the sum over its moments of caregivers missing × minutes)
     missing: int = 0
     staff_minutes: int = 0
+    # rule-set findings (ratio, group-size, limit, composition, condition): which rule set
+    # and which section of its source, and the numbers of the worst moment
+    rule_set: str | None = None
+    section: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 # "unknown": no plan found within the time limit, and none proven impossible either

@@ -90,6 +90,7 @@ class Config:
     caregivers: int | None = None  # None: as many as the generated program has
     workers: int = 2
     start: date = date(2026, 12, 1)
+    extra_rules: tuple[str, ...] = ()  # more built-in rule sets binding the program at once
 
 
 @dataclass
@@ -170,6 +171,12 @@ def build_world(config: Config) -> World:
     problem, plan = generate_with_plan(
         children=config.children, seed=config.seed, rules=config.rules, as_of=config.start
     )
+    if config.extra_rules:
+        from planner.rules import load
+
+        extra = tuple(load(name) for name in config.extra_rules)
+        program = replace(problem.program, extra_rules=extra, extra_inline=(False,) * len(extra))
+        problem = replace(problem, program=program)
     if config.caregivers is not None:
         problem, plan = _restaff(problem, plan, config.caregivers)
     rng = random.Random(config.seed * 7919 + 17)  # noqa: S311 (reproducible, not secret)
@@ -746,6 +753,11 @@ def check(config: Config, policies: Sequence[str]) -> None:
         raise SimulationError(
             f"--rules: unknown rule set {config.rules!r}; one of {', '.join(BUILT_IN)}"
         )
+    for name in config.extra_rules:
+        if name not in BUILT_IN:
+            raise SimulationError(
+                f"--also-rules: unknown rule set {name!r}; one of {', '.join(BUILT_IN)}"
+            )
     unknown = [p for p in policies if p not in POLICIES]
     if unknown or not policies:
         raise SimulationError(

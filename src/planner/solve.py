@@ -14,6 +14,24 @@ class InconsistentObjective(RuntimeError):
     """The model's objective and planner.score disagree: a bug in one of them."""
 
 
+def refused(problem: Problem, plan: Plan, started: float, workers: int) -> Plan:
+    """The answer when the solver's plan breaks rules the validator checks: status unknown
+    (exit 1), no groups, the violations, and a sentence saying what could not be honoured."""
+    rules = sorted({v.rule_set or v.rule for v in plan.violations})
+    return Plan(
+        status="unknown",
+        violations=plan.violations,
+        explanation=[
+            "The planner's model found an arrangement, but the independent validator says it "
+            f"breaks {len(plan.violations)} rule(s) ({', '.join(rules)}); it is not reported "
+            "as a plan. This is a bug in the planner: please report it with this problem."
+        ]
+        + [v.message for v in plan.violations[:10]],
+        solver=f"cp-sat ({workers} workers), refused by the validator",
+        seconds=time.monotonic() - started,
+    )
+
+
 def solve(
     problem: Problem,
     *,
@@ -38,6 +56,10 @@ def solve(
         plan = model.plan(outcome.value, status)
         plan.bound = outcome.bound
         plan.violations = validate(problem, plan)
+        if plan.violations:
+            # Never report a plan the validator rejects: a disagreement between the model and
+            # the validator is a bug, and the director must not act on that plan.
+            return refused(problem, plan, started, workers)
         result = score(problem, plan)
         plan.soft = result.notes
         # The model's objective of a solution that is not proven optimal may carry slack in

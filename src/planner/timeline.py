@@ -20,14 +20,16 @@ class Piece:
     day: str
     start: int
     end: int
+    periods: frozenset[str] = frozenset()  # the program's declared periods running then
 
 
 @dataclass
 class Block:
     """One set of constraints: these children present with these caregivers on shift."""
 
-    children: int  # bitmask over problem.children indices
+    children: int  # bitmask over members: problem.children, then problem.staff_children
     caregivers: int  # bitmask over problem.caregivers indices
+    periods: frozenset[str] = frozenset()
     pieces: list[Piece] = field(default_factory=list)
     implied: list[Piece] = field(default_factory=list)  # pieces this block's check covers
 
@@ -54,8 +56,14 @@ def _bits(mask: int) -> list[int]:
 
 
 def pieces(problem: Problem) -> list[tuple[Piece, int, int]]:
-    """(piece, children mask, caregivers mask) for every stretch with a child present."""
+    """(piece, children mask, caregivers mask) for every stretch with a child present. The
+    children mask covers the members: bit i < len(problem.children) is that
+    child, the bits after it the caregivers' own children (problem.staff_children), present
+    whatever group their caregiver is in. A piece also ends where a declared period of the
+    program starts or ends, when a rule set reads periods."""
     out: list[tuple[Piece, int, int]] = []
+    uses_periods = any(rs.periods for rs in problem.program.rule_sets)
+    program = problem.program
     for day in DAYS:
         cuts: set[int] = set()
         child_spans = []
@@ -63,8 +71,16 @@ def pieces(problem: Problem) -> list[tuple[Piece, int, int]]:
             for span in child.schedule.get(day, ()):
                 cuts.update((span.start, span.end))
                 child_spans.append((i, span))
+        for i, own in enumerate(problem.staff_children, start=len(problem.children)):
+            for span in own.schedule.get(day, ()):
+                cuts.update((span.start, span.end))
+                child_spans.append((i, span))
         if not child_spans:
             continue
+        if uses_periods:
+            for schedule in program.periods.values():
+                for span in schedule.get(day, ()):
+                    cuts.update((span.start, span.end))
         staff_spans = []
         for j, caregiver in enumerate(problem.caregivers):
             for span in caregiver.shifts.get(day, ()):
@@ -84,11 +100,17 @@ def pieces(problem: Problem) -> list[tuple[Piece, int, int]]:
             for j, span in staff_spans:
                 if span.start <= start and end <= span.end:
                     caregivers |= 1 << j
-            if previous == (children, caregivers) and out and out[-1][0].end == start:
+            periods = program.periods_at(day, start) if uses_periods else frozenset()
+            if (
+                previous == (children, caregivers)
+                and out
+                and out[-1][0].end == start
+                and (out[-1][0].periods == periods)
+            ):
                 last, c, s = out[-1]
-                out[-1] = (Piece(day, last.start, end), c, s)
+                out[-1] = (Piece(day, last.start, end, periods), c, s)
             else:
-                out.append((Piece(day, start, end), children, caregivers))
+                out.append((Piece(day, start, end, periods), children, caregivers))
             previous = (children, caregivers)
     return out
 
@@ -96,12 +118,14 @@ def pieces(problem: Problem) -> list[tuple[Piece, int, int]]:
 def blocks(problem: Problem, *, prune: bool = True) -> list[Block]:
     """The distinct (children, staff) situations of the week, minus the implied ones (unless
     `prune` is False: a relaxed model counts what each situation is short of)."""
-    by_key: dict[tuple[int, int], Block] = {}
+    by_key: dict[tuple[int, int, frozenset[str]], Block] = {}
     for piece, children, caregivers in pieces(problem):
-        block = by_key.setdefault((children, caregivers), Block(children, caregivers))
+        block = by_key.setdefault(
+            (children, caregivers, piece.periods), Block(children, caregivers, piece.periods)
+        )
         block.pieces.append(piece)
     found = list(by_key.values())
-    if not prune or not problem.program.rules.monotone:
+    if not prune or not all(rs.monotone for rs in problem.program.rule_sets):
         return found
     # Most children and fewest staff first: they imply the others.
     found.sort(key=lambda b: (-b.children.bit_count(), b.caregivers.bit_count()))
@@ -111,7 +135,9 @@ def blocks(problem: Problem, *, prune: bool = True) -> list[Block]:
             (
                 k
                 for k in kept
-                if block.children & ~k.children == 0 and k.caregivers & ~block.caregivers == 0
+                if block.children & ~k.children == 0
+                and k.caregivers & ~block.caregivers == 0
+                and k.periods == block.periods
             ),
             None,
         )

@@ -1,9 +1,11 @@
 """The independent validator: every hard rule of docs/planner.md, checked on any plan.
 
-It shares nothing with the CP-SAT model (``planner.cpsat``, ``planner.timeline``) beyond the
-data of ``planner.model`` and ``planner.rules``: presence over time is swept here with its own
-simple code, and how a group is judged is written out again from docs/planner.md. A plan the
-planner produced must come back with no violations.
+It shares nothing with the CP-SAT model (``planner.cpsat``, ``planner.timeline``) beyond
+``planner.model`` and ``planner.rules``: presence over time is swept here with its own simple
+code, and what each rule set requires of a group at a moment is ``planner.rules.assess`` (the
+one reading of the rules, which the CP-SAT model encodes as constraints on its own). Every
+rule set of the program (``program.rule_sets``) is checked; each finding names its rule set
+and section. A plan the planner produced must come back with no violations.
 
 ``validate(problem, plan)`` returns a list of ``Violation``; each carries a stable ``rule`` id,
 a one-sentence ``message`` for a director, and structured fields (``day``, ``start``/``end`` in
@@ -39,6 +41,10 @@ Hard rule 3: at every moment (these carry ``day``, ``start`` and ``end``)
     ``ratio``          a group's caregivers on shift are fewer than the rule set needs
     ``group-size``     a group holds more children present than the rule set allows
     ``limit``          more children under a limit's age are present than it allows
+    ``composition``    the mix of age categories present fits none of the rule set's
+                       compositions for the caregivers on shift
+    ``condition``      a condition of the rule set is not met (a qualified caregiver on
+                       shift, a child with an attribute present)
 
 Time is swept per day: the change points are the start and end minutes of the children's
 schedules and the caregivers' shifts concerned; between two change points presence is
@@ -50,15 +56,17 @@ message gives the numbers of the worst moment ("at worst (07:10–07:30)" when t
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from itertools import pairwise
 
-from planner.model import DAY_NAMES, DAYS, Child, Plan, Problem, Room, Span, Violation, hhmm
-from planner.rules import Band, RuleSet
+from planner import wording
+from planner.model import DAY_NAMES, DAYS, Child, Plan, Problem, Room, Span, StaffChild, Violation
+from planner.rules import Member, Part, RuleSet, Staff, assess, unmet
+
+_span = wording.span
+_ids = wording.ids
 
 RULES: tuple[str, ...] = (
     "unknown-child",
@@ -81,6 +89,8 @@ RULES: tuple[str, ...] = (
     "ratio",
     "group-size",
     "limit",
+    "composition",
+    "condition",
 )
 
 
@@ -89,189 +99,51 @@ def validate(problem: Problem, plan: Plan) -> list[Violation]:
     return _Validator(problem, plan).run()
 
 
-# -- wording -------------------------------------------------------------------------------
-
-
-def _ids(ids: Iterable[str]) -> str:
-    return ", ".join(sorted(ids))
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def _span(start: int, end: int) -> str:
-    return f"{hhmm(start)}–{hhmm(end)}"
-
-
-def _number(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):.2f}".rstrip("0")
-
-
-def _band_rule(band: Band) -> str:
-    """How a band is staffed, e.g. "1:3, at most 6 children" or "1:3 up to 6, 1:4 up to 8"."""
-    if len(band.tiers) == 1:
-        tier = band.tiers[0]
-        if tier.ratio is not None:
-            return f"1:{_number(tier.ratio)}, at most {tier.max_group} children"
-        return f"{_n(tier.staff or 0, 'caregiver', 'caregivers')} for at most {tier.max_group} children"
-    parts = []
-    for i, tier in enumerate(band.tiers):
-        size = f"up to {tier.max_group}" + (" children" if i == 0 else "")
-        if tier.ratio is not None:
-            parts.append(f"1:{_number(tier.ratio)} {size}")
-        else:
-            parts.append(f"{tier.staff} caregivers {size}")
-    return ", ".join(parts)
-
-
-def _short_of(staff: Sequence[str]) -> str:
-    """The caregivers on shift, after "but" (only said when they are too few)."""
-    if not staff:
-        return "no caregiver is on shift"
-    if len(staff) == 1:
-        return f"only 1 is on shift ({staff[0]})"
-    return f"only {len(staff)} are on shift ({_ids(staff)})"
-
-
-def _on_shift(staff: Sequence[str]) -> str:
-    if not staff:
-        return "no caregiver on shift"
-    return f"{'caregiver' if len(staff) == 1 else 'caregivers'} on shift: {_ids(staff)}"
-
-
 # -- judging one group at one moment ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Kid:
-    id: str
-    months: int
-    band: int  # index into rule_set.bands
-
-
-@dataclass(frozen=True)
 class _Finding:
-    key: tuple[str, int]  # (rule, limit index or 0)
+    key: tuple[str, str, int]  # (rule, rule set, part index)
     severity: tuple[int, int]  # (shortfall, children concerned): the larger, the worse
     detail: str  # the sentence after "On Monday 07:00–07:15, group g1 "
+    part: Part | None = None
+    staff: int = 0
 
 
-def _judge(rules: RuleSet, kids: Sequence[_Kid], staff: Sequence[str]) -> list[_Finding]:
-    """The findings for the children `kids` present in one group with `staff` on shift."""
-    n = len(kids)
-    k = len(staff)
-    if n == 0:
+def _judge(
+    rule_sets: Sequence[RuleSet],
+    members: Sequence[Member],
+    staff: Sequence[Staff],
+    periods: frozenset[str],
+) -> list[_Finding]:
+    """The findings for `members` present in one group with `staff` on shift, under each
+    rule set (what each requires is planner.rules.assess)."""
+    if not members:
         return []
+    k = len(staff)
+    names = [s.id for s in staff]
+    qualified: Counter[str] = Counter(q for s in staff for q in s.qualifications)
     findings: list[_Finding] = []
-    present = f"has {_n(n, 'child', 'children')} present ({_ids(kid.id for kid in kids)})"
-    bands = rules.bands
-    per_band: dict[int, int] = defaultdict(int)
-    for kid in kids:
-        per_band[kid.band] += 1
-
-    def ratio(need: int, why: str) -> None:
-        if k < need:
-            findings.append(
-                _Finding(
-                    ("ratio", 0),
-                    (need - k, n),
-                    f"{present}; {why}, so {rules.id} needs "
-                    f"{_n(need, 'caregiver', 'caregivers')}, but {_short_of(staff)}.",
-                )
-            )
-
-    def size(most: int, why: str) -> None:
-        findings.append(
-            _Finding(
-                ("group-size", 0),
-                (n - most, n),
-                f"{present}; {why}, so {rules.id} allows at most {most} children in the group "
-                f"({_on_shift(staff)}).",
-            )
-        )
-
-    mixed = rules.mixed_group
-    if mixed is not None and len(per_band) >= 2:
-        labels = ", ".join(bands[i].label for i in sorted(per_band))
-        why = (
-            f"they come from {len(per_band)} age bands ({labels}), where the mixed-group rule "
-            f"(1:{_number(mixed.ratio)}, at most {mixed.max_group} children) applies"
-        )
-        if n > mixed.max_group:
-            size(mixed.max_group, why)
-        else:
-            ratio(math.ceil(Fraction(n) / mixed.ratio), why)
-    elif rules.mixed_age == "weighted":
-        staff_sum = sum((Fraction(c) / bands[i].ratio for i, c in per_band.items()), Fraction(0))
-        occupancy = sum((Fraction(c, bands[i].max_group) for i, c in per_band.items()), Fraction(0))
-        parts = ", ".join(
-            f"{c} in {bands[i].label} at 1:{_number(bands[i].ratio)}"
-            for i, c in sorted(per_band.items())
-        )
-        ratio(
-            math.ceil(staff_sum),
-            f"weighting each child by their band ({parts}) adds up to "
-            f"{float(staff_sum):.2f} caregivers",
-        )
-        if occupancy > 1:
-            fill = ", ".join(
-                f"{c} in {bands[i].label} of at most {bands[i].max_group}"
-                for i, c in sorted(per_band.items())
-            )
-            findings.append(
-                _Finding(
-                    ("group-size", 0),
-                    (math.ceil((occupancy - 1) * 100), n),
-                    f"{present}, which by the weighted method ({fill}) fill "
-                    f"{_number(occupancy * 100)}% of a group, more than the whole group "
-                    f"{rules.id} allows ({_on_shift(staff)}).",
-                )
-            )
-    else:
-        if rules.mixed_age == "majority":
-            most = max(per_band.values())
-            chosen = min(i for i, c in per_band.items() if c == most)  # ties: the younger band
-            tied = sum(1 for c in per_band.values() if c == most) > 1
-            if n == 1:
-                who = "the only child present is"
-            elif most == n:
-                who = "all of them are"
+    for rule_set in rule_sets:
+        for part in unmet(assess(rule_set, members, periods=periods), k, qualified):
+            if part.qualification is not None:
+                have = [s.id for s in staff if part.qualification in s.qualifications]
+                shortfall = (part.staff or 0) - len(have)
             else:
-                who = f"most of them ({most} of {n}) are"
-            why = f"{who} in the {bands[chosen].label} band ({_band_rule(bands[chosen])})"
-            if tied:
-                why += f", the younger of the bands tied at {most}"
-        else:
-            youngest = min(kids, key=lambda kid: (kid.months, kid.id))
-            chosen = youngest.band
-            why = (
-                f"the youngest child present, {youngest.id} ({youngest.months} months), is in "
-                f"the {bands[chosen].label} band ({_band_rule(bands[chosen])})"
-            )
-        band = bands[chosen]
-        need = band.staff_for(n)
-        if need is None:
-            size(band.max_group, why)
-        else:
-            ratio(need, why)
-
-    for index, limit in enumerate(rules.limits):
-        young = sorted(kid.id for kid in kids if kid.months < limit.under_months)
-        allowed = limit.max * k if limit.per == "caregiver" else limit.max
-        if len(young) > allowed:
-            if limit.per == "caregiver":
-                rule = f"at most {limit.max} per caregiver on shift, and {_short_of(staff)}"
-            else:
-                rule = f"at most {limit.max} in a group ({_on_shift(staff)})"
+                have = []
+                shortfall = (
+                    (part.staff - k)
+                    if part.staff is not None
+                    else max(1, part.count - (part.allowed or 0))
+                )
             findings.append(
                 _Finding(
-                    ("limit", index),
-                    (len(young) - allowed, len(young)),
-                    f"has {_n(len(young), 'child', 'children')} under {limit.under_months} "
-                    f"months present ({', '.join(young)}), but {rules.id} allows {rule}.",
+                    (part.code, rule_set.id, part.index),
+                    (shortfall, part.count),
+                    wording.detail(part, names, have),
+                    part,
+                    k,
                 )
             )
     return findings
@@ -281,11 +153,15 @@ def _judge(rules: RuleSet, kids: Sequence[_Kid], staff: Sequence[str]) -> list[_
 
 
 def _sweep(
-    kids: dict[str, tuple[Span, ...]], staff: dict[str, tuple[Span, ...]]
+    kids: dict[str, tuple[Span, ...]],
+    staff: dict[str, tuple[Span, ...]],
+    cuts: Iterable[int] = (),
 ) -> Iterator[tuple[int, int, list[str], list[str]]]:
     """(start, end, children present, caregivers on shift) for every interval of one day
-    between consecutive change points with at least one child present."""
+    between consecutive change points (and `cuts`) with at least one child present."""
     events: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for minute in cuts:
+        events.setdefault(minute, [])
     for is_kid, people in ((True, kids), (False, staff)):
         for person, spans in people.items():
             for span in spans:
@@ -328,7 +204,7 @@ class _Runs:
     """Merges the findings of consecutive intervals of one day and one group (or room)."""
 
     def __init__(self) -> None:
-        self.open: dict[tuple[str, int], _Run] = {}
+        self.open: dict[tuple[str, str, int], _Run] = {}
         self.closed: list[tuple[str, _Run]] = []
 
     def add(
@@ -349,7 +225,11 @@ class _Runs:
                 self.closed.append((rule, run))
             run = _Run(start, end, finding, start, end)
             self.open[finding.key] = run
-        if rule == "ratio":
+        if (
+            rule in ("ratio", "composition", "limit")
+            and finding.part is not None
+            and (finding.part.staff is not None)
+        ):
             run.missing = max(run.missing, finding.severity[0])
             run.staff_minutes += finding.severity[0] * (end - start)
         run.children.update(kids)
@@ -369,7 +249,14 @@ class _Validator:
         self.problem = problem
         self.plan = plan
         self.rules = problem.program.rules
+        self.rule_sets = problem.program.rule_sets
         self.out: list[Violation] = []
+        self.staff_children: dict[str, list[StaffChild]] = defaultdict(list)
+        for sc in problem.staff_children:
+            self.staff_children[sc.with_].append(sc)
+        self.members = {c.id: problem.member(c) for c in problem.children}
+        self.members.update({sc.id: problem.member(sc) for sc in problem.staff_children})
+        self.staff_of = {s.id: Staff(s.id, frozenset(s.qualifications)) for s in problem.caregivers}
         self.children = {c.id: c for c in problem.children}
         self.caregivers = {s.id: s for s in problem.caregivers}
         self.rooms = {r.id: r for r in problem.rooms}
@@ -396,26 +283,26 @@ class _Validator:
         )
 
     def run(self) -> list[Violation]:
-        self.kids = {c.id: self.kid(c) for c in self.problem.children}
+        for c in self.problem.children:
+            self.kid(c)
         child_groups, caregiver_groups = self.check_groups()
         self.check_placement(child_groups, caregiver_groups)
         self.check_primaries(child_groups)
         self.out.extend(self.check_time())
         return self.out
 
-    def kid(self, child: Child) -> _Kid:
-        months = self.problem.age_months(child)
-        index = self.rules.band_index(months)
-        if index is None:
-            bands = self.rules.bands
-            index = 0 if months < bands[0].min_months else len(bands) - 1
-            self.add(
-                "no-band",
-                f"{child.id} is {months} months old on {self.problem.as_of.isoformat()}, outside "
-                f"every age band of {self.rules.id} (judged in the {bands[index].label} band).",
-                children=[child.id],
-            )
-        return _Kid(child.id, months, index)
+    def kid(self, child: Child) -> None:
+        age = self.problem.age(child)
+        for rule_set in self.rule_sets:
+            if rule_set.band_index(age) is None:
+                index = rule_set.nearest_band(age)
+                self.add(
+                    "no-band",
+                    f"{child.id} is {age.months} months old on "
+                    f"{self.problem.as_of.isoformat()}, outside every age band of {rule_set.id} "
+                    f"(judged in the {rule_set.bands[index].label} band).",
+                    children=[child.id],
+                )
 
     def check_groups(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """Unknown ids, duplicate group ids and rooms; returns who is listed in which group."""
@@ -608,15 +495,20 @@ class _Validator:
             if group.room is not None and group.room in self.rooms:
                 room_children[group.room].update(dict.fromkeys(kids))
                 room_group_ids[group.room].append(group.id)
+            own = [sc for s in staff for sc in self.staff_children.get(s, [])]
             for day_index, day in enumerate(DAYS):
                 kid_spans = {c: self.children[c].schedule.get(day, ()) for c in kids}
+                kid_spans.update({sc.id: sc.schedule.get(day, ()) for sc in own})
                 if not any(kid_spans.values()):
                     continue
                 staff_spans = {s: self.caregivers[s].shifts.get(day, ()) for s in staff}
                 runs = _Runs()
-                for start, end, present, on in _sweep(kid_spans, staff_spans):
-                    judged = [self.kids[c] for c in present]
-                    for finding in _judge(self.rules, judged, on):
+                for start, end, present, on in _sweep(kid_spans, staff_spans, self.cuts(day)):
+                    judged = [self.members[c] for c in present]
+                    periods = self.problem.program.periods_at(day, start)
+                    for finding in _judge(
+                        self.rule_sets, judged, [self.staff_of[s] for s in on], periods
+                    ):
                         runs.add(start, end, finding, present, on)
                 for rule, run in runs.finish():
                     found.append(
@@ -627,10 +519,18 @@ class _Validator:
                             ),
                         )
                     )
+        own_in_room: dict[str, list[StaffChild]] = defaultdict(list)
+        for group in self.plan.groups:
+            if group.room is not None:
+                for s in dict.fromkeys(group.caregivers):
+                    own_in_room[group.room].extend(self.staff_children.get(s, []))
         for room in self.problem.rooms:
             kids = list(room_children.get(room.id, {}))
             for day_index, day in enumerate(DAYS):
                 kid_spans = {c: self.children[c].schedule.get(day, ()) for c in kids}
+                kid_spans.update(
+                    {sc.id: sc.schedule.get(day, ()) for sc in own_in_room.get(room.id, [])}
+                )
                 if not any(kid_spans.values()):
                     continue
                 runs = _Runs()
@@ -648,6 +548,19 @@ class _Validator:
         found.sort(key=lambda item: item[0])
         return [violation for _, violation in found]
 
+    def cuts(self, day: str) -> list[int]:
+        """The minutes where a declared period of the program starts or ends."""
+        if not any(
+            rs.periods for rs in self.rule_sets
+        ):  # no rule set reads periods: nothing changes at their edges
+            return []
+        return [
+            m
+            for schedule in self.problem.program.periods.values()
+            for sp in schedule.get(day, ())
+            for m in (sp.start, sp.end)
+        ]
+
     @staticmethod
     def capacity(room: Room, present: Sequence[str], groups: Sequence[str]) -> _Finding | None:
         n = len(present)
@@ -655,7 +568,7 @@ class _Validator:
             return None
         across = f"group {groups[0]}" if len(groups) == 1 else f"groups {', '.join(groups)}"
         return _Finding(
-            ("room-capacity", 0),
+            ("room-capacity", "", 0),
             (n - room.capacity, n),
             f"has {n} children present ({_ids(present)}) across {across}, more than its "
             f"capacity of {room.capacity}.",
@@ -669,6 +582,20 @@ class _Validator:
         message = (
             f"On {DAY_NAMES[day]} {_span(run.start, run.end)}, {who}{at_worst} {run.worst.detail}"
         )
+        part = run.worst.part
+        facts: dict[str, object] = {}
+        if part is not None:
+            facts = {
+                "need": part.staff,
+                "staff": run.worst.staff,
+                "allowed": part.allowed,
+                "count": part.count,
+                "worst_start": run.worst_start,
+                "worst_end": run.worst_end,
+                "index": part.index,
+            }
+            if part.qualification is not None:
+                facts["qualification"] = part.qualification
         return Violation(
             rule=rule,
             message=message,
@@ -681,6 +608,9 @@ class _Validator:
             caregivers=sorted(run.caregivers),
             missing=run.missing,
             staff_minutes=run.staff_minutes,
+            rule_set=part.rule_set if part is not None else None,
+            section=(part.section or None) if part is not None else None,
+            facts=facts,
         )
 
 

@@ -72,6 +72,7 @@ from planner.model import (
     hhmm,
     months_between,
 )
+from planner.rules import Age
 from planner.validate import validate
 
 Progress = Callable[[str], None]
@@ -291,13 +292,12 @@ def month(problem: Problem, start: date) -> Problem:
 def _lower_bound(problem: Problem) -> list[Shortfall]:
     """Moments when fewer caregivers work than the children present need, however they are
     grouped (planner.explain.fewest_staff): any fix needs at least this much more time."""
-    rules = problem.program.rules
+    rules = problem.program.rule_sets
+    members = [problem.member(c) for c in problem.children]  # a bound: own children left out
     out: list[Shortfall] = []
     for piece, child_mask, staff_mask in timeline.pieces(problem):
-        ages = [
-            problem.age_months(c) for i, c in enumerate(problem.children) if child_mask >> i & 1
-        ]
-        missing = fewest_staff(rules, ages) - staff_mask.bit_count()
+        present = [m for i, m in enumerate(members) if child_mask >> i & 1]
+        missing = fewest_staff(rules, present, periods=piece.periods) - staff_mask.bit_count()
         if missing <= 0:
             continue
         last = out[-1] if out else None
@@ -375,17 +375,33 @@ def _ample(problem: Problem) -> list[Caregiver]:
     many as it takes to staff every group the rooms can hold on their own (the band needing
     the most staff for a full group), each working whenever a child is there (each day from
     the first arrival to the last departure)."""
-    rules = problem.program.rules
-    full = [b.staff_for(b.max_group) or 1 for b in rules.bands]
-    if rules.mixed_group is not None:
-        full.append(rules.mixed_group.staff_for(rules.mixed_group.max_group) or 1)
+    full = [1]
+    for rules in problem.program.rule_sets:
+        full += [b.staff_for(b.max_group) or 1 for b in rules.bands]
+        if rules.mixed_group is not None:
+            full.append(rules.mixed_group.staff_for(rules.mixed_group.max_group) or 1)
+        full += [c.staff for c in rules.compositions]
+        full += [c.at_least for c in rules.conditions if c.staff_with]
+    qualifications = tuple(
+        sorted(
+            {
+                c.staff_with
+                for rs in problem.program.rule_sets
+                for c in rs.conditions
+                if c.staff_with
+            }
+        )
+    )
     slots = sum(room.max_groups for room in problem.rooms)
     shifts: Schedule = {}
     for day in DAYS:
         spans = [span for child in problem.children for span in child.schedule.get(day, ())]
         if spans:
             shifts[day] = (Span(min(s.start for s in spans), max(s.end for s in spans)),)
-    return [_extra(k, shifts) for k in range(1, max(1, slots * max(full)) + 1)]
+    return [
+        replace(_extra(k, shifts), qualifications=qualifications)
+        for k in range(1, max(1, slots * max(full)) + 1)
+    ]
 
 
 def _trim(
@@ -694,15 +710,17 @@ def enroll(
     if not any(child.schedule.values()):
         raise WhatIfError("schedule", "the child attends no day: give at least one day's hours")
     answer = Enrollment(child=child.id, start=start, status="no")
-    rules = problem.program.rules
     age = months_between(child.birth_date, start)
-    if child.birth_date > start or rules.band_for(age) is None:
-        low = min(b.min_months for b in rules.bands)
-        high = max(b.max_months for b in rules.bands)
+    exact = Age.of(child.birth_date, start) if child.birth_date <= start else None
+    outside = [
+        rs for rs in problem.program.rule_sets if exact is None or rs.band_for(exact) is None
+    ]
+    if child.birth_date > start or outside:
+        rules = outside[0] if outside else problem.program.rules
         answer.reasons = [
             f"On {start.isoformat()} {child.id} is "
             + ("not born yet" if child.birth_date > start else f"{age} months old")
-            + f"; {rules.id} covers children of {low} to {high} months."
+            + f"; {rules.id} covers children of {rules.covers_text()}."
         ]
         answer.seconds = time.monotonic() - started
         return answer

@@ -49,7 +49,9 @@ def test_director_plans_breaks_a_rule_by_hand_and_accepts_a_valid_plan(
     page.locator("#move-child-group").select_option(label="Finches")
     page.get_by_role("button", name="Move the child").click()
     alert = page.locator("#plan-board .violations[role=alert]")
-    expect(alert).to_contain_text("Finches: more children present than the group may hold")
+    expect(alert).to_contain_text(
+        "Finches: more children present than cfoc-center (Standard 1.1.1.2) allows in a group"
+    )
     expect(page.get_by_role("heading", name="Your edited plan (not saved)")).to_be_visible()
     expect(page.locator("td.hm.over").first).to_be_visible()
     expect(page.get_by_role("button", name="Accept this plan")).to_have_count(0)
@@ -57,7 +59,9 @@ def test_director_plans_breaks_a_rule_by_hand_and_accepts_a_valid_plan(
     # Saving it is refused, with the reasons
     page.get_by_role("button", name="Save this plan").click()
     refusal = page.locator("[role=alert]").filter(has_text="so it was not saved")
-    expect(refusal).to_contain_text("more children present than the group may hold")
+    expect(refusal).to_contain_text(
+        "more children present than cfoc-center (Standard 1.1.1.2) allows"
+    )
 
     # Back to the planner's plan, which meets every rule: accept it
     page.get_by_role("link", name="Discard my changes").click()

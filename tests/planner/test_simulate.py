@@ -230,3 +230,17 @@ def test_continuity_out_of_time_over_the_horizon_keeps_the_month_plan(
     assert result.violations == 0
     assert result.substitute_hours == 0
     assert len({r.month for r in result.records}) == 3
+
+
+def test_a_simulation_under_two_rule_sets_never_breaks_either() -> None:
+    """Issue #15: the simulation plans under every rule set binding the program."""
+    config = sim.Config(
+        months=2, children=10, seed=2, time_limit=2.0, horizon=1, extra_rules=("pitc",)
+    )
+    sim.check(config, ("continuity",))
+    world = sim.build_world(config)
+    assert [rs.id for rs in world.problem.program.rule_sets] == ["cfoc-center", "pitc"]
+    _results, summaries = sim.simulate(config, ("continuity",))
+    assert summaries[0].violations == 0
+    with pytest.raises(sim.SimulationError, match="--also-rules"):
+        sim.check(sim.Config(extra_rules=("nope",)), ("continuity",))

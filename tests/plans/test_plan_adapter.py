@@ -107,7 +107,7 @@ def test_a_child_outside_every_age_band_is_named(world: World) -> None:
         adapter.problem_for(world.program, on=ON)
     (message,) = caught.value.messages
     assert message.startswith("Leo Lopez is 54 months old on 2026-12-01")
-    assert "0 to 36 months" in message
+    assert "pitc covers: 0 to 36 months" in message
     assert not ID.search(message)
 
 

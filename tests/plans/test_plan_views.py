@@ -185,7 +185,7 @@ def test_moving_an_infant_among_toddlers_is_refused_in_words(
     assert html.lstrip().startswith('<div id="plan-board">')
     assert 'role="alert"' in html
     assert "Your edited plan (not saved)" in html
-    assert "more children present than the group may hold" in html
+    assert "more children present than cfoc-center (Standard 1.1.1.2) allows in a group" in html
     assert "Save this plan" in html and "Accept this plan" not in html
     posted = posted_plan(html)
     # without JavaScript the same move answers with the whole page
@@ -200,7 +200,7 @@ def test_moving_an_infant_among_toddlers_is_refused_in_words(
     assert refused.status_code == 400
     text = refused.content.decode()
     assert "This plan breaks the rules below, so it was not saved." in text
-    assert "more children present than the group may hold" in text
+    assert "more children present than cfoc-center (Standard 1.1.1.2) allows in a group" in text
     assert PlanRun.objects.values().get(pk=demo_run.pk) == before
 
 

@@ -345,6 +345,7 @@ def test_a_no_is_stored_and_shown_before_its_fix_is_looked_for(
     run = WhatIfRun.objects.get()
     assert run.status == WhatIfRun.Status.DONE
     assert run.result["fix_pending"] is False and run.result["fix"]["shortfalls"]
+    # the fix is timed (it can take under 5 ms since the staffing bound is exact)
     assert run.result["seconds"] < 3 and run.result["fix_seconds"] >= 0
     page = answer_page(client, response)
     assert "The smallest fix found" in page and "Still looking" not in page

@@ -125,6 +125,8 @@ POLICY: dict[str, frozenset[Rel]] = {
     # pages (program.overview), and no figure of a program with few children (attune.plans)
     "state.policy": frozenset({Rel.STATE}),
     "state.policy.view": frozenset({Rel.STATE, Rel.TTA}),
+    # licensing rule sets (issue #15): the state's administrator publishes its versions
+    "rules.publish": frozenset({Rel.STATE}),
     # family-level
     "family.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
     "family.edit": frozenset({Rel.MANAGER}),
@@ -507,6 +509,19 @@ def require_state(viewer: Viewer, action: str, jurisdiction_id: int | None = Non
         if allows(action, training_relations(viewer, pk)):
             return pk
     raise PermissionDenied
+
+
+def require_state_admin(viewer: Viewer, jurisdiction_id: int, action: str) -> frozenset[Rel]:
+    """Refuse unless the viewer administers the jurisdiction and that carries `action`
+    (a signed-in viewer without the relation gets 403: jurisdictions are public)."""
+    if viewer.is_anonymous:
+        raise Http404
+    rels = (
+        frozenset({Rel.STATE}) if jurisdiction_id in viewer.state_jurisdiction_ids else frozenset()
+    )
+    if not allows(action, rels):
+        raise PermissionDenied
+    return rels
 
 
 def allows(action: str, relations: frozenset[Rel]) -> bool:

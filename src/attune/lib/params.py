@@ -191,3 +191,14 @@ def id_list(source: Any, name: str, *, most: int = 1000) -> list[int]:
         if parsed is not None:
             out.append(parsed)
     return out
+
+
+def words(source: Any, name: str, *, most: int = 100, max_length: int = TEXT_MAX) -> list[str]:
+    """Several short values under one name (checkboxes of choices the form checks itself)."""
+    values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
+    values = [str(v).strip() for v in values if v not in (None, "")]
+    if len(values) > most:
+        raise BadParameter(name, _("Too many values for “%(name)s”.") % {"name": name})
+    if any(len(v) > max_length for v in values):
+        raise BadParameter(name, _("“%(name)s” is too long.") % {"name": name})
+    return [text.single_line(v) for v in values if v]

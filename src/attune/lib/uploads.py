@@ -93,6 +93,7 @@ KINDS = {
     ),
     "csv": Kind("CSV", (".csv", ".txt", ".tsv"), "text/csv", _text),
     "text": Kind(gettext_lazy("plain text"), (".txt",), "text/plain", _text),
+    "json": Kind("JSON", (".json",), "application/json", _text),
 }  # fmt: skip
 
 
@@ -108,6 +109,7 @@ USES = {
     "endorsement_evidence": Use(("pdf", "png", "jpeg"), 10 * MB),
     "csv_import": Use(("csv",), 20 * MB),
     "registry_import": Use(("csv",), 2 * MB),
+    "rule_set": Use(("json",), 1 * MB),
 }
 
 
@@ -131,7 +133,7 @@ def kind_of(use: str, name: str, file: IO[bytes]) -> Kind:
         if extension in kind.extensions and kind.sniff(head, file):
             return kind
     if any(extension in k.extensions for k in allowed):
-        if all(k.sniff is _text for k in allowed):
+        if USES[use].kinds == ("csv",):
             raise ValidationError(
                 _(
                     "This is not a CSV text file (it contains binary data). In your spreadsheet use "

@@ -17,10 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from attune.programs import rulesets
 from attune.programs.models import Caregiver, Child, Program, Room, RuleSet, WaitlistEntry
 from planner import io, rules
 from planner import model as planner_model
-from planner.model import Group, Plan, Problem, months_between
+from planner.model import Group, Plan, Problem
 
 ROOM_GROUP = re.compile(r"^room-(\d+)$")
 _RECORD = re.compile(r"^([csr])(\d+)$")
@@ -284,35 +285,53 @@ def _cannot_plan(
             _("No children are enrolled on %(date)s: there is nothing to plan.")
             % {"date": on.isoformat()}
         )
-    try:
-        rule_set = rules.load(program.rule_set)
-    except rules.RuleSetError:
+    bound = rulesets.bound(program, on)
+    if not bound:
         problems.append(
-            _("The program's licensing rule set “%(name)s” is not one the planner knows.")
-            % {"name": program.rule_set}
+            _(
+                "No rule set binds the program on %(date)s: choose its rule sets on the "
+                "program's rule-set page."
+            )
+            % {"date": on.isoformat()}
         )
         return problems
-    low, high = rule_set.bands[0].min_months, rule_set.bands[-1].max_months
-    for child in children:
-        months = months_between(child.birth_date, on)
-        if rule_set.band_for(months) is None:
+    for each in bound:
+        try:
+            rule_set = rules.load(each.spec)
+        except rules.RuleSetError:
             problems.append(
-                _(
-                    "%(child)s is %(months)d months old on %(date)s, outside the ages the "
-                    "program's rule set (%(rules)s) covers: %(low)d to %(high)d months. "
-                    "Choose the rule set that fits the program's ages, or end the child's "
-                    "enrollment here."
-                )
-                % {
-                    "child": child,
-                    "months": months,
-                    "date": on.isoformat(),
-                    "rules": program.get_rule_set_display(),
-                    "low": low,
-                    "high": high,
-                }
+                _("The rule set “%(name)s” is not one the planner can read.") % {"name": each.label}
             )
+            continue
+        for child in children:
+            age = rules.Age.of(child.birth_date, on)
+            if rule_set.band_for(age) is None:
+                problems.append(
+                    _(
+                        "%(child)s is %(months)d months old on %(date)s, outside the ages the "
+                        "rule set %(rules)s covers: %(covers)s. Choose rule sets that fit the "
+                        "program's ages, or end the child's enrollment here."
+                    )
+                    % {
+                        "child": child,
+                        "months": age.months,
+                        "date": on.isoformat(),
+                        "rules": each.label,
+                        "covers": rule_set.covers_text(),
+                    }
+                )
     return problems
+
+
+def _rules_json(program: Program, on: date) -> dict[str, Any]:
+    """program.rules and program.extra_rules: every rule set binding the program on `on`."""
+    bound = rulesets.bound(program, on)
+    if not bound:
+        return {"rules": program.rule_set or "cfoc-center"}
+    out: dict[str, Any] = {"rules": bound[0].spec}
+    if len(bound) > 1:
+        out["extra_rules"] = [b.spec for b in bound[1:]]
+    return out
 
 
 def problem_json(
@@ -362,7 +381,7 @@ def problem_json(
         "program": {
             "name": program.name,
             "kind": program.kind,
-            "rules": program.rule_set,
+            **_rules_json(program, on),
             "block_minutes": 15,
             "primary_cap": PRIMARY_CAP.get(program.rule_set, DEFAULT_PRIMARY_CAP),
         },
@@ -376,6 +395,8 @@ def problem_json(
                 "languages": list(s.languages or []),
                 "ifsp_trained": s.ifsp_trained,
                 "max_primary": s.max_primary,
+                # credentials are what rule-set conditions ask of the staff on shift
+                "qualifications": sorted({str(c) for c in s.credentials or []}),
                 "shifts": _schedule(s.shifts),
                 **({"current": {"group": group}} if (group := _staff_group(s)) else {}),
             }

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,7 +18,9 @@ from django.utils.translation import ngettext
 from attune.lib import languages
 from attune.plans import heatmap, wording
 from attune.plans.adapter import Names
+from attune.programs import rulesets
 from attune.programs.models import Program
+from planner import rules as planner_rules
 from planner.model import DAYS, Plan, Problem, hhmm
 from planner.score import score
 from planner.validate import validate
@@ -71,6 +74,16 @@ class GroupCard:
     breaks_rules: bool = False
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A rule-set version that takes effect later, and what it breaks in this plan."""
+
+    day: date
+    rule_sets: str  # the versions taking effect, e.g. "or-ccc v2"
+    groups: list[str]  # the groups that break, by name
+    violations: list[wording.Said]
+
+
 @dataclass
 class Board:
     problem: Problem
@@ -84,6 +97,7 @@ class Board:
     slots: list[str]
     objective: int
     plan_json: str  # the plan as an edit posts it back
+    ahead: list[Ahead] = field(default_factory=list)  # rule-set versions taking effect
 
     @property
     def valid(self) -> bool:
@@ -234,7 +248,44 @@ def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board
         slots=slots,
         objective=result.total,
         plan_json=json.dumps(_compact(plan), separators=(",", ":")),
+        ahead=ahead(program, problem, plan, names),
     )
+
+
+AHEAD_DAYS = 366
+TIME_RULES = frozenset({"ratio", "group-size", "limit", "composition", "condition", "no-band"})
+
+
+def ahead(program: Program, problem: Problem, plan: Plan, names: Names) -> list[Ahead]:
+    """Re-check the plan on each day within a year when a published rule set of the program
+    takes effect: which groups break, and from when (children's ages on that day)."""
+    out: list[Ahead] = []
+    for day in rulesets.upcoming(program, problem.as_of, problem.as_of + timedelta(AHEAD_DAYS)):
+        bound = rulesets.bound(program, day)
+        if not bound:
+            continue
+        try:
+            sets = [planner_rules.load(b.spec) for b in bound]
+        except planner_rules.RuleSetError:
+            continue
+        then = replace(
+            problem,
+            as_of=day,
+            program=replace(
+                problem.program,
+                rules=sets[0],
+                rules_inline=True,
+                extra_rules=tuple(sets[1:]),
+                extra_inline=tuple(True for _ in sets[1:]),
+            ),
+        )
+        found = [v for v in validate(then, plan) if v.rule in TIME_RULES]
+        changed = ", ".join(
+            b.label for b in bound if b.version is not None and b.version.effective == day
+        )
+        groups = sorted({names.group(v.group) for v in found if v.group is not None})
+        out.append(Ahead(day, changed, groups, wording.violations(found, names)))
+    return out
 
 
 def _compact(plan: Plan) -> dict[str, Any]:

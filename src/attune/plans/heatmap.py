@@ -1,82 +1,42 @@
 """Spare staff per group, weekday and time slot: the plan board's ratio heatmap.
 
 Pure Python on the planner's public data (``planner.model``, ``planner.rules``); no Django.
-How many caregivers a group needs follows docs/planner.md ("How a group is judged"): the
-mixed-group rule, then the rule set's method (youngest, majority, weighted), then its limits.
-A slot shows its worst moment: the fewest spare caregivers (or a rule no staffing can meet).
+How many caregivers a group needs is planner.rules.staff_needed under every rule set of the
+program at once (strictest wins; the caregivers' own children count, declared periods such as
+nap time apply). A slot shows its worst moment: the fewest spare caregivers (or a rule no staffing can meet).
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
+from planner import rules
 from planner.model import Plan, Problem, Span
-from planner.rules import RuleSet
+from planner.rules import Member, RuleSet
 
-GROUP_SIZE = "group-size"  # more children present than the group may hold
-LIMIT = "limit"  # too many of the youngest children, whatever the staff
+GROUP_SIZE = rules.GROUP_SIZE  # more children present than the group may hold
+LIMIT = rules.LIMIT  # too many of the youngest children, whatever the staff
+COMPOSITION = rules.COMPOSITION  # a mix of ages no number of caregivers may care for
+CONDITION = rules.CONDITION  # a condition of a rule set unmet (a qualification, a child's)
 
 
 @dataclass(frozen=True)
 class Need:
     staff: int  # caregivers the children present need
-    over: str | None = None  # GROUP_SIZE or LIMIT: no number of caregivers is enough
+    over: str | None = None  # no number of caregivers is enough: which kind of rule
 
 
-def _band(rules: RuleSet, months: int) -> int:
-    index = rules.band_index(months)
-    if index is not None:
-        return index
-    return 0 if months < rules.bands[0].min_months else len(rules.bands) - 1
-
-
-def staff_needed(rules: RuleSet, ages: Sequence[int]) -> Need:
-    """Caregivers needed for children of these ages (completed months) present together."""
-    n = len(ages)
-    if n == 0:
-        return Need(0)
-    bands = rules.bands
-    per_band = Counter(_band(rules, months) for months in ages)
-    need = 1  # every group with a child present needs a caregiver
-    over: str | None = None
-    mixed = rules.mixed_group
-    if mixed is not None and len(per_band) >= 2:
-        if n > mixed.max_group:
-            over = GROUP_SIZE
-        need = max(need, math.ceil(Fraction(n) / mixed.ratio))
-    elif rules.mixed_age == "weighted":
-        share = sum((Fraction(c) / bands[i].ratio for i, c in per_band.items()), Fraction(0))
-        need = max(need, math.ceil(share))
-        if sum((Fraction(c, bands[i].max_group) for i, c in per_band.items()), Fraction(0)) > 1:
-            over = GROUP_SIZE
-    else:
-        if rules.mixed_age == "majority":
-            most = max(per_band.values())
-            chosen = min(i for i, c in per_band.items() if c == most)  # ties: the younger band
-        else:
-            chosen = _band(rules, min(ages))
-        band = bands[chosen]
-        staff = band.staff_for(n)
-        if staff is None:
-            over = GROUP_SIZE
-            staff = math.ceil(Fraction(n) / band.ratio)
-        need = max(need, staff)
-    for limit in rules.limits:
-        young = sum(1 for months in ages if months < limit.under_months)
-        if not young:
-            continue
-        if limit.per == "caregiver":
-            if limit.max == 0:
-                over = over or LIMIT
-            else:
-                need = max(need, math.ceil(young / limit.max))
-        elif young > limit.max:
-            over = over or LIMIT
-    return Need(need, over)
+def staff_needed(
+    rule_sets: RuleSet | Sequence[RuleSet],
+    ages: Sequence[int] | Sequence[Member],
+    *,
+    periods: Iterable[str] = (),
+) -> Need:
+    """Caregivers needed for children of these ages (completed months) or these members
+    present together, under every rule set (planner.rules.staff_needed decides)."""
+    need = rules.staff_needed(rule_sets, ages, periods=periods)
+    return Need(need.staff if ages else 0, need.over.code if need.over is not None else None)
 
 
 @dataclass(frozen=True)
@@ -164,7 +124,7 @@ def heatmap(
 ) -> list[GroupHeat]:
     """For each group of the plan: per day, one cell per `step` minutes from `start` to `end`
     (widened to every child's hours)."""
-    rules = problem.program.rules
+    rule_sets = problem.program.rule_sets
     children = {c.id: c for c in problem.children}
     caregivers = {s.id: s for s in problem.caregivers}
     slots = slot_bounds(problem, days, start, end, step)
@@ -172,10 +132,13 @@ def heatmap(
     for group in plan.groups:
         kids = [children[c] for c in dict.fromkeys(group.children) if c in children]
         staff = [caregivers[s] for s in dict.fromkeys(group.caregivers) if s in caregivers]
-        ages = {c.id: problem.age_months(c) for c in kids}
+        members = {c.id: problem.member(c) for c in kids}
+        own = [sc for sc in problem.staff_children if sc.with_ in {s.id for s in staff}]
+        members.update({sc.id: problem.member(sc) for sc in own})
+        schedules = {c.id: c.schedule for c in kids} | {sc.id: sc.schedule for sc in own}
         rows = []
         for day in days:
-            kid_spans = {c.id: c.schedule.get(day, ()) for c in kids}
+            kid_spans = {cid: schedule.get(day, ()) for cid, schedule in schedules.items()}
             staff_spans = [s.shifts.get(day, ()) for s in staff]
             changes = sorted(
                 {
@@ -192,13 +155,20 @@ def heatmap(
                 moments = [slot_start, *(t for t in changes if slot_start < t < slot_end)]
                 judged = []
                 for minute in moments:
-                    present = [ages[c] for c, spans in kid_spans.items() if _on(spans, minute)]
+                    present = [members[c] for c, spans in kid_spans.items() if _on(spans, minute)]
                     if not present:
                         continue
-                    on_shift = sum(1 for spans in staff_spans if _on(spans, minute))
-                    need = staff_needed(rules, present)
+                    on = [
+                        s for s, spans in zip(staff, staff_spans, strict=True) if _on(spans, minute)
+                    ]
+                    periods = problem.program.periods_at(day, minute)
+                    need = rules.staff_needed(rule_sets, present, periods=periods)
+                    over = need.over.code if need.over is not None else None
+                    for qualification, most in need.qualified:
+                        if sum(1 for s in on if qualification in s.qualifications) < most:
+                            over = over or CONDITION
                     judged.append(
-                        Cell(slot_start, slot_end, len(present), on_shift, need.staff, need.over)
+                        Cell(slot_start, slot_end, len(present), len(on), need.staff, over)
                     )
                 cells.append(_worst(judged) or Cell(slot_start, slot_end))
             rows.append(Row(day, tuple(cells)))

@@ -96,9 +96,15 @@ def band_of(rule_set: rules.RuleSet | None, child: Child, day: date) -> int | No
     return rule_set.band_index(months_between(child.birth_date, day))
 
 
-def rule_set_of(program: Program) -> rules.RuleSet | None:
+def rule_set_of(program: Program, on: date | None = None) -> rules.RuleSet | None:
+    """The program's first rule set (its state's, else its built-in one) on `on`."""
+    from attune.programs import rulesets
+
+    bound = rulesets.bound(program, on or date.today())
+    if not bound:
+        return None
     try:
-        return rules.load(program.rule_set)
+        return rules.load(bound[0].spec)
     except rules.RuleSetError:
         return None
 

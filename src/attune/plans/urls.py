@@ -1,8 +1,17 @@
 from django.urls import path
 
-from attune.plans import views, views_continuity, views_policy, views_whatif
+from attune.plans import views, views_continuity, views_policy, views_rules, views_whatif
 
 urlpatterns = [
+    path("rules/", views_rules.rules_index, name="rules_index"),
+    path("rules/bench/", views_rules.rules_bench, name="rules_bench"),
+    path(
+        "rules/publish/<int:jurisdiction_id>/",
+        views_rules.rules_publish,
+        name="rules_publish",
+    ),
+    path("rules/versions/<int:version_id>/", views_rules.rules_version, name="rules_version"),
+    path("programs/<int:program_id>/rules/", views_rules.program_rules, name="program_rules"),
     path("programs/<int:program_id>/plan/", views.plan_board, name="plan_board"),
     path("programs/<int:program_id>/plan/run/", views.plan_run, name="plan_run"),
     path("programs/<int:program_id>/plan/<int:run_id>/move/", views.plan_move, name="plan_move"),

@@ -814,7 +814,8 @@ def _timing(said: Said, a: Mapping[str, Any]) -> None:
     said.fix_pending = bool(a.get("fix_pending"))
     said.fix_failed = bool(a.get("fix_failed"))
     said.seconds = a.get("seconds")
-    if a.get("fix") is not None and a.get("fix_seconds"):
+    # a fix found within 5 ms is stored as 0.0 s (issue #15's exact staffing bound): still said
+    if a.get("fix") is not None and a.get("fix_seconds") is not None:
         said.fix_seconds = a.get("fix_seconds")
 
 

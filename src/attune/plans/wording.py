@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -53,9 +54,18 @@ def when(v: Violation) -> str:
     return f"{day_name(v.day)} {hhmm(v.start)}–{hhmm(v.end)}"
 
 
+def source(v: Violation) -> str:
+    """The rule set a finding comes from, and the section of its source."""
+    if not v.rule_set:
+        return _("the rules")
+    if v.section:
+        return f"{v.rule_set} ({v.section})"
+    return v.rule_set
+
+
 def violation(v: Violation, names: Names) -> Said:
     """One broken rule, headline first."""
-    params = {
+    params: dict[str, Any] = {
         "when": when(v),
         "group": names.group(v.group),
         "room": names.room(v.room),
@@ -63,12 +73,49 @@ def violation(v: Violation, names: Names) -> Said:
         "caregiver": names.caregiver(v.caregivers[0]) if v.caregivers else "—",
     }
     rule = v.rule
-    if rule == "ratio":
+    facts = v.facts or {}
+    params["source"] = source(v)
+    need = facts.get("need")
+    if rule == "ratio" and isinstance(need, int):
+        params.update(need=need, staff=facts.get("staff", 0))
+        text = ngettext(
+            "%(when)s, %(group)s: %(source)s needs %(need)d caregiver for the children "
+            "present; %(staff)d on shift.",
+            "%(when)s, %(group)s: %(source)s needs %(need)d caregivers for the children "
+            "present; %(staff)d on shift.",
+            need,
+        )
+    elif rule == "ratio":
         text = _("%(when)s, %(group)s: too few caregivers on shift for the children present.")
     elif rule == "group-size":
-        text = _("%(when)s, %(group)s: more children present than the group may hold.")
+        text = _("%(when)s, %(group)s: more children present than %(source)s allows in a group.")
     elif rule == "limit":
-        text = _("%(when)s, %(group)s: too many of the youngest children for the caregivers.")
+        text = _(
+            "%(when)s, %(group)s: too many of the youngest children for the caregivers "
+            "(%(source)s)."
+        )
+    elif rule == "composition" and isinstance(need, int):
+        params["need"] = need
+        text = ngettext(
+            "%(when)s, %(group)s: %(source)s allows this mix of ages only with %(need)d "
+            "caregiver on shift.",
+            "%(when)s, %(group)s: %(source)s allows this mix of ages only with %(need)d "
+            "caregivers on shift.",
+            need,
+        )
+    elif rule == "composition":
+        text = _(
+            "%(when)s, %(group)s: %(source)s allows this mix of ages with no number of caregivers."
+        )
+    elif rule == "condition" and facts.get("qualification"):
+        params["qualification"] = facts["qualification"]
+        text = _(
+            "%(when)s, %(group)s: %(source)s requires a caregiver with %(qualification)s on shift."
+        )
+    elif rule == "condition":
+        text = _("%(when)s, %(group)s: %(source)s requires something of the children present.")
+    elif rule == "no-band":
+        text = _("%(child)s is outside the ages a rule set covers.")
     elif rule == "room-capacity":
         text = _("%(when)s, %(room)s: more children present than the room is licensed for.")
     elif rule == "primary-outside-group":

@@ -28,6 +28,7 @@ def register_models() -> None:
     _register(m.Membership)
     _register(m.Organization, "created_at")
     _register(m.Jurisdiction)
+    _register(m.PublishedRuleSet, "published_at")
 
     def shared(ids: Collection[int]) -> Q:
         return Q(shares__program_id__in=ids, shares__status=m.FamilyShare.Status.APPROVED)

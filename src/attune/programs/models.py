@@ -95,6 +95,47 @@ class Jurisdiction(models.Model):
         return self.name
 
 
+class PublishedRuleSet(models.Model):
+    """One version of a jurisdiction's licensing rules, as its administrator published it
+    (an attune.rules/2 document, docs/rules.md). Versions are never edited or deleted: a
+    correction is a new version. On any day the version in effect is the latest published
+    one whose effective date has come."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="rule_sets",
+        verbose_name=_("state, territory or Tribe"),
+    )
+    rule_id = models.CharField(_("rule set id"), max_length=100)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    citation = models.TextField(_("citation"))
+    effective = models.DateField(_("effective date"))
+    document = models.JSONField(_("rule set"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "rule_id", "-version"]
+        verbose_name = _("published rule set")
+        verbose_name_plural = _("published rule sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "rule_id", "version"], name="rule_set_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version} ({self.effective.isoformat()})"
+
+
 class Organization(models.Model):
     """An operator running one or more programs (sites)."""
 
@@ -140,8 +181,19 @@ class Program(Versioned):
     closes_at = models.TimeField(_("closes at"), default=time(18, 0))
     open_days = models.JSONField(_("open days"), default=default_open_days)
     rule_set = models.CharField(
-        _("licensing rule set"), max_length=64, choices=RuleSet.choices, default=RuleSet.CFOC_CENTER
+        _("built-in rule set"),
+        max_length=64,
+        choices=RuleSet.choices,
+        default=RuleSet.CFOC_CENTER,
+        blank=True,
+        help_text=_("Leave empty when the state's published rules are enough."),
     )
+    # the jurisdiction's published rule set the program follows (its version in effect on
+    # each day), and more rule sets that bind it at the same time (issue #15)
+    state_rules = models.CharField(
+        _("the state's rule set"), max_length=100, blank=True, default=""
+    )
+    extra_rules = models.JSONField(_("extra rule sets"), default=list, blank=True)
     nap_check_minutes = models.PositiveSmallIntegerField(
         _("nap-check interval (minutes)"),
         default=15,
@@ -168,6 +220,13 @@ class Program(Versioned):
         bad = [d for d in self.open_days or [] if d not in schedules.DAYS]
         if bad:
             raise ValidationError({"open_days": _("Unknown day: %(day)s") % {"day": bad[0]}})
+        if not self.rule_set and not self.state_rules:
+            raise ValidationError(
+                {"rule_set": _("Choose the state's rule set or a built-in one (or both).")}
+            )
+        extra = self.extra_rules
+        if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
+            raise ValidationError({"extra_rules": _("Extra rule sets must be a list of names.")})
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -411,6 +470,7 @@ class Caregiver(Versioned):
         DOCTORATE = "doctorate", _("Doctorate")
         STATE_PERMIT = "state_permit", _("State teaching permit")
         PITC = "pitc", _("PITC certified")
+        INFANT_CPR = "infant_cpr", _("Infant CPR and first aid")
 
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="caregivers", verbose_name=_("program")

@@ -30,6 +30,7 @@ from attune.programs.models import (
     Membership,
     Organization,
     Program,
+    PublishedRuleSet,
     Room,
     WaitlistEntry,
 )
@@ -376,6 +377,86 @@ def create_program(
 ) -> Program:
     program = Program(organization=organization, jurisdiction=jurisdiction)
     _assign(program, data, PROGRAM_FIELDS)
+    _save(program, actor)
+    return program
+
+
+# -- rule sets (issue #15) -------------------------------------------------------------------
+
+
+class RuleSetRefused(ValueError):
+    """The rule set cannot be published or chosen; `field` and `message` say why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+@transaction.atomic
+def publish_rule_set(
+    *, actor: User, jurisdiction: Jurisdiction, document: Mapping[str, Any]
+) -> PublishedRuleSet:
+    """Publish a new version of a jurisdiction's rule set. The document is checked whole by
+    the planner (planner.rules.parse_rule_set); nothing is written when it is refused. The
+    version number is the next for its id; earlier versions are kept as they are."""
+    from planner import rules as planner_rules
+
+    if not isinstance(document, Mapping):
+        raise RuleSetRefused("", _("A rule set is an object with its fields."))
+    try:
+        parsed = planner_rules.parse_rule_set(dict(document))
+    except planner_rules.RuleSetError as exc:
+        raise RuleSetRefused(exc.where, exc.message) from None
+    if parsed.id in planner_rules.BUILT_IN:
+        raise RuleSetRefused("id", _("This id is a built-in rule set's; choose another."))
+    # lock the jurisdiction's row: two publishers of the same id get consecutive versions
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
+    last = (
+        PublishedRuleSet.objects.filter(jurisdiction=jurisdiction, rule_id=parsed.id)
+        .order_by("-version")
+        .first()
+    )
+    version = PublishedRuleSet(
+        jurisdiction=jurisdiction,
+        rule_id=parsed.id,
+        version=(last.version + 1) if last is not None else 1,
+        name=parsed.name[:200],
+        citation=parsed.citation,
+        effective=parsed.effective,
+        document=dict(document),
+        published_by=actor,
+    )
+    _save(version, actor)
+    return version
+
+
+@transaction.atomic
+def set_program_rules(
+    *,
+    actor: User,
+    program: Program,
+    state_rules: str,
+    rule_set: str,
+    extra_rules: list[str],
+) -> Program:
+    """Choose the rule sets that bind a program: its state's published set (by id), a
+    built-in set, and extra sets (built-in names or state:<id>)."""
+    from attune.programs import rulesets
+    from planner import rules as planner_rules
+
+    known = set(rulesets.published_ids(program.jurisdiction))
+    if state_rules and state_rules not in known:
+        raise RuleSetRefused("state_rules", _("The state has published no rule set with this id."))
+    for name in extra_rules:
+        state_id = name.removeprefix(rulesets.STATE_PREFIX)
+        if name.startswith(rulesets.STATE_PREFIX) and state_id not in known:
+            raise RuleSetRefused("extra_rules", _("Unknown rule set: %(name)s") % {"name": name})
+        if not name.startswith(rulesets.STATE_PREFIX) and name not in planner_rules.BUILT_IN:
+            raise RuleSetRefused("extra_rules", _("Unknown rule set: %(name)s") % {"name": name})
+    program.state_rules = state_rules
+    program.rule_set = rule_set
+    program.extra_rules = list(dict.fromkeys(extra_rules))
     _save(program, actor)
     return program
 
