@@ -769,6 +769,19 @@ MATRIX: list[Row] = [
         "post",
         nothing,
     ),
+    # moving a caregiver to another program of the organization (one person, one history)
+    Row(
+        "caregiver_move",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        {**CAREGIVER_RECORD, "caregiver": 403},
+    ),
+    Row(
+        "caregiver_move",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        form_errors({**CAREGIVER_RECORD, "caregiver": 403}),
+        "post",
+        nothing,
+    ),
     Row("family_detail", family, FAMILY),
     Row(
         "family_detail",

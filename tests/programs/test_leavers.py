@@ -12,7 +12,7 @@ from tests.conftest import World
 
 from attune.accounts import feeds
 from attune.accounts.models import FeedToken
-from attune.programs.models import Caregiver, Child
+from attune.programs.models import Caregiver, Child, Program
 
 
 def test_ending_employment_ends_access_at_once_and_keeps_the_record(world: World) -> None:
@@ -84,3 +84,36 @@ def test_a_caregiver_or_another_program_cannot_end_employment(world: World) -> N
     )
     world.colleague.refresh_from_db()
     assert world.colleague.end_date is None
+
+
+def test_moving_a_caregiver_keeps_one_person_and_one_history(world: World) -> None:
+    admin = world.client("org_admin")
+    url = reverse("caregiver_move", args=[world.caregiver.pk])
+    primary_of = set(Child.objects.filter(primary_caregiver=world.caregiver))
+    assert primary_of
+    birch = Program.objects.create(
+        organization=world.organization, jurisdiction=world.jurisdiction, name="Birch House"
+    )
+    assert admin.get(url).status_code == 200
+    # another organization's program is not offered, nor accepted
+    assert admin.post(url, {"program": world.other_program.pk}).status_code == 400
+    response = admin.post(url, {"program": birch.pk})
+    assert response.status_code == 302
+    moved = Caregiver.objects.get(pk=world.caregiver.pk)  # the same record
+    assert moved.program == birch and moved.user == world.users["caregiver"]
+    assert moved.room is None
+    assert not Child.objects.filter(primary_caregiver=moved).exists()
+    # the caregiver now works in the other program, no longer in the first
+    client = world.client("caregiver")
+    assert client.get(reverse("program_dashboard", args=[birch.pk])).status_code == 200
+    assert client.get(reverse("program_dashboard", args=[world.program.pk])).status_code == 404
+
+
+def test_a_director_cannot_move_a_caregiver_to_a_program_they_do_not_run(world: World) -> None:
+    director = world.client("director")
+    url = reverse("caregiver_move", args=[world.caregiver.pk])
+    birch = Program.objects.create(
+        organization=world.organization, jurisdiction=world.jurisdiction, name="Birch House"
+    )
+    assert director.post(url, {"program": birch.pk}).status_code == 400
+    assert Caregiver.objects.get(pk=world.caregiver.pk).program == world.program

@@ -21,6 +21,7 @@ from attune.accounts import invitations
 from attune.accounts.invitations import InvitationRefused
 from attune.accounts.models import Invitation, Membership, User
 from attune.lib import access, audit
+from attune.lib.concurrency import save_versioned
 from attune.programs import services
 from attune.programs.models import Caregiver, Child, Guardian, Organization, Program
 
@@ -384,3 +385,54 @@ def end_employment(
             access_ended = True
             ended_sessions = sessions.end_sessions(user)
     return Ended(caregiver, children, ended_sessions, stopped, access_ended)
+
+
+# -- moves -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Moved:
+    caregiver: Caregiver
+    children: list[Child]  # who lost their primary caregiver in the program left
+
+
+@invitations.audits_refusals
+def move_caregiver(
+    *,
+    viewer: access.Viewer,
+    actor: User,
+    caregiver: Caregiver,
+    to_program: Program,
+    request: HttpRequest | None = None,
+) -> Moved:
+    """Move a caregiver to another program of the organization: one person, one record and
+    one history (their sign-in, training and workforce records follow). Their room and small
+    group stay behind; the children they were primary caregiver of are returned (nothing is
+    reassigned silently)."""
+    source = caregiver.program
+    if to_program.pk == source.pk or to_program.organization_id != source.organization_id:
+        raise invitations.refuse(
+            actor=actor,
+            about=str(caregiver),
+            request=request,
+            message=_("Choose another program of the same organization. Nothing changed."),
+        )
+    if not (
+        access.may_set_up(viewer, source.organization_id)
+        or {source.pk, to_program.pk} <= viewer.managed_program_ids
+    ):
+        raise invitations.refuse(
+            actor=actor,
+            about=str(caregiver),
+            request=request,
+            message=_("You can move a caregiver only between programs you run. Nothing changed."),
+        )
+    with transaction.atomic():
+        children = children_losing_primary(caregiver)
+        for child in children:
+            services.update_child(actor=actor, child=child, data={"primary_caregiver": None})
+        caregiver.program = to_program
+        caregiver.room = None
+        caregiver.care_group = None
+        save_versioned(caregiver, actor)
+    return Moved(caregiver, children)

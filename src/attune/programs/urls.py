@@ -77,6 +77,7 @@ urlpatterns = [
     path("caregivers/<int:caregiver_id>/", views.caregiver_detail, name="caregiver_detail"),
     path("caregivers/<int:caregiver_id>/edit/", views.caregiver_edit, name="caregiver_edit"),
     path("caregivers/<int:caregiver_id>/end/", views_people.caregiver_end, name="caregiver_end"),
+    path("caregivers/<int:caregiver_id>/move/", views_people.caregiver_move, name="caregiver_move"),
     path("families/<int:family_id>/", views.family_detail, name="family_detail"),
     path("families/<int:family_id>/edit/", views.family_edit, name="family_edit"),
     path("families/<int:family_id>/guardians/new/", views.guardian_edit, name="guardian_create"),

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from attune.accounts import invitations
@@ -259,7 +259,7 @@ def invite_family(request: HttpRequest, child_id: int) -> HttpResponse:
 
 class EndEmploymentForm(LimitedForm, forms.Form):
     last_day = forms.DateField(
-        label=_l("Last day of work"), widget=forms.DateInput({"type": "date"})
+        label=gettext_lazy("Last day of work"), widget=forms.DateInput({"type": "date"})
     )
 
     def __init__(self, *args: Any, caregiver: Caregiver, **kwargs: Any) -> None:
@@ -309,4 +309,66 @@ def caregiver_end(request: HttpRequest, caregiver_id: int) -> HttpResponse:
         request,
         "programs/caregiver_end.html",
         {"caregiver": caregiver, "form": form, "children": children},
+    )
+
+
+class MoveForm(LimitedForm, forms.Form):
+    program = forms.ModelChoiceField(label=gettext_lazy("Move to"), queryset=Program.objects.none())
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caregiver_move(request: HttpRequest, caregiver_id: int) -> HttpResponse:
+    """Move a caregiver to another program of the organization (one person, one history)."""
+    viewer = access.viewer_for(request.user)
+    caregiver = access.require_caregiver(viewer, caregiver_id, "caregiver.edit").obj
+    organization_id = caregiver.program.organization_id
+    targets = Program.objects.filter(organization_id=organization_id).exclude(
+        pk=caregiver.program_id
+    )
+    if not access.may_set_up(viewer, organization_id):
+        targets = targets.filter(pk__in=viewer.managed_program_ids)
+    form = MoveForm(request.POST or None, programs=targets.order_by("name"))
+    children = people.children_losing_primary(caregiver)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moved = people.move_caregiver(
+                    viewer=viewer,
+                    actor=acting_user(request),
+                    caregiver=caregiver,
+                    to_program=form.cleaned_data["program"],
+                    request=request,
+                )
+            except invitations.InvitationRefused as refused:
+                refused.audit()
+                form.add_error(None, refused.message)
+                status = 403
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now works at %(program)s.")
+                    % {"name": moved.caregiver, "program": moved.caregiver.program},
+                )
+                if moved.children:
+                    messages.warning(
+                        request,
+                        _("These children need a new primary caregiver: %(names)s.")
+                        % {"names": ", ".join(str(c) for c in moved.children)},
+                    )
+                return redirect("caregiver_detail", caregiver.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "programs/caregiver_move.html",
+        {"caregiver": caregiver, "form": form, "children": children},
+        status=status,
     )
