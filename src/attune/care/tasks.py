@@ -19,9 +19,10 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from attune.accounts.models import Membership
 from attune.care import day as care_day
 from attune.care.models import CareEntry, NapCheckAlert
-from attune.programs.models import Caregiver, Child, Membership
+from attune.programs.models import Caregiver, Child
 
 logger = logging.getLogger(__name__)
 
