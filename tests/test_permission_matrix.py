@@ -146,6 +146,14 @@ def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
 
 
+def api_token(w: World) -> dict[str, Any]:
+    """A token of the director persona."""
+    from attune.api import tokens
+
+    token, _secret = tokens.issue(user=w.users["director"], name="billing", scope="read", days=7)
+    return {"token_id": token.pk}
+
+
 def nap(w: World) -> dict[str, Any]:
     """The family persona's child, asleep since a minute ago."""
     entry = care_services.log_entry(
@@ -724,6 +732,10 @@ MATRIX: list[Row] = [
     Row("guardian_edit", guardian, form_errors(FAMILY_MANAGE), "post", nothing),
     # The only guardian cannot be removed: the managers' POST redirects with a message.
     Row("guardian_delete", guardian, {**FAMILY_MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    # the person's own API tokens (attune.api); another person's token is not found
+    Row("api_tokens", nothing, statuses(200)),
+    Row("api_tokens", nothing, statuses(400), "post", nothing),
+    Row("api_token_revoke", api_token, statuses(404, director=302), "post", nothing),
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.
@@ -746,7 +758,9 @@ def _named_urls(patterns: list[Any], namespace: str = "") -> list[str]:
 
 
 def test_every_url_has_a_matrix_row() -> None:
-    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA
+    from tests.api.test_api_matrix import API_URL_NAMES  # the API's own matrix
+
+    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA | API_URL_NAMES
     missing = sorted(set(_named_urls(get_resolver().url_patterns)) - covered)
     assert not missing, f"URLs without a permission-matrix row: {missing}"
 

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "attune.care",
     "attune.training",
     "attune.workforce",
+    "ninja",  # serves the API docs' assets from our own static files (CSP: self)
+    "attune.api",
 ]
 
 MIDDLEWARE = [
@@ -366,3 +368,6 @@ LOGGING = {
         "attune": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# API v1 (attune.api): requests a minute per personal access token (429 past it)
+ATTUNE_API_RATE = int(os.environ.get("ATTUNE_API_RATE", "600"))
