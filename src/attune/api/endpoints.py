@@ -56,6 +56,20 @@ def C(model: Any, status: int = 201) -> dict[Any, Any]:
     return {status: model, frozenset(ERRORS): Problem}
 
 
+IDEMPOTENT = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "Any unique string (at most 100 printable ASCII characters): a "
+            "repeat with the same key and request gets the first answer, never a second record.",
+            "schema": {"type": "string", "maxLength": 100},
+        }
+    ]
+}
+
+
 def _day(value: str | None, name: str, default: date | None = None) -> date | None:
     return params.day({name: value} if value else {}, name, default=default)
 
@@ -75,8 +89,8 @@ class ProgramOut(Schema):
     organization_id: int
     jurisdiction: str
     timezone: str
-    opens_at: time
-    closes_at: time
+    opens_at: str = Field(description="Local time, HH:MM.", pattern=r"^\d\d:\d\d$")
+    closes_at: str = Field(description="Local time, HH:MM.", pattern=r"^\d\d:\d\d$")
     open_days: list[str]
     version: int
 
@@ -89,8 +103,8 @@ class ProgramPage(Schema):
 def _program_out(p: Program) -> dict[str, Any]:
     return {
         "id": p.pk, "name": p.name, "kind": p.kind, "organization_id": p.organization_id,
-        "jurisdiction": p.jurisdiction.code, "timezone": p.timezone, "opens_at": p.opens_at,
-        "closes_at": p.closes_at, "open_days": list(p.open_days), "version": p.version,
+        "jurisdiction": p.jurisdiction.code, "timezone": p.timezone, "opens_at": p.opens_at.strftime("%H:%M"),
+        "closes_at": p.closes_at.strftime("%H:%M"), "open_days": list(p.open_days), "version": p.version,
     }  # fmt: skip
 
 
@@ -361,7 +375,13 @@ def _refused(form: Any) -> ApiError | None:
     )
 
 
-@router.post("/children", response=C(ChildOut), tags=["children"], operation_id="enroll_child")
+@router.post(
+    "/children",
+    response=C(ChildOut),
+    tags=["children"],
+    operation_id="enroll_child",
+    openapi_extra=IDEMPOTENT,
+)
 def enroll_child(request: HttpRequest, payload: ChildIn) -> Any:
     """Enroll a child (the program's managers), with the page's checks and messages.
     Send an Idempotency-Key header so a retry never enrolls twice."""
@@ -600,6 +620,7 @@ def _check_moment(name: str, value: datetime | None) -> None:
     response=C(CareEntryOut),
     tags=["daily care"],
     operation_id="log_care_entry",
+    openapi_extra=IDEMPOTENT,
 )
 def log_care_entry(request: HttpRequest, child_id: Id, payload: CareEntryIn) -> Any:
     """Log an entry of the child's day (the child's caregivers and managers)."""
@@ -679,6 +700,7 @@ class CarePlanProposal(Schema):
     response=C(CarePlanOut),
     tags=["care plans"],
     operation_id="propose_care_plan",
+    openapi_extra=IDEMPOTENT,
 )
 def propose_care_plan(request: HttpRequest, child_id: Id, payload: CarePlanProposal) -> Any:
     """A family proposes a change to their child's care plan; the caregiver or director
@@ -782,6 +804,7 @@ def _job_out(job: Job) -> dict[str, Any]:
     response=C(JobOut, 202),
     tags=["plans"],
     operation_id="request_plan",
+    openapi_extra=IDEMPOTENT,
 )
 def request_plan(request: HttpRequest, program_id: Id, payload: PlanRequest) -> Any:
     """Ask the planner for a plan of the day (a job on the queue); poll GET /jobs/{id}."""
@@ -870,6 +893,7 @@ class RuleSetDocument(Schema):
     response=C(RuleSetOut),
     tags=["rule sets"],
     operation_id="publish_rule_set",
+    openapi_extra=IDEMPOTENT,
 )
 def publish_rule_set(request: HttpRequest, jurisdiction_id: Id, payload: RuleSetDocument) -> Any:
     """Publish a new version of a state's rule set (the state's administrator). The document
