@@ -722,6 +722,20 @@ def propose_care_plan(request: HttpRequest, child_id: Id, payload: CarePlanPropo
 # -- plans (the planner) and jobs ------------------------------------------------------------
 
 
+class PlanGroup(Schema):
+    id: str = Field(description="The small group's name.")
+    room_id: int | None
+    caregiver_ids: list[int]
+    child_ids: list[int]
+
+
+class PlanBody(Schema):
+    groups: list[PlanGroup]
+    primary: dict[str, int] = Field(description="Child id → their primary caregiver's id.")
+    unassigned_child_ids: list[int]
+    violations: list[str] = Field(description="What the independent validator found (empty).")
+
+
 class PlanRunOut(Schema):
     id: int
     program_id: int
@@ -732,7 +746,33 @@ class PlanRunOut(Schema):
     bound: int | None
     created_at: datetime
     accepted_at: datetime | None
-    plan: dict[str, Any] | None = Field(description="Groups and primary caregivers (by id).")
+    plan: PlanBody | None = Field(description="Groups and primary caregivers (API ids).")
+
+
+def _num(planner_id: Any) -> int | None:
+    """A planner id (c12, s3, r4) as the API's id (12, 3, 4); None for others (waitlist)."""
+    text = str(planner_id or "")
+    return int(text[1:]) if len(text) > 1 and text[0] in "csr" and text[1:].isdigit() else None
+
+
+def _ids(items: Any) -> list[int]:
+    return [n for n in (_num(i) for i in items or []) if n is not None]
+
+
+def _plan_body(plan: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "groups": [
+            {"id": str(g.get("id", "")), "room_id": _num(g.get("room")),
+             "caregiver_ids": _ids(g.get("caregivers")), "child_ids": _ids(g.get("children"))}
+            for g in plan.get("groups") or []
+        ],
+        "primary": {
+            str(_num(child)): _num(cg) for child, cg in (plan.get("primary") or {}).items()
+            if _num(child) is not None and _num(cg) is not None
+        },
+        "unassigned_child_ids": _ids(plan.get("unassigned_children")),
+        "violations": [str(v.get("message", "")) for v in plan.get("violations") or []],
+    }  # fmt: skip
 
 
 def _run_out(run: PlanRun, detail: bool) -> dict[str, Any]:
@@ -740,7 +780,7 @@ def _run_out(run: PlanRun, detail: bool) -> dict[str, Any]:
         "id": run.pk, "program_id": run.program_id, "as_of": run.as_of, "state": run.state,
         "status": run.status, "objective": run.objective, "bound": run.bound,
         "created_at": run.created_at, "accepted_at": run.accepted_at,
-        "plan": run.plan if detail else None,
+        "plan": _plan_body(run.plan or {}) if detail else None,
     }  # fmt: skip
 
 
