@@ -154,6 +154,17 @@ def api_token(w: World) -> dict[str, Any]:
     return {"token_id": token.pk}
 
 
+def webhook(w: World) -> dict[str, Any]:
+    """A webhook of the world's program."""
+    from attune.api import webhooks
+
+    endpoint = webhooks.create_endpoint(
+        actor=w.users["director"], url="https://example.org/hook", events=["child.enrolled"],
+        program=w.program,
+    )  # fmt: skip
+    return {"webhook_id": endpoint.pk}
+
+
 def nap(w: World) -> dict[str, Any]:
     """The family persona's child, asleep since a minute ago."""
     entry = care_services.log_entry(
@@ -736,6 +747,11 @@ MATRIX: list[Row] = [
     Row("api_tokens", nothing, statuses(200)),
     Row("api_tokens", nothing, statuses(400), "post", nothing),
     Row("api_token_revoke", api_token, statuses(404, director=302), "post", nothing),
+    # webhooks of the programs a person manages and the states they administer (attune.api)
+    Row("api_webhooks", nothing, statuses(403, director=200, org_admin=200, other_director=200, state_admin=200)),
+    Row("api_webhooks", nothing, statuses(403, director=400, org_admin=400, other_director=400, state_admin=400), "post", nothing),
+    Row("api_webhook", webhook, statuses(404, director=200, org_admin=200)),
+    Row("api_webhook", webhook, statuses(404, director=302, org_admin=302), "post", nothing),
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from attune.api import tokens
-from attune.api.models import ApiToken
+from attune.api.models import ApiToken, WebhookEndpoint
 from attune.lib.text import LimitedForm
 from attune.programs.models import Program
 
@@ -38,3 +38,48 @@ class TokenForm(LimitedForm, forms.Form):
     def __init__(self, *args: Any, programs: QuerySet[Program], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+
+
+class WebhookForm(LimitedForm, forms.Form):
+    target = forms.ChoiceField(label=_("For"))
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Attune posts each event here (https), signed with the webhook's secret."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets  # type: ignore[attr-defined]
+
+    def clean_url(self) -> str:
+        from attune.api import webhooks
+
+        url: str = self.cleaned_data["url"]
+        if not webhooks.url_allowed(url):
+            raise forms.ValidationError(_("Use an https address."))
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        target, events = data.get("target") or "", data.get("events") or []
+        allowed = (
+            WebhookEndpoint.STATE_EVENTS
+            if target.startswith("state:")
+            else WebhookEndpoint.PROGRAM_EVENTS
+        )
+        wrong = [e for e in events if e not in allowed]
+        if wrong:
+            labels = dict(WebhookEndpoint.Event.choices)
+            self.add_error(
+                "events",
+                _("“%(event)s” is not an event of this program or state.")
+                % {"event": labels[wrong[0]]},
+            )
+        return data
