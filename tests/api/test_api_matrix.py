@@ -19,9 +19,12 @@ from django.utils import timezone
 
 from attune.jobs.models import Job
 from attune.programs.models import Child
+from attune.training.models import Person
+from attune.workforce import services as workforce_services
 from tests.api.helpers import clients
 from tests.conftest import PERSONAS, World
 from tests.plans.helpers import planned
+from tests.training.helpers import tft
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,7 @@ CHILD = statuses(
 CHILD_MANAGE = {**CHILD, "caregiver": 403, "family": 403}
 CHILD_CARE = {**CHILD, "family": 403}
 FAMILY = statuses(404, director=200, org_admin=200, caregiver=200, family=200)
+TFT = statuses(404, state_admin=200, specialist=200, trainer=200)
 CAREGIVER = statuses(404, director=200, org_admin=200, caregiver=200, specialist=403, trainer=403)
 
 
@@ -102,6 +106,25 @@ def far_day(w: World) -> dict[str, Any]:
     return {"on": (w.program.today() + timedelta(days=400)).isoformat()}
 
 
+def tft_event(w: World) -> str:
+    return f"/training-events/{tft(w).event.pk}"
+
+
+def trainer_training(w: World) -> str:
+    tft(w)
+    return f"/people/{Person.objects.get(user=w.users['trainer']).pk}/training"
+
+
+def my_readiness(w: World) -> str:
+    """The caregiver persona has a professional profile."""
+    workforce_services.save_profile(
+        actor=None,
+        user=w.users["caregiver"],
+        data={"jurisdiction": w.jurisdiction, "role": "caregiver"},
+    )
+    return "/me/endorsement-readiness"
+
+
 def refused(table: dict[str, int], status: int, *who: str) -> dict[str, int]:
     return {**table, **{p: status for p in who}}
 
@@ -128,6 +151,11 @@ MATRIX = [
     Row("post", lambda w: f"/programs/{w.program.pk}/plans", refused(MANAGE, 422, "director", "org_admin"), far_day, url_name="request_plan"),
     Row("get", job, statuses(404, director=200, org_admin=200), url_name="get_job"),
     Row("get", lambda w: "/rule-sets", EVERYONE, url_name="list_rule_sets"),
+    Row("get", lambda w: "/training-events", EVERYONE, url_name="list_training_events"),
+    Row("get", tft_event, TFT, url_name="get_training_event"),
+    Row("get", trainer_training, TFT, url_name="get_person_training"),
+    Row("get", lambda w: f"/jurisdictions/{w.jurisdiction.pk}/registry-records", statuses(404, state_admin=200, specialist=200), url_name="list_registry_records"),
+    Row("get", my_readiness, statuses(404, caregiver=200), url_name="get_my_endorsement_readiness"),
     Row("post", lambda w: f"/jurisdictions/{w.jurisdiction.pk}/rule-sets", statuses(403, state_admin=422), lambda w: {"id": "x"}, url_name="publish_rule_set"),
 ]  # fmt: skip
 
