@@ -15,6 +15,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,9 +23,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from attune.training.models import Person
 from attune.wsgi import application
 from tests.api.helpers import token_for
 from tests.conftest import World
+from tests.plans.helpers import planned
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +51,12 @@ def keep_the_test_database_open() -> Any:
     signals.request_finished.connect(close_old_connections)
 
 
-def fuzz(token: str) -> tuple[int, int, list[str], Counter[int]]:
-    """(operations, requests, failures, statuses) of a run over every operation."""
+def fuzz(
+    token: str, known: dict[str, int] | None = None
+) -> tuple[int, int, list[str], Counter[int]]:
+    """(operations, requests, failures, statuses) of a run over every operation. With
+    `known` (path parameter -> a real record's id), half the cases use the real records, so
+    the fuzzed bodies and queries reach the services, not only the 404."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     failures: list[str] = []
     sent = 0
@@ -60,7 +67,11 @@ def fuzz(token: str) -> tuple[int, int, list[str], Counter[int]]:
         operations += 1
         statuses: list[int] = []
 
-        @given(case=operation.as_strategy())
+        strategy = operation.as_strategy()
+        if known:
+            strategy = st.one_of(strategy, strategy.map(lambda case: with_known(case, known)))
+
+        @given(case=strategy)
         @settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -83,11 +94,26 @@ def fuzz(token: str) -> tuple[int, int, list[str], Counter[int]]:
     return operations, sent, failures, seen
 
 
+def with_known(case: Any, known: dict[str, int]) -> Any:
+    for name in list(case.path_parameters or {}):
+        if name in known:
+            case.path_parameters[name] = known[name]
+    return case
+
+
 def test_api_with_a_token(world: World, settings: Any) -> None:
     settings.ATTUNE_API_RATE = 1_000_000  # the fuzzer sends thousands of requests a minute
-    operations, sent, failures, seen = fuzz(token_for(world, "director"))
+    run = planned(world)
+    known = {
+        "program_id": world.program.pk, "child_id": world.child.pk, "family_id": world.family.pk,
+        "caregiver_id": world.caregiver.pk, "organization_id": world.organization.pk,
+        "jurisdiction_id": world.jurisdiction.pk, "plan_id": run.pk,
+        "person_id": Person.objects.get(user=world.users["trainer"]).pk,
+    }  # fmt: skip
+    operations, sent, failures, seen = fuzz(token_for(world, "director"), known)
     assert operations >= 20 and sent >= operations * 5, (operations, sent)
-    assert seen[200] + seen[201] > 0 and 500 not in seen, seen
+    assert seen[200] + seen[201] >= 150 and 500 not in seen, seen  # real records reached
+    assert seen[422] + seen[400] > 0, seen  # refused bodies and parameters, with messages
     assert not failures, "\n\n".join(failures)
 
 
