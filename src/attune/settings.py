@@ -343,6 +343,8 @@ ATTUNE_SCHEDULES = [
     {"name": "discard-stale-imports", "task": "attune.programs.tasks.discard_stale_imports",
      "at": "03:00"},
     {"name": "webhook-retries", "task": "attune.api.tasks.retry_webhooks", "minutes": 1},
+    {"name": "api-idempotency-keys", "task": "attune.api.tasks.forget_idempotency_keys",
+     "at": "03:20"},
 ]  # fmt: skip
 
 # Auditlog: who did it comes from the request (middleware) or from services (set_actor).

@@ -154,3 +154,16 @@ def test_errors_in_the_token_owners_language(world: World) -> None:
     body = api.get("/children/999999").json()
     assert body["status"] == 404
     assert body["title"] != "Not found."
+
+
+def test_idempotency_keys_are_forgotten_after_a_day(world: World) -> None:
+    from attune.api import tasks
+    from attune.api.models import IdempotencyKey
+
+    api = ApiClient(token_for(world, "director"))
+    assert (
+        api.post("/children", enroll_body(world), **{"Idempotency-Key": "k-9"}).status_code == 201
+    )
+    assert tasks.forget_idempotency_keys.call() == 0
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert tasks.forget_idempotency_keys.call() == 1

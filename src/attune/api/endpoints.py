@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from attune.api.core import ERRORS, ApiError, Caller, Problem, caller, idempotent, paginate
+from attune.api.core import ERRORS, Caller, Problem, caller, idempotent, paginate
 from attune.care import services as care_services
 from attune.care.models import CareEntry, CarePlan
 from attune.jobs.models import Job
@@ -365,11 +365,12 @@ def _form_data(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _refused(form: Any) -> ApiError | None:
+def _refused(form: Any) -> None:
+    """Refuse (422 with the page's own messages, per field) unless the form is valid."""
     from django.core.exceptions import ValidationError
 
     if form.is_valid():
-        return None
+        return
     raise ValidationError(
         {(k if k != "__all__" else "__all__"): [str(m) for m in v] for k, v in form.errors.items()}
     )

@@ -19,3 +19,17 @@ def retry_webhooks() -> int:
     for pk in ids:
         webhooks.deliver(pk)
     return len(ids)
+
+
+@task(queue_name="default")
+def forget_idempotency_keys() -> int:
+    """Daily (the `api-idempotency-keys` schedule): keys older than a day are forgotten; a
+    client retries within minutes, never a day later."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from attune.api.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - timedelta(days=1))
+    return int(old.delete()[0])
