@@ -167,3 +167,13 @@ def test_idempotency_keys_are_forgotten_after_a_day(world: World) -> None:
     assert tasks.forget_idempotency_keys.call() == 0
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert tasks.forget_idempotency_keys.call() == 1
+
+
+def test_a_familys_token_sees_only_their_children(world: World) -> None:
+    api = ApiClient(token_for(world, "family"))
+    ids = {c["id"] for c in api.get("/children").json()["results"]}
+    assert ids == {world.child.pk}
+    assert api.get(f"/children/{world.group_child.pk}").status_code == 404
+    assert api.get(f"/families/{world.other_family.pk}").status_code == 404
+    mine = api.get(f"/children/{world.child.pk}").json()
+    assert mine["full"] is True and mine["allergies"] == "peanuts"
