@@ -177,3 +177,11 @@ def test_a_familys_token_sees_only_their_children(world: World) -> None:
     assert api.get(f"/families/{world.other_family.pk}").status_code == 404
     mine = api.get(f"/children/{world.child.pk}").json()
     assert mine["full"] is True and mine["allergies"] == "peanuts"
+
+
+def test_the_webhooks_link_only_for_those_who_may_add_them(world: World) -> None:
+    from django.urls import reverse
+
+    link = reverse("api_webhooks")
+    assert link in world.client("director").get(reverse("api_tokens")).content.decode()
+    assert link not in world.client("family").get(reverse("api_tokens")).content.decode()

@@ -50,7 +50,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "secret": secret, "tokens": list(tokens.of(user))},
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": list(tokens.of(user)),
+            "can_webhooks": bool(_targets(access.viewer_for(request.user))),
+        },
         status=status,
     )
 
