@@ -146,6 +146,25 @@ def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
 
 
+def api_token(w: World) -> dict[str, Any]:
+    """A token of the director persona."""
+    from attune.api import tokens
+
+    token, _secret = tokens.issue(user=w.users["director"], name="billing", scope="read", days=7)
+    return {"token_id": token.pk}
+
+
+def webhook(w: World) -> dict[str, Any]:
+    """A webhook of the world's program."""
+    from attune.api import webhooks
+
+    endpoint = webhooks.create_endpoint(
+        actor=w.users["director"], url="https://example.org/hook", events=["child.enrolled"],
+        program=w.program,
+    )  # fmt: skip
+    return {"webhook_id": endpoint.pk}
+
+
 def nap(w: World) -> dict[str, Any]:
     """The family persona's child, asleep since a minute ago."""
     entry = care_services.log_entry(
@@ -796,6 +815,15 @@ MATRIX: list[Row] = [
     Row("guardian_edit", guardian, form_errors(FAMILY_MANAGE), "post", nothing),
     # The only guardian cannot be removed: the managers' POST redirects with a message.
     Row("guardian_delete", guardian, {**FAMILY_MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    # the person's own API tokens (attune.api); another person's token is not found
+    Row("api_tokens", nothing, statuses(200)),
+    Row("api_tokens", nothing, statuses(400), "post", nothing),
+    Row("api_token_revoke", api_token, statuses(404, director=302), "post", nothing),
+    # webhooks of the programs a person manages and the states they administer (attune.api)
+    Row("api_webhooks", nothing, statuses(403, director=200, org_admin=200, other_director=200, state_admin=200)),
+    Row("api_webhooks", nothing, statuses(403, director=400, org_admin=400, other_director=400, state_admin=400), "post", nothing),
+    Row("api_webhook", webhook, statuses(404, director=200, org_admin=200)),
+    Row("api_webhook", webhook, statuses(404, director=302, org_admin=302), "post", nothing),
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.
@@ -827,7 +855,9 @@ OPERATOR_ADMIN = "admin"
 
 
 def test_every_url_has_a_matrix_row() -> None:
-    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA
+    from tests.api.test_api_matrix import API_URL_NAMES  # the API's own matrix
+
+    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA | API_URL_NAMES
     patterns = [
         p
         for p in get_resolver().url_patterns

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "attune.care",
     "attune.training",
     "attune.workforce",
+    "ninja",  # serves the API docs' assets from our own static files (CSP: self)
+    "attune.api",
     "attune.demo",
 ]
 
@@ -349,6 +351,9 @@ ATTUNE_SCHEDULES = [
     {"name": "nap-check-alerts", "task": "attune.care.tasks.nap_check_alerts", "minutes": 1},
     {"name": "discard-stale-imports", "task": "attune.programs.tasks.discard_stale_imports",
      "at": "03:00"},
+    {"name": "webhook-retries", "task": "attune.api.tasks.retry_webhooks", "minutes": 1},
+    {"name": "api-idempotency-keys", "task": "attune.api.tasks.forget_idempotency_keys",
+     "at": "03:20"},
 ]  # fmt: skip
 
 # Auditlog: who did it comes from the request (middleware) or from services (set_actor).
@@ -375,3 +380,8 @@ LOGGING = {
         "attune": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# API v1 (attune.api): requests a minute per personal access token (429 past it)
+ATTUNE_API_RATE = int(os.environ.get("ATTUNE_API_RATE", "600"))
+# webhooks post to https only, but to http too while developing and testing
+ATTUNE_WEBHOOK_ALLOW_HTTP = env_bool("ATTUNE_WEBHOOK_ALLOW_HTTP", ENV != "production")

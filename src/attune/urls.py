@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("attune.training.urls")),
     path("", include("attune.workforce.urls")),
     path("", include("attune.jobs.urls")),
+    path("", include("attune.api.urls")),
 ]
 
 # A bad query parameter (attune.lib.params.BadParameter) is a 400 page that says what was wrong.
