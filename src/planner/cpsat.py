@@ -666,10 +666,19 @@ class PlannerModel:
         def staff_count(k: int) -> cp_model.LinearExprT:
             return sum(self.y[s][k] for s in range(len(self.caregivers)))
 
-        for k in range(K - 1):
-            here, there = self.slots[k].room, self.slots[k + 1].room
-            if (here.capacity, here.max_groups) == (there.capacity, there.max_groups):
+        # a room's slots are interchangeable: most staff first; rooms alike (same capacity
+        # and number of groups) are interchangeable as a whole: ordered by their first slot
+        # (comparing the last slot of one room with the first of the next would not be
+        # valid: rooms [3, 1] and [2, 2] satisfy it in neither order)
+        first: dict[str, int] = {}
+        for k, slot in enumerate(self.slots):
+            first.setdefault(slot.room.id, k)
+            if k + 1 < K and self.slots[k + 1].room.id == slot.room.id:
                 self.m.add(staff_count(k) >= staff_count(k + 1))
+        rooms = [self.slots[k].room for k in first.values()]
+        for here, there in itertools.pairwise(rooms):
+            if (here.capacity, here.max_groups) == (there.capacity, there.max_groups):
+                self.m.add(staff_count(first[here.id]) >= staff_count(first[there.id]))
         referenced |= {sc.with_ for sc in self.problem.staff_children}
         signature: dict[object, list[int]] = {}
         for s, cg in enumerate(self.caregivers):
@@ -900,27 +909,66 @@ class PlannerModel:
         """Start the search from the current arrangement (refined by `warm_start`)."""
         self.hint_current()
 
-    def warm_start(self, *, time_limit: float, workers: int) -> bool:
-        """Complete the current arrangement into a full solution and hint all of it.
+    def _greedy(self) -> dict[cp_model.IntVar, int]:
+        """The greedy plan (planner.baselines.greedy, a director's hand arrangement) as values
+        of the decision variables: the start of a cold search (no current arrangement)."""
+        from planner.baselines import greedy
+        from planner.validate import validate
+
+        plan = greedy(self.problem)
+        if validate(self.problem, plan):
+            # a plan that breaks rules is a poor start: completing its groups rarely
+            # succeeds in time on large programs (measured), the search starts from scratch
+            return {}
+        ids = {cg.id: s for s, cg in enumerate(self.caregivers)}
+        index = {ch.id: c for c, ch in enumerate(self.children)}
+        free = list(range(len(self.slots)))
+        values: dict[cp_model.IntVar, int] = {}
+        for group in plan.groups:
+            k = next((k for k in free if self.slots[k].room.id == group.room), None)
+            if k is None:
+                continue
+            free.remove(k)
+            for child_id in group.children:
+                c = index[child_id]
+                for j in range(len(self.slots)):
+                    values[self.x[c][j]] = int(j == k)
+                if (u := self.unassigned[c]) is not None:
+                    values[u] = 0
+            for caregiver_id in group.caregivers:
+                s = ids[caregiver_id]
+                for j in range(len(self.slots)):
+                    values[self.y[s][j]] = int(j == k)
+        for child_id, caregiver_id in plan.primary.items():
+            c, s_ = index[child_id], ids[caregiver_id]
+            for s in range(len(self.caregivers)):
+                values[self.p[c][s]] = int(s == s_)
+        return values
+
+    def warm_start(self, *, time_limit: float, workers: int, cold: bool = False) -> bool:
+        """Complete the current arrangement (`cold`: the greedy plan) into a full solution
+        and hint all of it.
 
         A copy of the model with the known placements fixed is small after presolve, so
         CP-SAT completes it quickly (who else works where, the other primaries, …). When it
         does, every variable is hinted with that solution, so the search starts from a
         plan that meets every rule. False when the current arrangement cannot be completed.
         """
-        fixed = self._current()
+        fixed = self._greedy() if cold else self._current()
         if not fixed:
             return False
         deadline = time.monotonic() + time_limit
-        # everything as it is; else only the primary caregivers (groups regroup around them:
-        # a caregiver and their primary children move together, e.g. to take a newcomer)
-        primaries = {
+        # everything as it is; else only the primary caregivers (current arrangement: groups regroup around them,
+        # a caregiver and their primary children move together, e.g. to take a newcomer) or
+        # only the children's groups (greedy plan: the model staffs them)
+        keep = self.x if cold else self.p
+        partial = {
             var: value
             for c in range(len(self.children))
-            for var in self.p[c]
+            for var in keep[c]
             if (value := fixed.get(var)) is not None
         }
-        for share, attempt in ((0.5, fixed), (1.0, primaries)):
+        for share, attempt in ((0.5, fixed), (1.0, partial)):
             if not attempt:
                 continue
             copy = self.m.clone()
@@ -1048,6 +1096,9 @@ def run(
         # a small problem's current arrangement completes in milliseconds when it can
         warm_limit = min(0.25 if small else 6.0, 0.6 * time_limit)
         warmed = model.warm_start(time_limit=warm_limit, workers=workers)
+        if not warmed and model.standalone:
+            # no current arrangement (a new program, an intake): start from the greedy plan
+            warmed = model.warm_start(time_limit=warm_limit, workers=workers, cold=True)
     if not warmed and not model.relax and model.standalone and small:
         # A small problem whose current arrangement cannot be completed may have no plan at
         # all: a model without objective, with symmetry breaking, proves that in well under a
