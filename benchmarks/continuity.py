@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from planner import simulate as sim
+from planner_lab import simulate as sim
 
 
 def _policy_run(args: tuple[int, str, int, int]) -> dict[str, Any]:
@@ -43,8 +43,8 @@ def _fresh(function: Any, args: Any) -> Any:
 
 
 def _horizon_run(args: tuple[int, int, int, float]) -> dict[str, Any]:
-    from planner.generate import generate
     from planner.horizon import solve_horizon
+    from planner_lab.generate import generate
 
     children, months, seed, limit = args
     problem = generate(children=children, seed=seed)

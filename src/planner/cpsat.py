@@ -1038,9 +1038,12 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self.objective: float | None = None
         self.bound: float | None = None
         self.solutions = 0
+        self.first: float | None = None  # time.monotonic() of the first solution
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        if self.first is None:
+            self.first = time.monotonic()
         self.objective = self.objective_value
         self.bound = self.best_objective_bound
 
@@ -1053,6 +1056,7 @@ class Outcome:
     value: Callable[[cp_model.IntVar], int]
     objective: int | None
     bound: int | None
+    first: float | None = None  # seconds from the start of `run` to the first plan
 
 
 PROVE_FIRST_CHILDREN = 24
@@ -1099,6 +1103,7 @@ def run(
         if not warmed and model.standalone:
             # no current arrangement (a new program, an intake): start from the greedy plan
             warmed = model.warm_start(time_limit=warm_limit, workers=workers, cold=True)
+    first = time.monotonic() - started if warmed else None
     if not warmed and not model.relax and model.standalone and small:
         # A small problem whose current arrangement cannot be completed may have no plan at
         # all: a model without objective, with symmetry breaking, proves that in well under a
@@ -1143,14 +1148,17 @@ def run(
         cp_model.UNKNOWN: "unknown",
         cp_model.MODEL_INVALID: "model_invalid",
     }[code]
+    if first is None and watch.first is not None:
+        first = watch.first - started
     if status in ("optimal", "feasible"):
         return Outcome(
             status,
             solver.value,
             round(solver.objective_value),
             round(solver.best_objective_bound),
+            first,
         )
     if status == "unknown" and model.start is not None:
         start = model.start
-        return Outcome("feasible", lambda var: start[var.index], model.start_objective, None)
+        return Outcome("feasible", lambda var: start[var.index], model.start_objective, None, first)
     return Outcome(status, solver.value, None, None)

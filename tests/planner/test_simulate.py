@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from planner import simulate as sim
 from planner.continuity import child_measures
 from planner.model import months_between
 from planner.validate import validate
+from planner_lab import simulate as sim
 
 SMALL = sim.Config(months=5, children=12, seed=2, time_limit=2.0)
 
@@ -172,7 +172,7 @@ def test_too_few_caregivers_is_said_plainly() -> None:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "planner", "simulate", *args],
+        [sys.executable, "-m", "planner_lab", "simulate", *args],
         capture_output=True,
         text=True,
         check=False,

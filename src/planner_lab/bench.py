@@ -1,6 +1,6 @@
 """The planner benchmark: CP-SAT against the greedy baseline and HiGHS on generated instances.
 
-For each rule set and size (seeded instances from planner.generate): CP-SAT's time to a
+For each rule set and size (seeded instances from planner_lab.generate): CP-SAT's time to a
 proven optimum, or its gap at 2 s and at 10 s; the greedy plan's validity and scores; HiGHS's
 time to CP-SAT's objective (same starting point) and its gap at 10 s; peak memory. Every
 instance runs in a fresh process, so peak memory (ru_maxrss) is that instance's own.
@@ -64,10 +64,10 @@ def _scores(problem: Any, plan: Any) -> dict[str, int]:
 
 def _run(rules: str, children: int, seed: int) -> Row:
     from planner.baselines import greedy
-    from planner.generate import generate
     from planner.score import score
     from planner.solve import solve
     from planner.validate import validate
+    from planner_lab.generate import generate
 
     problem = generate(children=children, seed=seed, rules=rules)
     row = Row(rules, children, len(problem.caregivers), len(problem.rooms), seed)
@@ -101,8 +101,8 @@ def _highs(
 ) -> tuple[str, float | None, float | None, float]:
     """HiGHS on the same instance, from the same start: status, seconds to reach `target`,
     gap at 10 s, peak MB of this process."""
-    from planner.generate import generate
-    from planner.mip import solve_mip
+    from planner_lab.generate import generate
+    from planner_lab.mip import solve_mip
 
     problem = generate(children=children, seed=seed, rules=rules)
     reached: list[float] = []

@@ -5,7 +5,7 @@
 The *world* (children arriving and leaving, schedules changing, caregivers resigning and being
 replaced) is drawn once from the seed, the same for every policy:
 
-- the program starts as planner.generate builds it (rooms by age, staffed to the rules);
+- the program starts as planner_lab.generate builds it (rooms by age, staffed to the rules);
 - children leave at 36 months (to preschool), or earlier now and then (1% a month: a move);
   each place freed is taken the next month by an infant of 6 weeks to 12 months;
 - 2% of the children a month change schedule;
@@ -41,7 +41,6 @@ from datetime import date, timedelta
 from planner import cpsat
 from planner.chart import line_chart
 from planner.continuity import MonthRecord, aggregate, child_measures
-from planner.generate import generate_with_plan
 from planner.horizon import fewest_changes, month_start, solve_horizon
 from planner.model import (
     DAYS,
@@ -60,6 +59,7 @@ from planner.model import (
 )
 from planner.solve import solve
 from planner.validate import validate
+from planner_lab.generate import generate_with_plan
 
 MAX_SUBSTITUTES = 20  # a month; beyond that the program cannot open
 POLICIES = ("continuity", "age-rooms", "greedy")
