@@ -5,9 +5,9 @@ proven optimum, or its gap at 2 s and at 10 s; the greedy plan's validity and sc
 time to CP-SAT's objective (same starting point) and its gap at 10 s; peak memory. Every
 instance runs in a fresh process, so peak memory (ru_maxrss) is that instance's own.
 
-    python -m planner bench                # quick: cfoc-center, 8 / 24 / 60 children
-    python -m planner bench --full         # every rule set, 8 / 24 / 60 / 120 / 240
-    python -m planner bench --rules pitc --sizes 60 --seed 3
+    python -m planner_lab bench                # quick: cfoc-center, 8 / 24 / 60 children
+    python -m planner_lab bench --full         # every rule set, 8 / 24 / 60 / 120 / 240
+    python -m planner_lab bench --rules pitc --sizes 60 --seed 3
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def scores_table(rows: Sequence[Row]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from planner.rules import BUILT_IN
 
-    parser = argparse.ArgumentParser(prog="python -m planner bench")
+    parser = argparse.ArgumentParser(prog="python -m planner_lab bench")
     parser.add_argument("--full", action="store_true", help="every rule set and size")
     parser.add_argument("--rules", action="append", choices=BUILT_IN)
     parser.add_argument("--sizes", help="comma-separated, e.g. 8,24,60")

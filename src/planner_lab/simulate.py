@@ -1,6 +1,6 @@
 """Three years of a program, month by month, under three ways of organizing care.
 
-    python -m planner simulate --months 36 --children 48 --seed 1 [--policy continuity]
+    python -m planner_lab simulate --months 36 --children 48 --seed 1 [--policy continuity]
 
 The *world* (children arriving and leaving, schedules changing, caregivers resigning and being
 replaced) is drawn once from the seed, the same for every policy:
