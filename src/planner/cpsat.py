@@ -916,10 +916,15 @@ class PlannerModel:
         from planner.validate import validate
 
         plan = greedy(self.problem)
-        if validate(self.problem, plan):
-            # a plan that breaks rules is a poor start: completing its groups rarely
-            # succeeds in time on large programs (measured), the search starts from scratch
+        # groups where the greedy plan breaks a rule (it runs out of caregivers for the last
+        # rooms) are left open: their children and caregivers, and the caregivers no group
+        # took, are for the model to place; the other groups are kept
+        broken = {v.group for v in validate(self.problem, plan)}
+        if None in broken:
             return {}
+        plan.groups = [g for g in plan.groups if g.id not in broken]
+        kept = {child for g in plan.groups for child in g.children}
+        plan.primary = {c: s for c, s in plan.primary.items() if c in kept}
         ids = {cg.id: s for s, cg in enumerate(self.caregivers)}
         index = {ch.id: c for c, ch in enumerate(self.children)}
         free = list(range(len(self.slots)))
