@@ -16,6 +16,9 @@ instance's own. Per instance:
 
     python -m planner_lab scale --quick                  # 60 children, 1 seed, both starts
     python -m planner_lab scale --sizes 60,80,120,240,480 --seeds 5 --highs --chart out.svg
+
+It also runs against an older planner (the same generator and measures): put that
+planner's `src` first on PYTHONPATH, e.g. `PYTHONPATH=/tmp/before/src:src`.
 """
 
 from __future__ import annotations
@@ -76,6 +79,15 @@ def planner_run(rules: str, children: int, seed: int, start: str, limit: float) 
     problem = generate(children=children, seed=seed, rules=rules, with_current=start == "warm")
     run = Run(rules, children, seed, start, caregivers=len(problem.caregivers))
     started = time.monotonic()
+    seen: list[float] = []
+
+    class Watch(cpsat._Watch):  # the search's first plan, also on planners before issue 18
+        def on_solution_callback(self) -> None:
+            super().on_solution_callback()
+            if not seen:
+                seen.append(time.monotonic() - started)
+
+    cpsat._Watch = Watch  # type: ignore[misc]  # this process measures this one instance
     model = cpsat.PlannerModel(problem)
     built = time.monotonic() - started
     outcome = cpsat.run(model, time_limit=max(0.5, limit - built), workers=2)
@@ -85,7 +97,9 @@ def planner_run(rules: str, children: int, seed: int, start: str, limit: float) 
         plan = model.plan(outcome.value, outcome.status)
         run.valid = not validate(problem, plan)
         if run.valid:
-            run.first = None if outcome.first is None else built + outcome.first
+            warm = getattr(outcome, "first", None)  # the completed start, when there is one
+            firsts = [*seen, *([built + warm] if warm is not None else [])]
+            run.first = min(firsts) if firsts else None
             run.objective = outcome.objective
             run.bound = outcome.bound
             if run.objective is not None and run.bound is not None:
