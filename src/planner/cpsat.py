@@ -210,6 +210,7 @@ class PlannerModel:
         staff_on = block.caregiver_indices()
         minutes = max(1, block.minutes)
         by_room: dict[str, list[cp_model.LinearExprT]] = {}
+        shares = self._share_terms(present, block.periods)
         for k, slot in enumerate(self.slots):
             n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
             staff = cp_model.LinearExpr.sum([self.y[s][k] for s in staff_on])
@@ -217,32 +218,43 @@ class PlannerModel:
                 staff = staff + self._over(minutes)
             for r, rule_set in enumerate(self.rule_sets):
                 self._group_rules(k, r, rule_set, present, staff, staff_on, minutes, block.periods)
-            self._share_bound(k, present, staff_on, block.periods)
+            if shares is not None:
+                self._share_bound(k, shares, staff_on)
             by_room.setdefault(slot.room.id, []).append(n)
         for room in self.problem.rooms:
             self._at_most(sum(by_room[room.id]), room.capacity, minutes, [])
 
+    def _share_terms(
+        self, present: list[int], periods: frozenset[str]
+    ) -> tuple[list[int], list[int], int] | None:
+        """The children present with a least share, their shares as whole numbers, and the
+        scale (see _share_bound); the same for every slot of a block, so computed once."""
+        if self.relax or self.monotone:
+            return None
+        shares = self.shares(periods)
+        if shares is None:
+            return None
+        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
+        terms = [(w, c) for w, c in terms if w > 0]
+        if not terms:
+            return None
+        scale = _lcm(sorted({w.denominator for w, _ in terms}))
+        return [c for _, c in terms], [int(w * scale) for w, _ in terms], scale
+
     def _share_bound(
-        self, k: int, present: list[int], staff_on: list[int], periods: frozenset[str]
+        self, k: int, terms: tuple[list[int], list[int], int], staff_on: list[int]
     ) -> None:
         """Implied: a group's caregivers on shift are at least the sum of its children's least
         shares (planner.rules.least_shares: no group the rules allow needs less). Only where
         the rules are not monotone (mixed-group rules, majority, group-size dependent
         weighted ratios), where their own constraints hide this from CP-SAT's propagation;
         it is what lets small infeasible programs be proven quickly."""
-        if self.relax or self.monotone:
-            return
-        shares = self.shares(periods)
-        if shares is None:
-            return
-        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
-        terms = [(w, c) for w, c in terms if w > 0]
-        if not terms:
-            return
-        scale = _lcm([w.denominator for w, _ in terms])
+        children, weights, scale = terms
         self.m.add(
-            sum(int(w * scale) * self.x[c][k] for w, c in terms)
-            <= scale * sum(self.y[s][k] for s in staff_on)
+            cp_model.LinearExpr.weighted_sum([self.x[c][k] for c in children], weights)
+            <= cp_model.LinearExpr.weighted_sum(
+                [self.y[s][k] for s in staff_on], [scale] * len(staff_on)
+            )
         )
 
     def shares(self, periods: frozenset[str]) -> dict[tuple[object, ...], Fraction] | None:
