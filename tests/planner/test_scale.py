@@ -31,3 +31,9 @@ def test_the_command_refuses_bad_options() -> None:
         with pytest.raises(SystemExit) as exit_:
             scale.main(argv)
         assert exit_.value.code == 2
+
+
+def test_the_benchmark_knows_the_planners_limit() -> None:
+    from planner import limits
+
+    assert scale.MAX_CHILDREN == limits.MAX_CHILDREN
