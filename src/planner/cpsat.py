@@ -52,6 +52,12 @@ def _staff_for(tiers: Sequence[Tier], n: int) -> int | None:
     return None
 
 
+def _table(tiers: Sequence[Tier], top: int, n_max: int) -> list[int]:
+    """Staff needed for 0..n_max children (the largest allowed group's need beyond `top`)."""
+    table = [_staff_for(tiers, i) or 0 for i in range(top + 1)]
+    return table + [table[-1]] * (n_max - top)
+
+
 def _ratio_parts(ratio: Fraction) -> tuple[int, int]:
     return ratio.numerator, ratio.denominator
 
@@ -111,6 +117,7 @@ class PlannerModel:
         self.monotone = all(rs.monotone for rs in self.rule_sets)
         self.classes = [child_class(self.rule_sets, m) for m in self.members]
         self._shares: dict[frozenset[str], dict[tuple[object, ...], Fraction] | None] = {}
+        self._tables: dict[tuple[int, int], list[int]] = {}
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         # the continuity goal's terms, kept apart (a horizon counts them as changes instead)
@@ -312,9 +319,12 @@ class PlannerModel:
                 num, den = _ratio_parts(tier.ratio)
                 self.m.add(num * staff >= den * n).only_enforce_if(enforce)
             return
-        top = min(n_max, biggest)
-        table = [_staff_for(tiers, i) or 0 for i in range(top + 1)]
-        table += [table[-1]] * (n_max - top)
+        # the same tables recur at every slot and block: kept by the tiers' identity (the
+        # rule sets live as long as the model)
+        key = (id(tiers), n_max)
+        if key not in self._tables:
+            self._tables[key] = _table(tiers, min(n_max, biggest), n_max)
+        table = self._tables[key]
         count = self.m.new_int_var(0, n_max, "n")
         self.m.add(count == n)
         need = self.m.new_int_var(0, max(table), "need")
