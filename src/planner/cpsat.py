@@ -195,6 +195,7 @@ class PlannerModel:
                         for s, cg in enumerate(self.caregivers)
                     )
                 )
+        self.columns = self._columns()
         for block in timeline.blocks(self.problem, prune=not self.relax):
             self._block(block)
         if symmetry:
@@ -208,9 +209,16 @@ class PlannerModel:
 
     def xv(self, c: int, k: int) -> cp_model.IntVar:
         """Member c in slot k: a child's x, or for a caregiver's own child the caregiver's y."""
-        if c < len(self.children):
-            return self.x[c][k]
-        return self.y[self.member_staff[c - len(self.children)]][k]
+        return self.columns[k][c]
+
+    def _columns(self) -> list[list[cp_model.IntVar]]:
+        """Per slot, every member's variable (xv), listed once: the block constraints read
+        them millions of times on large programs."""
+        n = len(self.children)
+        return [
+            [self.x[c][k] for c in range(n)] + [self.y[s][k] for s in self.member_staff]
+            for k in range(len(self.slots))
+        ]
 
     def _block(self, block: timeline.Block) -> None:
         present = block.child_indices()
@@ -219,7 +227,8 @@ class PlannerModel:
         by_room: dict[str, list[cp_model.LinearExprT]] = {}
         shares = self._share_terms(present, block.periods)
         for k, slot in enumerate(self.slots):
-            n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
+            column = self.columns[k]
+            n = cp_model.LinearExpr.sum([column[c] for c in present])
             staff = cp_model.LinearExpr.sum([self.y[s][k] for s in staff_on])
             if self.relax:
                 staff = staff + self._over(minutes)
@@ -229,7 +238,7 @@ class PlannerModel:
                 self._share_bound(k, shares, staff_on)
             by_room.setdefault(slot.room.id, []).append(n)
         for room in self.problem.rooms:
-            self._at_most(sum(by_room[room.id]), room.capacity, minutes, [])
+            self._at_most(cp_model.LinearExpr.sum(by_room[room.id]), room.capacity, minutes, [])
 
     def _share_terms(
         self, present: list[int], periods: frozenset[str]
@@ -333,7 +342,8 @@ class PlannerModel:
 
     def _has(self, k: int, members: list[int]) -> cp_model.IntVar:
         has = self.m.new_bool_var("has")
-        self.m.add_max_equality(has, [self.xv(c, k) for c in members])
+        column = self.columns[k]
+        self.m.add_max_equality(has, [column[c] for c in members])
         return has
 
     def _group_rules(
@@ -355,7 +365,8 @@ class PlannerModel:
         rules = rule_set.at(periods)
         relief, _ = rule_set.staff_relief(periods)
         n_max = len(present)
-        n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
+        column = self.columns[k]
+        n = cp_model.LinearExpr.sum([column[c] for c in present])
         staff: cp_model.LinearExprT = staff_expr
         anyone: cp_model.IntVar | None = None
 
@@ -378,7 +389,7 @@ class PlannerModel:
         for limit in rules.limits:
             young = [c for c in present if limit.counts(self.members[c].age)]
             if len(young) > limit.max:
-                count = sum(self.xv(c, k) for c in young)
+                count = cp_model.LinearExpr.sum([column[c] for c in young])
                 if limit.per == "caregiver":
                     self.m.add(count <= limit.max * staff)  # staff carries the slack
                 else:
@@ -426,7 +437,7 @@ class PlannerModel:
                 self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [lit, *pure])
             return
         # majority: the band with most children present; ties go to the younger band
-        counts = {b: sum(self.xv(c, k) for c in by_band[b]) for b in bands}
+        counts = {b: cp_model.LinearExpr.sum([column[c] for c in by_band[b]]) for b in bands}
         chosen = {b: self.m.new_bool_var("majority") for b in bands}
         self.m.add(sum(chosen.values()) == any_present())
         for b in bands:
