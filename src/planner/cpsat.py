@@ -1138,9 +1138,11 @@ def run(
         # a small problem's current arrangement completes in milliseconds when it can
         warm_limit = min(0.25 if small else 6.0, 0.6 * time_limit)
         warmed = model.warm_start(time_limit=warm_limit, workers=workers)
-        if not warmed and model.standalone:
-            # no current arrangement (a new program, an intake): start from the greedy plan
-            warmed = model.warm_start(time_limit=warm_limit, workers=workers, cold=True)
+        left = warm_limit - (time.monotonic() - started)
+        if not warmed and model.standalone and left > 0.1:
+            # no current arrangement (a new program, an intake), or one that cannot be
+            # completed: start from the greedy plan, within what is left of the same budget
+            warmed = model.warm_start(time_limit=left, workers=workers, cold=True)
     first = time.monotonic() - started if warmed else None
     if not warmed and not model.relax and model.standalone and small:
         # A small problem whose current arrangement cannot be completed may have no plan at
