@@ -79,7 +79,7 @@ def test_generate_solve_validate_round_trip(tmp_path: Path) -> None:
 def test_solve_writes_progress_when_it_takes_over_a_second(tmp_path: Path) -> None:
     generated = run("generate", "--children", "120", "--seed", "1", package="planner_lab")
     problem_path = write(tmp_path, "problem.json", generated.stdout)
-    solved = run("solve", problem_path, "--time-limit", "4")
+    solved = run("solve", problem_path, "--time-limit", "10")
     assert solved.returncode == 0, solved.stderr
     assert "solving:" in solved.stderr
     assert json.loads(solved.stdout)["violations"] == []
