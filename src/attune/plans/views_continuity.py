@@ -178,10 +178,7 @@ def _timeline(snapshots: Sequence[MonthlySnapshot]) -> list[TimelineRow]:
                         "after": snapshot.primary_name or _("none"),
                     }
                 )
-            if (before.care_group_id, before.group_label) != (
-                snapshot.care_group_id,
-                snapshot.group_label,
-            ):
+            if not history.same_group(before, snapshot):
                 changes.append(
                     _("New group: %(before)s → %(after)s")
                     % {
