@@ -68,6 +68,7 @@ def _page(
     shown: board.Board | None = None
     explanation: list[str] = []
     problems: list[str] = []
+    effect: list[board.EffectRow] = []
     if run is not None:
         problem = services.problem_of(run)
         names = adapter.Names.for_problem(program, run.problem)
@@ -75,6 +76,9 @@ def _page(
         if run.solved or plan_json is not None:
             plan = services.parse_plan(plan_json if plan_json is not None else run.plan)
             shown = board.build(program, problem, plan, names)
+            if plan_json is not None and run.solved and shown.effect is not None:
+                started = board.effect_of(program, problem, services.parse_plan(run.plan))
+                effect = board.compare(started, shown.effect)
     if shown is None:
         try:
             problem, names = adapter.problem_for(program, on=today)
@@ -89,6 +93,8 @@ def _page(
         "board": shown,
         "showing_run": showing_run,
         "edited": plan_json is not None,
+        "effect": effect,
+        "movable": bool(showing_run and run is not None and (run.solved or plan_json is not None)),
         "explanation": explanation,
         "problems": problems,
         "errors": list(errors),
