@@ -79,13 +79,21 @@ def _page(
             if plan_json is not None and run.solved and shown.effect is not None:
                 started = board.effect_of(program, problem, services.parse_plan(run.plan))
                 effect = board.compare(started, shown.effect)
+    left_out: list[str] = []
     if shown is None:
         try:
             problem, names = adapter.problem_for(program, on=today)
         except adapter.CannotPlan as exc:
             problems = list(exc.messages)
         else:
+            left_out = names.left_out
             shown = board.build(program, problem, adapter.current_plan(problem, names), names)
+    elif run is not None:
+        # the records the planner had to leave out of this run, named (issue 19)
+        try:
+            left_out = adapter.problem_for(program, on=run.as_of)[1].left_out
+        except adapter.CannotPlan:
+            left_out = []
     showing_run = run is not None and (run.solved or plan_json is not None)
     context = {
         "program": program,
@@ -97,6 +105,7 @@ def _page(
         "movable": bool(showing_run and run is not None and (run.solved or plan_json is not None)),
         "explanation": explanation,
         "problems": problems,
+        "left_out": left_out,
         "errors": list(errors),
         "run_form": run_form or forms.RunForm(today=today),
         "move_form": move_form,
