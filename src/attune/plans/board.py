@@ -333,8 +333,8 @@ def _worst(group_heat: heatmap.GroupHeat | None) -> heatmap.Cell | None:
 def _effect(problem: Problem, plan: Plan, broken: int, cost: int, heat: Any) -> Effect:
     group_of = {c: g.id for g in plan.groups for c in g.children}
     caregivers = {s.id: s for s in problem.caregivers}
-    now = [c for c in problem.children if c.current and c.current.primary]
-    keep = sum(1 for c in now if plan.primary.get(c.id) == c.current.primary)  # type: ignore[union-attr]
+    now = {c.id: c.current.primary for c in problem.children if c.current and c.current.primary}
+    keep = sum(1 for child_id, primary in now.items() if plan.primary.get(child_id) == primary)
     moved = sum(
         1
         for c in problem.children
