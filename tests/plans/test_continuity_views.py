@@ -163,7 +163,8 @@ def test_the_chart_shows_the_measure_asked_for_with_or_without_htmx(world: World
     assert '<option value="presence" selected>' in page
     partial = text(client.get(url, {"measure": "stability"}, **HTMX))
     assert partial.strip().startswith('<figure id="continuity-chart"')
-    assert "Group-mates kept month to month, by group" in partial
+    # group-mates kept is known from the second month on: two points are no trend (issue 19)
+    assert "Too few months recorded yet to draw a trend" in partial
     assert "<html" not in partial
     # anything else is refused with what is accepted (attune.lib.params)
     refused = client.get(url, {"measure": "nonsense"})
@@ -304,3 +305,15 @@ def test_the_demo_dashboards_show_the_contrast(client: Client) -> None:
     assert asked.primary_name in page
     assert "La familia lo pidió" in page
     assert MonthlySnapshot.objects.filter(program=maple).count() > 100
+
+
+def test_two_months_give_the_numbers_not_a_chart(world: World) -> None:
+    """Issue 19: no line drawn from two points; the page says why and keeps the table."""
+    month = this_month(world)
+    history.record_month(program=world.program, month=history.shift(month, -1))
+    history.record_month(program=world.program, month=month)
+    url = reverse("program_continuity", args=[world.program.pk])
+    page = world.client("director").get(url).content.decode()
+    assert not re.search(r'<svg[^>]+role="img"', page)
+    assert "Too few months recorded yet to draw a trend" in page
+    assert "The figures as a table" in page

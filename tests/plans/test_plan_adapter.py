@@ -12,7 +12,7 @@ import pytest
 from attune.demo.organization import load_demo
 from attune.plans import adapter, services
 from attune.programs import services as program_services
-from attune.programs.models import Program, RuleSet
+from attune.programs.models import Child, Program, RuleSet
 from planner import io
 from planner.model import Group, Plan
 from planner.validate import validate
@@ -88,7 +88,7 @@ def test_a_program_without_rooms_gets_a_message(world: World) -> None:
 def test_no_children_enrolled(world: World) -> None:
     with pytest.raises(adapter.CannotPlan) as caught:
         adapter.problem_for(world.program, on=date(2020, 1, 1))
-    assert "No children are enrolled on 2020-01-01" in caught.value.messages[0]
+    assert "No children are enrolled on Jan. 1, 2020" in caught.value.messages[0]
 
 
 def test_a_child_outside_every_age_band_is_named(world: World) -> None:
@@ -103,12 +103,42 @@ def test_a_child_outside_every_age_band_is_named(world: World) -> None:
     adapter.problem_for(world.program, on=ON)  # a 4-year-old is fine in a center under CFOC
     Program.objects.filter(pk=world.program.pk).update(rule_set=RuleSet.PITC)
     world.program.refresh_from_db()
+    # issue 19: the child is named and left out; the others are planned
+    problem, names = adapter.problem_for(world.program, on=ON)
+    assert "Leo" not in {c.first_name for c in names.children.values()}
+    assert len(problem.children) == 3
+    (message,) = names.left_out
+    assert message.startswith("Leo Lopez is left out of the plan: 54 months old on Dec. 1, 2026")
+    assert "pitc covers (0 to 36 months)" in message
+    assert not ID.search(message)
+
+
+def test_a_record_the_planner_refuses_is_named_and_the_rest_planned(world: World) -> None:
+    """Issue 19: a single bad record never stops the planner for the whole program."""
+    Child.objects.filter(pk=world.group_child.pk).update(schedule={"mon": [["16:30", "08:00"]]})
+    problem, names = adapter.problem_for(world.program, on=ON)
+    planned = {names.children[c.id].pk for c in problem.children}
+    assert world.group_child.pk not in planned
+    assert {world.child.pk, world.other_room_child.pk} <= planned
+    (message,) = names.left_out
+    assert message.startswith("Left out of the plan: Minh Nguyen"), message
+    assert not ID.search(message)
+    # the run plans the rest, and its plan passes the validator
+    staff(world)
+    run = services.run_planner(actor=None, program=world.program, on=ON)
+    assert run.solved
+    assert validate(services.problem_of(run), services.parse_plan(run.plan)) == []
+
+
+def test_when_every_record_is_refused_nothing_is_planned_and_each_is_named(world: World) -> None:
+    Program.objects.filter(pk=world.program.pk).update(rule_set=RuleSet.PITC)
+    world.program.refresh_from_db()
+    Child.objects.filter(program=world.program).update(birth_date=date(1990, 1, 1))
     with pytest.raises(adapter.CannotPlan) as caught:
         adapter.problem_for(world.program, on=ON)
-    (message,) = caught.value.messages
-    assert message.startswith("Leo Lopez is 54 months old on 2026-12-01")
-    assert "pitc covers: 0 to 36 months" in message
-    assert not ID.search(message)
+    messages = caught.value.messages
+    assert messages[0].startswith("No children are enrolled")
+    assert sum("is left out of the plan" in m for m in messages) == 3
 
 
 def test_planner_input_errors_name_the_record(world: World) -> None:

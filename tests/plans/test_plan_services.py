@@ -143,12 +143,17 @@ def test_accept_puts_the_plan_in_effect(world: World) -> None:
         group = plan.caregiver_group().get(f"s{caregiver.pk}")
         if group is not None:
             assert caregiver.care_group is not None and caregiver.room == caregiver.care_group.room
-    # history: a group change for every child, a primary change for Lan (she had none)
+    # history: a primary change for Lan (she had none); the rooms became small groups of the
+    # same names, which is no group change for anyone
     lan = Child.objects.get(pk=world.other_room_child.pk)
-    kinds = set(lan.enrollment_events.values_list("kind", flat=True))
-    assert {EnrollmentEvent.Kind.GROUP_CHANGED, EnrollmentEvent.Kind.PRIMARY_CHANGED} <= kinds
-    event = lan.enrollment_events.get(kind=EnrollmentEvent.Kind.GROUP_CHANGED)
+    event = lan.enrollment_events.get(kind=EnrollmentEvent.Kind.PRIMARY_CHANGED)
     assert event.recorded_by == director and event.detail.startswith("— → ")
+    for child in Child.objects.filter(program=world.program):
+        assert child.care_group is not None and child.room is not None
+        if child.care_group.label == child.room.name:
+            assert not child.enrollment_events.filter(
+                kind=EnrollmentEvent.Kind.GROUP_CHANGED
+            ).exists()
     # audit: the children's records name the director and the field that changed
     entries = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Child),
@@ -237,3 +242,44 @@ def test_a_caregiver_sees_the_children_of_their_small_group(world: World) -> Non
         rels = access.child_relations(viewer, child)
         assert (access.Rel.GROUP in rels) == in_group, child
     assert access.visible_room_ids(viewer, world.program) == {caregiver.room_id}
+
+
+def test_accepting_a_plan_that_changes_nothing_writes_no_history(world: World) -> None:
+    """Issue 19: children in rooms without small groups, a plan that keeps every child in its
+    room with its primary caregiver: accepting it makes the rooms small groups of the same
+    names, and nobody's history says "Robins → Robins"."""
+    from attune.plans import history
+    from attune.plans.models import MonthlySnapshot
+    from attune.plans.views_continuity import _timeline
+
+    director = world.users["director"]
+    run = planned(world)
+    lan = world.other_room_child
+    other_room_caregiver = Caregiver.objects.filter(room=world.other_room).first()
+    assert other_room_caregiver is not None
+    program_services.update_child(
+        actor=director, child=lan, data={"primary_caregiver": other_room_caregiver}
+    )
+    history.record_month(program=world.program, month=history.shift(ON, -1))
+    history.record_month(program=world.program, month=ON)
+    problem, names = adapter.problem_for(world.program, on=ON)
+    current = adapter.current_plan(problem, names)
+    assert validate(problem, current) == [], "the records' arrangement meets every rule"
+    PlanRun.objects.filter(pk=run.pk).update(plan=services.compact(current))
+    run.refresh_from_db()
+    assert wording.changes(problem, services.parse_plan(run.plan), names) == []
+    events = EnrollmentEvent.objects.count()
+    snapshots = list(MonthlySnapshot.objects.filter(program=world.program).values("pk", "reason"))
+
+    services.accept(actor=director, run=run)
+
+    assert CareGroup.objects.filter(program=world.program).exists()  # rooms became groups
+    assert EnrollmentEvent.objects.count() == events
+    assert (
+        list(MonthlySnapshot.objects.filter(program=world.program).values("pk", "reason"))
+        == snapshots
+    )
+    for child in Child.objects.filter(program=world.program):
+        months = MonthlySnapshot.objects.filter(child=child).order_by("month")
+        for row in _timeline(list(months)):
+            assert not [c for c in row.changes if "→" in c], (child, row.changes)

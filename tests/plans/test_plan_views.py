@@ -288,3 +288,34 @@ def test_the_board_speaks_spanish(world: World, run: PlanRun) -> None:
     assert "Tablero de planificación" in html
     assert '<th scope="row">lunes</th>' in html.lower()
     assert "Se cumplen todas las normas de licencia" in html
+
+
+def test_a_cards_move_button_works_without_javascript_and_shows_the_effect(
+    world: World, run: PlanRun
+) -> None:
+    """Issue 19: every card's "Move" list posts `move=<child>:<group>` (a drop presses the
+    same button); the edited board says what the move does before anything is saved."""
+    client = world.client("director")
+    board = client.get(board_url(world.program)).content.decode()
+    minh, lan = f"c{world.group_child.pk}", f"c{world.other_room_child.pk}"
+    lans_group = next(g["id"] for g in run.plan["groups"] if lan in g["children"])
+    value = f"{minh}:{lans_group}"
+    assert f'name="move" value="{value}"' in board
+    assert "data-board-moves" in board and 'draggable="true"' in board
+    moved = client.post(
+        url("plan_move", run),
+        {"plan": posted_plan(board) and json.dumps(posted_plan(board)), "move": value},
+    )
+    assert moved.status_code == 200
+    html = moved.content.decode()
+    assert "Your edited plan (not saved)" in html
+    text = visible_text(html)
+    assert "The effect of your moves (not saved yet)" in text
+    assert "Children changing group" in text
+    assert minh in next(g for g in posted_plan(html)["groups"] if g["id"] == lans_group)["children"]
+    run.refresh_from_db()
+    assert not run.edited  # nothing saved
+    # a move naming no known group is refused in words, nothing changed
+    refused = client.post(url("plan_move", run), {"plan": json.dumps(run.plan), "move": f"{minh}:"})
+    assert refused.status_code == 400
+    assert "Choose the group to move into." in refused.content.decode()

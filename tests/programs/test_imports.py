@@ -145,9 +145,10 @@ def test_every_error_kind_is_reported_with_line_column_and_reason(world: World) 
         child_row(first_name="I", enrollment_end="2025-09-01"),  # 12 end before start
         child_row(first_name="J", schedule="sat 09:00-12:00"),  # 13 program closed
         child_row(first_name="K", ifsp="maybe", ifsp_coordinator_email="nope@"),  # 14
+        child_row(first_name="L", birth_date="1990-01-01"),  # 15 outside the program's ages
     ]
     batch = make_batch(world, "children", csv_bytes(rows))
-    assert batch.error_count == 12  # lines 2-14 except line 6
+    assert batch.error_count == 13  # lines 2-15 except line 6
     report = imports.commit(actor=world.users["director"], batch=batch)
     by_line = errors_by_line(report)
 
@@ -171,6 +172,9 @@ def test_every_error_kind_is_reported_with_line_column_and_reason(world: World) 
     assert one(13).column == "schedule" and "closed" in one(13).reason
     # every bad cell of a row, not just the first
     assert {e.column for e in by_line[14]} == {"ifsp", "ifsp_coordinator_email"}
+    # issue 19: refused at entry, not by the planner later
+    assert one(15).column == "birth_date"
+    assert "outside the ages this program enrolls" in one(15).reason
     assert not Child.objects.filter(first_name="Dee").exists()
 
 

@@ -110,6 +110,7 @@ def test_create_child_through_the_form(world: World) -> None:
     [
         ("birth_date", "2025-02-30", "Enter a valid date"),
         ("birth_date", (date.today() + timedelta(days=3)).isoformat(), "cannot be in the future"),
+        ("birth_date", "1990-01-01", "outside the ages this program enrolls"),
         ("schedule", "mon 16:30-08:00", "is not after the start"),
         ("schedule", "mon-fri 06:00-12:00", "outside the program"),
         ("schedule", "sat 09:00-12:00", "closed on"),

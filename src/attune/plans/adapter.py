@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from attune.programs import rulesets
@@ -82,6 +83,8 @@ class Names:
     caregivers: dict[str, Caregiver] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    # records the planner could not take, each named with the reason: the rest is planned
+    left_out: list[str] = field(default_factory=list)
 
     @classmethod
     def for_problem(cls, program: Program, problem: Mapping[str, Any]) -> Names:
@@ -257,21 +260,72 @@ def problem_for(program: Program, *, on: date) -> tuple[Problem, Names]:
         caregivers={caregiver_id(s): s for s in caregivers},
         rooms={room_id(r): r for r in rooms},
     )
+    aside = _outside_ages(program, on, children)
+    names.left_out = list(aside.values())
+    children = [c for c in children if c.pk not in aside]
+    names.children = {child_id(c): c for c in children}
     problems = _cannot_plan(program, on, rooms, children)
     if problems:
-        raise CannotPlan(problems)
-    data = problem_json(program, on=on, rooms=rooms, children=children, caregivers=caregivers)
-    try:
-        problem = io.parse_problem(data)
-    except io.InvalidInput as exc:
-        raise CannotPlan(
-            [_("The records cannot be planned: %(reason)s") % {"reason": names.input_error(exc)}]
-        ) from None
+        raise CannotPlan([*problems, *names.left_out])
+    # A record the planner refuses is named and left out, and the rest planned (issue 19):
+    # one bad record never stops the planner for the whole program.
+    while True:
+        data = problem_json(program, on=on, rooms=rooms, children=children, caregivers=caregivers)
+        try:
+            problem = io.parse_problem(data)
+            break
+        except io.InvalidInput as exc:
+            said = names.input_error(exc)
+            match = _RECORD_PATH.match(exc.where)
+            if match is None or (match.group(1) == "children" and len(children) == 1):
+                raise CannotPlan(
+                    [
+                        *names.left_out,
+                        _("The records cannot be planned: %(reason)s") % {"reason": said},
+                    ]
+                ) from None
+            kind, index = match.group(1), int(match.group(2))
+            if kind == "children":
+                names.children.pop(child_id(children[index]), None)
+                children = children[:index] + children[index + 1 :]
+            else:
+                names.caregivers.pop(caregiver_id(caregivers[index]), None)
+                caregivers = caregivers[:index] + caregivers[index + 1 :]
+            names.left_out.append(_("Left out of the plan: %(reason)s") % {"reason": said})
     names.groups = {
         g: names.current_group_name(g)
         for g in {c.current.group for c in problem.children if c.current and c.current.group}
     }
     return problem, names
+
+
+_RECORD_PATH = re.compile(r"^(children|caregivers)\[(\d+)\]")
+
+
+def _outside_ages(program: Program, on: date, children: Sequence[Child]) -> dict[int, str]:
+    """Children older or younger than every band of a rule set binding the program: each
+    left out of the plan with a sentence naming them (the rest is planned)."""
+    out: dict[int, str] = {}
+    for each in rulesets.bound(program, on):
+        try:
+            rule_set = rules.load(each.spec)
+        except rules.RuleSetError:
+            continue  # said by _cannot_plan
+        for child in children:
+            age = rules.Age.of(child.birth_date, on)
+            if child.pk not in out and rule_set.band_for(age) is None:
+                out[child.pk] = _(
+                    "%(child)s is left out of the plan: %(months)d months old on %(date)s, "
+                    "outside the ages the rule set %(rules)s covers (%(covers)s). Correct the "
+                    "birth date, or end the child's enrollment here."
+                ) % {
+                    "child": child,
+                    "months": age.months,
+                    "date": date_format(on, "DATE_FORMAT"),
+                    "rules": each.label,
+                    "covers": rule_set.covers_text(),
+                }
+    return out
 
 
 def _cannot_plan(
@@ -283,7 +337,7 @@ def _cannot_plan(
     if not children:
         problems.append(
             _("No children are enrolled on %(date)s: there is nothing to plan.")
-            % {"date": on.isoformat()}
+            % {"date": date_format(on, "DATE_FORMAT")}
         )
     bound = rulesets.bound(program, on)
     if not bound:
@@ -292,34 +346,16 @@ def _cannot_plan(
                 "No rule set binds the program on %(date)s: choose its rule sets on the "
                 "program's rule-set page."
             )
-            % {"date": on.isoformat()}
+            % {"date": date_format(on, "DATE_FORMAT")}
         )
         return problems
     for each in bound:
         try:
-            rule_set = rules.load(each.spec)
+            rules.load(each.spec)
         except rules.RuleSetError:
             problems.append(
                 _("The rule set “%(name)s” is not one the planner can read.") % {"name": each.label}
             )
-            continue
-        for child in children:
-            age = rules.Age.of(child.birth_date, on)
-            if rule_set.band_for(age) is None:
-                problems.append(
-                    _(
-                        "%(child)s is %(months)d months old on %(date)s, outside the ages the "
-                        "rule set %(rules)s covers: %(covers)s. Choose rule sets that fit the "
-                        "program's ages, or end the child's enrollment here."
-                    )
-                    % {
-                        "child": child,
-                        "months": age.months,
-                        "date": on.isoformat(),
-                        "rules": each.label,
-                        "covers": rule_set.covers_text(),
-                    }
-                )
     return problems
 
 

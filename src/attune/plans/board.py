@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,7 +22,7 @@ from attune.plans.adapter import Names
 from attune.programs import rulesets
 from attune.programs.models import Program
 from planner import rules as planner_rules
-from planner.model import DAYS, Plan, Problem, hhmm
+from planner.model import DAYS, Plan, Problem, hhmm, overlap_minutes, schedule_minutes
 from planner.score import score
 from planner.validate import validate
 
@@ -38,6 +39,7 @@ class ChildCard:
     ifsp: bool
     primary: str
     primary_changed: bool
+    primary_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,50 @@ class GroupCard:
     children: list[ChildCard]
     heat: list[HeatRow] = field(default_factory=list)
     breaks_rules: bool = False
+    worst: HeatCell | None = None  # the group's tightest moment of the week, in words
+
+    @property
+    def by_primary(self) -> list[tuple[CaregiverCard | None, list[ChildCard]]]:
+        """The group's caregivers, each with their primary children; then the children whose
+        primary caregiver is not in the group (or who have none)."""
+        here = {s.id for s in self.caregivers}
+        out: list[tuple[CaregiverCard | None, list[ChildCard]]] = [
+            (s, [c for c in self.children if c.primary_id == s.id]) for s in self.caregivers
+        ]
+        rest = [c for c in self.children if c.primary_id not in here]
+        if rest:
+            out.append((None, rest))
+        return out
+
+    @property
+    def worst_day(self) -> str:
+        for row in self.heat:
+            if self.worst in row.cells:
+                return row.day
+        return ""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a plan amounts to, in the numbers a move changes: the rules it breaks (ratio and
+    group size), continuity (children keeping their primary caregiver and group), and hours
+    (the share of the children's hours their primary caregiver is on shift)."""
+
+    rules_broken: int
+    keep_primary: int  # children who keep the primary caregiver they have now
+    with_primary_now: int  # children who have one now
+    group_changes: int
+    presence: int  # percent of the children's weekly hours with their primary on shift
+    spare: int | None  # caregivers to spare at the tightest moment of any group
+    goal_cost: int  # the planner's objective: lower is better
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    label: str
+    before: str
+    after: str
+    better: bool | None  # None: unchanged
 
 
 @dataclass(frozen=True)
@@ -98,6 +144,22 @@ class Board:
     objective: int
     plan_json: str  # the plan as an edit posts it back
     ahead: list[Ahead] = field(default_factory=list)  # rule-set versions taking effect
+    goals: list[str] = field(default_factory=list)  # goals not met, costliest first
+    effect: Effect | None = None
+
+    TOP_GOALS = 5
+
+    @property
+    def top_goals(self) -> list[str]:
+        return self.goals[: self.TOP_GOALS]
+
+    @property
+    def more_goals(self) -> list[str]:
+        return self.goals[self.TOP_GOALS :]
+
+    @property
+    def children_count(self) -> int:
+        return sum(len(g.children) for g in self.groups) + len(self.unplaced)
 
     @property
     def valid(self) -> bool:
@@ -202,6 +264,7 @@ def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board
                     ifsp=child.ifsp,
                     primary=names.caregiver(plan.primary.get(child_id)),
                     primary_changed=child_id in changed,
+                    primary_id=plan.primary.get(child_id),
                 )
             )
         child_cards.sort(key=lambda c: (c.months, c.name))
@@ -222,6 +285,7 @@ def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board
             HeatRow(wording.day_name(row.day), [_cell(c) for c in row.cells])
             for row in (group_heat.rows if group_heat else ())
         ]
+        worst = _worst(group_heat)
         cards.append(
             GroupCard(
                 id=group.id,
@@ -232,6 +296,7 @@ def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board
                 heat=rows,
                 breaks_rules=any(v.group == group.id for v in found)
                 or bool(group_heat and group_heat.breaks_rules),
+                worst=_cell(worst) if worst is not None else None,
             )
         )
     cards.sort(key=lambda card: (card.room, card.name))
@@ -249,7 +314,115 @@ def build(program: Program, problem: Problem, plan: Plan, names: Names) -> Board
         objective=result.total,
         plan_json=json.dumps(_compact(plan), separators=(",", ":")),
         ahead=ahead(program, problem, plan, names),
+        goals=[text for _cost, text in wording.ranked_notes(problem, plan, result.notes, names)],
+        effect=_effect(problem, plan, len(found), result.total, heat.values()),
     )
+
+
+STATE_ORDER = {"over": 0, "short": 1, "even": 2, "spare": 3}
+
+
+def _worst(group_heat: heatmap.GroupHeat | None) -> heatmap.Cell | None:
+    cells = [c for row in (group_heat.rows if group_heat else ()) for c in row.cells]
+    cells = [c for c in cells if not c.empty]
+    if not cells:
+        return None
+    return min(cells, key=lambda c: (STATE_ORDER.get(c.state, 4), c.spare))
+
+
+def _effect(problem: Problem, plan: Plan, broken: int, cost: int, heat: Any) -> Effect:
+    group_of = {c: g.id for g in plan.groups for c in g.children}
+    caregivers = {s.id: s for s in problem.caregivers}
+    now = {c.id: c.current.primary for c in problem.children if c.current and c.current.primary}
+    keep = sum(1 for child_id, primary in now.items() if plan.primary.get(child_id) == primary)
+    moved = sum(
+        1
+        for c in problem.children
+        if c.current and c.current.group and group_of.get(c.id) != c.current.group
+    )
+    attended = overlap = 0
+    for child in problem.children:
+        minutes = schedule_minutes(child.schedule)
+        attended += minutes
+        primary = caregivers.get(plan.primary.get(child.id) or "")
+        if primary is not None:
+            overlap += min(minutes, overlap_minutes(child.schedule, primary.shifts))
+    spares = [c.spare for h in heat for row in h.rows for c in row.cells if not c.empty]
+    return Effect(
+        rules_broken=broken,
+        keep_primary=keep,
+        with_primary_now=len(now),
+        group_changes=moved,
+        presence=round(100 * overlap / attended) if attended else 100,
+        spare=min(spares) if spares else None,
+        goal_cost=cost,
+    )
+
+
+def effect_of(program: Program, problem: Problem, plan: Plan) -> Effect:
+    """The effect numbers of `plan` alone (what a move is compared against)."""
+    days = days_of(program)
+    start = program.opens_at.hour * 60 + program.opens_at.minute
+    end = program.closes_at.hour * 60 + program.closes_at.minute
+    heat = heatmap.heatmap(problem, plan, days=days, start=start, end=end, step=STEP_MINUTES)
+    return _effect(problem, plan, len(validate(problem, plan)), score(problem, plan).total, heat)
+
+
+def compare(before: Effect, after: Effect) -> list[EffectRow]:
+    """The effect of the moves on an unsaved plan, against the plan they started from."""
+
+    def n(value: int | None) -> str:
+        return "—" if value is None else number_format(value, force_grouping=True)
+
+    def row(label: str, b: int | None, a: int | None, *, higher_is_better: bool) -> EffectRow:
+        if b == a or b is None or a is None:
+            return EffectRow(label, n(b), n(a), None)
+        return EffectRow(label, n(b), n(a), (a > b) == higher_is_better)
+
+    pct = _("%(n)s%%")
+    rows = [
+        row(_("Rules broken"), before.rules_broken, after.rules_broken, higher_is_better=False),
+        row(
+            _("Caregivers to spare at the tightest moment"),
+            before.spare,
+            after.spare,
+            higher_is_better=True,
+        ),
+        row(
+            _("Children keeping their primary caregiver"),
+            before.keep_primary,
+            after.keep_primary,
+            higher_is_better=True,
+        ),
+        row(
+            _("Children changing group"),
+            before.group_changes,
+            after.group_changes,
+            higher_is_better=False,
+        ),
+    ]
+    presence = row(
+        _("Children's hours with their primary caregiver on shift"),
+        before.presence,
+        after.presence,
+        higher_is_better=True,
+    )
+    rows.append(
+        replace(
+            presence,
+            before=pct % {"n": presence.before},
+            after=pct % {"n": presence.after},
+        )
+    )
+    rows.append(
+        row(
+            _("Cost of the goals not met (lower is better)"),
+            before.goal_cost,
+            after.goal_cost,
+            higher_is_better=False,
+        )
+    )
+    return rows
 
 
 AHEAD_DAYS = 366

@@ -76,11 +76,10 @@ class MoveForm(LimitedForm, forms.Form):
     plan = PlanField(required=False)
     child = forms.CharField(label=gettext_lazy("Child"), required=False)
     caregiver = forms.CharField(label=gettext_lazy("Caregiver"), required=False)
-    to_group = forms.CharField(
-        label=gettext_lazy("Into group"),
-        error_messages={"required": gettext_lazy("Choose the group to move into.")},
-    )
+    to_group = forms.CharField(label=gettext_lazy("Into group"), required=False)
     primary = forms.CharField(label=gettext_lazy("Primary caregiver"), required=False)
+    # a card's "Move" button (or a drag onto a column): "<child id>:<group id>"
+    move = forms.CharField(label=gettext_lazy("Move"), required=False, max_length=200)
 
     def __init__(self, *args: Any, run: PlanRun, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +90,11 @@ class MoveForm(LimitedForm, forms.Form):
         if self.errors:
             return data
         plan = data.get("plan") or self.run.plan
+        if data.get("move"):
+            child_id, _sep, group_id = str(data["move"]).partition(":")
+            data.update(child=child_id, caregiver="", to_group=group_id)
+        if not data.get("to_group"):
+            raise forms.ValidationError(_("Choose the group to move into."))
         children = {c.get("id") for c in self.run.problem.get("children", [])}
         caregivers = {s.get("id") for s in self.run.problem.get("caregivers", [])}
         groups = {g.get("id") for g in plan.get("groups", []) if isinstance(g, dict)}

@@ -131,9 +131,16 @@ def _primary_key(snapshot: MonthlySnapshot) -> str | None:
 
 
 def _group_key(snapshot: MonthlySnapshot) -> str | None:
-    if snapshot.care_group_id is not None:
-        return f"g{snapshot.care_group_id}"
-    return f"p{snapshot.program_id}:{snapshot.group_label}" if snapshot.group_label else None
+    """The group by its name within the program: a room without small groups that becomes a
+    small group of the same name (a plan accepted that keeps everyone where they are) is the
+    same group for the child, the family and the continuity measures."""
+    if snapshot.group_label:
+        return f"p{snapshot.program_id}:{snapshot.group_label}"
+    return f"g{snapshot.care_group_id}" if snapshot.care_group_id is not None else None
+
+
+def same_group(before: MonthlySnapshot, after: MonthlySnapshot) -> bool:
+    return _group_key(before) == _group_key(after)
 
 
 def _caregiver_left(before: MonthlySnapshot, month: date) -> bool:

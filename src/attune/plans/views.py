@@ -68,6 +68,7 @@ def _page(
     shown: board.Board | None = None
     explanation: list[str] = []
     problems: list[str] = []
+    effect: list[board.EffectRow] = []
     if run is not None:
         problem = services.problem_of(run)
         names = adapter.Names.for_problem(program, run.problem)
@@ -75,13 +76,24 @@ def _page(
         if run.solved or plan_json is not None:
             plan = services.parse_plan(plan_json if plan_json is not None else run.plan)
             shown = board.build(program, problem, plan, names)
+            if plan_json is not None and run.solved and shown.effect is not None:
+                started = board.effect_of(program, problem, services.parse_plan(run.plan))
+                effect = board.compare(started, shown.effect)
+    left_out: list[str] = []
     if shown is None:
         try:
             problem, names = adapter.problem_for(program, on=today)
         except adapter.CannotPlan as exc:
             problems = list(exc.messages)
         else:
+            left_out = names.left_out
             shown = board.build(program, problem, adapter.current_plan(problem, names), names)
+    elif run is not None:
+        # the records the planner had to leave out of this run, named (issue 19)
+        try:
+            left_out = adapter.problem_for(program, on=run.as_of)[1].left_out
+        except adapter.CannotPlan:
+            left_out = []
     showing_run = run is not None and (run.solved or plan_json is not None)
     context = {
         "program": program,
@@ -89,8 +101,11 @@ def _page(
         "board": shown,
         "showing_run": showing_run,
         "edited": plan_json is not None,
+        "effect": effect,
+        "movable": bool(showing_run and run is not None and (run.solved or plan_json is not None)),
         "explanation": explanation,
         "problems": problems,
+        "left_out": left_out,
         "errors": list(errors),
         "run_form": run_form or forms.RunForm(today=today),
         "move_form": move_form,

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import get_format
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -108,6 +109,9 @@ def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
+TREND_POINTS = 3  # months with a value before a line chart is drawn (issue 19)
+
+
 def _chart(
     measure: Measure,
     lines: dict[str, list[tuple[str, float | None]]],
@@ -115,6 +119,13 @@ def _chart(
     title: str,
     chart_id: str,
 ) -> SafeString:
+    # a trend needs points: with fewer months than this the page gives the numbers alone
+    points = max((sum(1 for _m, v in line if v is not None) for line in lines.values()), default=0)
+    if points < TREND_POINTS:
+        return format_html(
+            '<p class="muted">{}</p>',
+            _("Too few months recorded yet to draw a trend: the figures are in the table below."),
+        )
     svg = line_chart(
         lines,
         title=title,
@@ -178,10 +189,7 @@ def _timeline(snapshots: Sequence[MonthlySnapshot]) -> list[TimelineRow]:
                         "after": snapshot.primary_name or _("none"),
                     }
                 )
-            if (before.care_group_id, before.group_label) != (
-                snapshot.care_group_id,
-                snapshot.group_label,
-            ):
+            if not history.same_group(before, snapshot):
                 changes.append(
                     _("New group: %(before)s → %(after)s")
                     % {

@@ -161,9 +161,24 @@ def _share(child: Child, caregiver: Caregiver | None) -> int:
 
 def soft_notes(problem: Problem, plan: Plan, notes: list[SoftNote], names: Names) -> list[str]:
     """The soft goals the plan does not meet, one sentence each (changes are counted once)."""
+    return [text for _cost, text in _costed_notes(problem, plan, notes, names)]
+
+
+def ranked_notes(
+    problem: Problem, plan: Plan, notes: list[SoftNote], names: Names
+) -> list[tuple[int, str]]:
+    """The same sentences with what each costs in the planner's objective, the costliest
+    (the goal whose shortfall weighs most) first."""
+    costed = _costed_notes(problem, plan, notes, names)
+    return sorted(costed, key=lambda pair: -pair[0])
+
+
+def _costed_notes(
+    problem: Problem, plan: Plan, notes: list[SoftNote], names: Names
+) -> list[tuple[int, str]]:
     children = {c.id: c for c in problem.children}
     caregivers = {s.id: s for s in problem.caregivers}
-    out: list[str] = []
+    out: list[tuple[int, str]] = []
     moved = sum(
         1
         for c in problem.children
@@ -171,12 +186,15 @@ def soft_notes(problem: Problem, plan: Plan, notes: list[SoftNote], names: Names
     )
     if moved:
         out.append(
-            ngettext(
-                "%(n)d child would change primary caregiver (see the comparison below).",
-                "%(n)d children would change primary caregiver (see the comparison below).",
-                moved,
+            (
+                sum(n.cost for n in notes if n.goal == "continuity"),
+                ngettext(
+                    "%(n)d child would change primary caregiver (see the comparison below).",
+                    "%(n)d children would change primary caregiver (see the comparison below).",
+                    moved,
+                )
+                % {"n": moved},
             )
-            % {"n": moved}
         )
     target = math.ceil(len(problem.children) / len(problem.caregivers)) if caregivers else 0
     load = Counter(s for c, s in plan.primary.items() if c in children)
@@ -228,10 +246,12 @@ def soft_notes(problem: Problem, plan: Plan, notes: list[SoftNote], names: Names
         elif note.goal == "siblings":
             continue  # said once per pair below
         else:
-            out.append(names.say(note.message))
+            out.append((note.cost, names.say(note.message)))
             continue
-        out.append(text % params)
-    out.extend(sibling_notes(problem, plan, names))
+        out.append((note.cost, text % params))
+    pairs = sibling_notes(problem, plan, names)
+    sibling_cost = sum(n.cost for n in notes if n.goal == "siblings")
+    out.extend((sibling_cost // len(pairs), text) for text in pairs)
     return out
 
 

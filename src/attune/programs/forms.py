@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from attune.lib import languages, schedules
 from attune.lib.concurrency import VersionedForm
 from attune.lib.text import LimitedForm
+from attune.programs import rulesets
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -118,6 +119,15 @@ def _not_future(value: date | None, label: str) -> None:
         raise forms.ValidationError(_("%(label)s cannot be in the future.") % {"label": label})
 
 
+def _in_care_on(start: date, end: date | None, program: Program) -> date:
+    """The day a child's age is checked against the program's enrollment ages: today while
+    enrolled, else the first day of an enrollment still to come or the last of one ended."""
+    today = program.today()
+    if end is not None and end < today:
+        return start
+    return max(start, today)
+
+
 class ChildForm(VersionedForm, LimitedForm, forms.ModelForm[Child]):
     schedule = ScheduleField(label=gettext_lazy("Weekly attendance"))
     home_languages = LanguagesField(label=gettext_lazy("Home languages"))
@@ -165,6 +175,20 @@ class ChildForm(VersionedForm, LimitedForm, forms.ModelForm[Child]):
         )
         if birth and start and start < birth:
             self.add_error("enrollment_start", _("Enrollment cannot start before the birth date."))
+        elif (
+            birth
+            and start
+            and (
+                self.instance.pk is None
+                or {"birth_date", "enrollment_start"} & set(self.changed_data)
+            )
+            and (
+                reason := rulesets.outside_ages(
+                    self.program, birth, _in_care_on(start, end, self.program)
+                )
+            )
+        ):
+            self.add_error("birth_date", reason[:1].upper() + reason[1:] + ".")
         if start and end and end < start:
             self.add_error("enrollment_end", _("Enrollment cannot end before it starts."))
         if reason := self.program.outside_hours(data.get("schedule") or {}):

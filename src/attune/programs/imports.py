@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from attune.lib import csvout, languages, schedules
 from attune.lib import text as free_text
 from attune.lib.audit import log_bulk_created
+from attune.programs import rulesets
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -804,6 +805,10 @@ def _check_children(
                     _("enrollment cannot start before the birth date (%(date)s)")
                     % {"date": birth.isoformat()},
                 )
+            elif start is not None:
+                on = start if end is not None and end < today else max(start, today)
+                if reason := rulesets.outside_ages(program, birth, on):
+                    row.fail("birth_date", reason)
         if start is not None and end is not None and end < start:
             row.fail(
                 "enrollment_end",

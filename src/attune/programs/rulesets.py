@@ -98,3 +98,32 @@ def choices(program: Program) -> list[tuple[str, str]]:
     for rule_id in published_ids(program.jurisdiction):
         out.append((STATE_PREFIX + rule_id, f"{program.jurisdiction.name}: {rule_id}"))
     return out
+
+
+def outside_ages(program: Program, birth: date, on: date) -> str | None:
+    """Why a child born on `birth` cannot be in care in `program` on `on` (issue 19: refused
+    at entry rather than stopping the planner later), or None. The program's enrollment
+    ages are those every rule set binding it that day covers."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    if birth > on:
+        return None  # a child not born yet by that day: the date checks say so
+    age = rules.Age.of(birth, on)
+    for each in bound(program, on):
+        try:
+            rule_set = rules.load(each.spec)
+        except rules.RuleSetError:
+            continue
+        if rule_set.band_for(age) is None:
+            return _(
+                "born %(birth)s, the child would be %(months)s months old on %(date)s: outside "
+                "the ages this program enrolls under %(rules)s (%(covers)s)"
+            ) % {
+                "birth": date_format(birth, "DATE_FORMAT"),
+                "months": age.months,
+                "date": date_format(on, "DATE_FORMAT"),
+                "rules": each.label,
+                "covers": rule_set.covers_text(),
+            }
+    return None

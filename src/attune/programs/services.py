@@ -80,6 +80,15 @@ def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) ->
 # -- children --------------------------------------------------------------------------------
 
 
+def _group_label(child: Child) -> str:
+    """The child's group as the family and the classroom say it: its small group's name, else
+    its room's (a room without small groups is one group). A room that becomes a small group of
+    the same name is no change for anyone."""
+    if child.care_group is not None and child.care_group.retired_on is None:
+        return child.care_group.label
+    return child.room.name if child.room is not None else ""
+
+
 def _child_events(before: Child | None, after: Child, actor: User | None) -> list[EnrollmentEvent]:
     events: list[EnrollmentEvent] = []
 
@@ -101,7 +110,7 @@ def _child_events(before: Child | None, after: Child, actor: User | None) -> lis
             today,
             f"{before.room or '—'} → {after.room or '—'}",
         )
-    if before.care_group_id != after.care_group_id:
+    if before.care_group_id != after.care_group_id and _group_label(before) != _group_label(after):
         add(
             EnrollmentEvent.Kind.GROUP_CHANGED,
             today,

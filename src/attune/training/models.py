@@ -141,6 +141,14 @@ class TftRequest(models.Model):
     def __str__(self) -> str:
         return f"TFT request {self.jurisdiction.code} #{self.pk}"
 
+    @property
+    def preferred_format_label(self) -> str:
+        """The preferred format in words (the field stores the event format's code)."""
+        try:
+            return str(TftEvent.Format(self.preferred_format).label)
+        except ValueError:
+            return self.preferred_format
+
 
 class TftEvent(models.Model):
     """A scheduled Training for Trainers: a cohort with dated sessions."""
