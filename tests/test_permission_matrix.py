@@ -25,7 +25,7 @@ from django.utils import timezone
 from attune.accounts import feeds
 from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
-from attune.programs import services
+from attune.programs import attendance, services
 from attune.programs.models import Child, ImportBatch, Program, WaitlistEntry
 from attune.training import services as training_services
 from attune.training.models import Certificate, Person, TrainingSession
@@ -144,6 +144,18 @@ def whatif_run(w: World) -> dict[str, Any]:
 
 def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
+
+
+def absence(w: World) -> dict[str, Any]:
+    said = attendance.mark_absence(actor=None, child=w.child, day=w.program.today(), kind="absent")
+    return {"absence_id": said.pk}
+
+
+def door_child(w: World) -> dict[str, Any]:
+    """The family persona's child, in a program that lets guardians sign in at the door."""
+    w.program.door_code = "4821"
+    w.program.save(update_fields=["door_code"])
+    return {"child_id": w.child.pk}
 
 
 def nap(w: World) -> dict[str, Any]:
@@ -724,6 +736,24 @@ MATRIX: list[Row] = [
     Row("guardian_edit", guardian, form_errors(FAMILY_MANAGE), "post", nothing),
     # The only guardian cannot be removed: the managers' POST redirects with a message.
     Row("guardian_delete", guardian, {**FAMILY_MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    # Attendance (issue #19): a room today for its staff and the managers; signing in and
+    # out by the child's caregivers; absences said ahead by the family (or staff); the door
+    # sign-in for the family where the program has a code; planned against actual.
+    Row("room_today", lambda w: {"room_id": w.room.pk}, statuses(404, director=200, org_admin=200, caregiver=200)),
+    Row("room_today", lambda w: {"room_id": w.other_room.pk}, statuses(404, director=200, org_admin=200, caregiver=403), label="[other room]"),
+    Row("attendance_sign_in", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("attendance_sign_out", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("attendance_clock", lambda w: {"caregiver_id": w.caregiver.pk}, statuses(404, director=302, org_admin=302, caregiver=302, specialist=403, trainer=403), "post", nothing),
+    Row("attendance_absences", child, CHILD),
+    Row("attendance_absences", child, {**CHILD, "director": 400, "org_admin": 400, "caregiver": 400, "family": 400}, "post", nothing),
+    Row("absence_withdraw", absence, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
+    Row("attendance_door", door_child, statuses(404, director=403, org_admin=403, caregiver=403, family=200, specialist=403, trainer=403, state_admin=403)),
+    Row("attendance_report", program, MANAGE),
+    # Each person's own notifications
+    Row("accounts:notifications", nothing, statuses(200)),
+    Row("accounts:notifications_live", nothing, statuses(200)),
+    Row("accounts:notifications_read", nothing, statuses(302), "post", nothing),
+    Row("accounts:notification_choices", nothing, statuses(200)),
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.
