@@ -668,6 +668,7 @@ MATRIX: list[Row] = [
     # Waking and checking a nap: done (or told it is already done) and back to the record
     Row("care_end_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
     Row("care_check_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_undo", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
     Row("care_correct", nap, CHILD_CARE),
     Row("care_correct", nap, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
     # The child's day, its summary and the email of it: everyone who is the child's

@@ -120,6 +120,18 @@ class DecisionForm(LimitedForm, forms.Form):
     note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
 
 
+# The short form of each kind: only what that kind of entry needs.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    CareEntry.Kind.BOTTLE: ("at_time", "amount_ml", "milk", "note"),
+    CareEntry.Kind.MEAL: ("at_time", "portion", "food", "note"),
+    CareEntry.Kind.NAP: ("at_time", "until_time", "note"),
+    CareEntry.Kind.DIAPER: ("at_time", "wet", "bm", "note"),
+    CareEntry.Kind.MOOD: ("at_time", "mood", "note"),
+    CareEntry.Kind.NOTE: ("at_time", "note"),
+    CareEntry.Kind.EI_VISIT: ("at_time", "until_time", "provider", "note"),
+}
+
+
 class EntryForm(VersionedForm, LimitedForm):
     """Any entry, with its time of day; the quick buttons post the same fields."""
 
@@ -157,6 +169,11 @@ class EntryForm(VersionedForm, LimitedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = (self.data.get("kind") if self.is_bound else None) or self.initial.get("kind")
+        self.shown_fields = KIND_FIELDS.get(str(kind), KIND_FIELDS[CareEntry.Kind.NOTE])
 
     def entry_data(self, program: Program, day: date, now: datetime) -> dict[str, Any]:
         """The entry's fields, times placed on `day` in the program's time zone."""

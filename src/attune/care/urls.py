@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/<int:child_id>/record/entries/", views.entries, name="care_entries"),
     path("care/entries/<int:entry_id>/end/", views.end_nap, name="care_end_nap"),
     path("care/entries/<int:entry_id>/check/", views.check_nap, name="care_check_nap"),
+    path("care/entries/<int:entry_id>/undo/", views.undo_entry, name="care_undo"),
     path("care/entries/<int:entry_id>/correct/", views.correct_entry, name="care_correct"),
     path("children/<int:child_id>/day/", views.child_day, name="child_day"),
     path("children/<int:child_id>/day/summary/", views.day_summary, name="day_summary"),

@@ -47,4 +47,15 @@
     var target = details.querySelector("[data-load-target]") || details;
     window.htmx.ajax("GET", details.getAttribute("data-load"), { target: target, swap: "innerHTML" });
   }, true);
+  // <form data-undo-seconds="8">: a tap's undo button, shown only while the undo is possible.
+  function armUndo(root) {
+    (root.querySelectorAll ? root.querySelectorAll("[data-undo-seconds]") : []).forEach(function (form) {
+      if (form.hasAttribute("data-undo-armed")) return;
+      form.setAttribute("data-undo-armed", "");
+      var seconds = parseInt(form.getAttribute("data-undo-seconds"), 10) || 10;
+      window.setTimeout(function () { form.remove(); }, seconds * 1000);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { armUndo(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { armUndo(document); });
 })();
