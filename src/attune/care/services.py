@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attune.care import notices
 from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
 from attune.care.models import CareEntry, CarePlan, FamilyNote, Ifsp, NapCheck
 from attune.lib import audit
@@ -135,6 +136,7 @@ def propose_care_plan(*, actor: User | None, child: Child, data: Mapping[str, An
         **_only(data, PLAN_FIELDS),
     )
     save_audited(plan, actor)
+    notices.proposal_made(plan)
     return plan
 
 
@@ -170,7 +172,9 @@ def decide_care_plan(
         plan.status = CarePlan.Status.DECLINED
         with acting_as(actor):
             plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        notices.proposal_decided(plan, accepted=False)
         return plan
+    notices.proposal_decided(plan, accepted=True)
     current = current_plan(plan.child)
     if current is None or current.pk == plan.based_on_id:
         # Nothing changed since the family started: the proposal itself comes into effect.
