@@ -750,6 +750,10 @@ MATRIX: list[Row] = [
     Row("absence_withdraw", absence, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
     Row("attendance_door", door_child, statuses(404, director=403, org_admin=403, caregiver=403, family=200, specialist=403, trainer=403, state_admin=403)),
     Row("attendance_report", program, MANAGE),
+    # Messages between the family and the primary caregiver (and the managers)
+    Row("child_messages", child, {**CHILD, "specialist": 403, "trainer": 403, "state_admin": 403}),
+    Row("child_messages", lambda w: {"child_id": w.group_child.pk}, {**CHILD, "caregiver": 403, "family": 404, "other_family": 200}, label="[same room, other primary]"),
+    Row("child_messages", child, {**CHILD, "director": 400, "org_admin": 400, "caregiver": 400, "family": 400}, "post", nothing),
     # Each person's own notifications
     Row("accounts:notifications", nothing, statuses(200)),
     Row("accounts:notifications_live", nothing, statuses(200)),

@@ -28,6 +28,7 @@ NOTE_MAX = 500
 BOTTLE_ML = (5, 480)  # accepted bottle amounts: a sip to a very large bottle
 SAFE_SLEEP_MONTHS = 12  # infants under 12 months sleep on their backs (AAP; CFOC 3.1.4.1)
 HOME_WORDS_MAX = 30
+MESSAGE_MAX = 2000
 
 
 def validate_home_words(value: Any) -> None:
@@ -419,3 +420,41 @@ class Ifsp(Versioned):
 
     def __str__(self) -> str:
         return f"IFSP — {self.child}"
+
+
+class Message(models.Model):
+    """A message between a child's family and the program (the primary caregiver, the
+    director): personal data of the child's record (access, audit and retention as the
+    record: it goes when the child's record is erased). Each keeps the language it was
+    written in; nothing is edited after it is sent."""
+
+    class Side(models.TextChoices):
+        FAMILY = "family", _("the family")
+        STAFF = "staff", _("the program")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField(_("from"), max_length=8, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(
+        _("message"), max_length=MESSAGE_MAX, validators=[MaxLengthValidator(MESSAGE_MAX)]
+    )
+    language = models.CharField(_("written in"), max_length=12)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read by the other side"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["child", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        try:
+            languages.normalize(self.language)
+        except languages.UnknownLanguage:
+            raise ValidationError({"language": _("Unknown language.")}) from None

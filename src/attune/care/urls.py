@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.care import views
+from attune.care import views, views_messages
 
 urlpatterns = [
     path("programs/<int:program_id>/record/", views.record, name="care_record"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("children/<int:child_id>/care-plan/edit/", views.care_plan_edit, name="care_plan_edit"),
     path("care-plans/<int:plan_id>/", views.care_plan_version, name="care_plan_version"),
     path("care-plans/<int:plan_id>/decide/", views.care_plan_decide, name="care_plan_decide"),
+    path("children/<int:child_id>/messages/", views_messages.child_messages, name="child_messages"),
     path("children/<int:child_id>/ifsp/", views.ifsp, name="ifsp"),
     path("children/<int:child_id>/ifsp/edit/", views.ifsp_edit, name="ifsp_edit"),
 ]
