@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
+from attune.care.models import BOTTLE_ML, NOTE_MAX, SECOND_TEXT_FIELDS, CareEntry, CarePlan, Ifsp
 from attune.care.services import PLAN_FIELDS
 from attune.lib import languages
 from attune.lib.concurrency import VersionedForm
@@ -75,7 +77,7 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
 
     class Meta:
         model = CarePlan
-        fields = [f for f in PLAN_FIELDS if f != "home_words"]
+        fields = [f for f in PLAN_FIELDS if f not in ("home_words", "second_text")]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in (
@@ -85,9 +87,40 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
             )
         }  # fmt: skip
 
+    text_language = forms.ChoiceField(
+        label=gettext_lazy("The free text is written in"), required=False
+    )
+    second_language = forms.ChoiceField(
+        label=gettext_lazy("Also written in (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Write the same text in the family's language below: the family reads it in "
+            "theirs, the staff in theirs, each with the language it was written in."
+        ),
+    )
+
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
+        family_language = child.family.preferred_language or "en"
+        spoken = [family_language, "en", "es", *(child.home_languages or [])]
+        text_choices = [(c, languages.name(c)) for c in dict.fromkeys(spoken) if c]
+        for name in ("text_language", "second_language"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = text_choices if name == "text_language" else [("", "—"), *text_choices]
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("text_language", translation.get_language() or "en")
+        for name in SECOND_TEXT_FIELDS:
+            original = self.fields[name]
+            self.fields[f"second_{name}"] = forms.CharField(
+                label=_lazy_in_second(original.label),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if self.instance.pk is not None and not self.is_bound:
+                self.initial[f"second_{name}"] = (self.instance.second_text or {}).get(name, "")
         codes = list(child.home_languages or []) or ["en"]
         words_language = self.fields["words_language"]
         assert isinstance(words_language, forms.ChoiceField)
@@ -110,7 +143,30 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
 
     def plan_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data.get(name) for name in PLAN_FIELDS}
+        out = {name: data.get(name) for name in PLAN_FIELDS}
+        out["text_language"] = (
+            data.get("text_language")
+            or (self.instance.text_language if self.instance.pk else "")
+            or (translation.get_language() or "en")[:2]
+        )
+        second = data.get("second_language") or ""
+        if second == out["text_language"]:
+            second = ""
+        out["second_language"] = second
+        out["second_text"] = (
+            {
+                name: text
+                for name in SECOND_TEXT_FIELDS
+                if (text := (data.get(f"second_{name}") or "").strip())
+            }
+            if second
+            else {}
+        )
+        return out
+
+
+def _lazy_in_second(label: Any) -> Any:
+    return format_lazy("{} — {}", gettext_lazy("In the second language"), label)
 
 
 class DecisionForm(LimitedForm, forms.Form):

@@ -29,6 +29,12 @@ BOTTLE_ML = (5, 480)  # accepted bottle amounts: a sip to a very large bottle
 SAFE_SLEEP_MONTHS = 12  # infants under 12 months sleep on their backs (AAP; CFOC 3.1.4.1)
 HOME_WORDS_MAX = 30
 MESSAGE_MAX = 2000
+# a care plan's free text that may be written in a second language too
+SECOND_TEXT_FIELDS = (
+    "feeding_notes", "foods_to_avoid", "sleep_times", "sleep_medical_note", "falling_asleep",
+    "comfort_objects", "diapering", "comforting", "home_routines", "cultural_practices",
+    "interests", "accommodations",
+)  # fmt: skip
 
 
 def validate_home_words(value: Any) -> None:
@@ -186,6 +192,14 @@ class CarePlan(models.Model):
             "Adaptations that let the child take part (inclusive care), e.g. from the IFSP."
         ),
     )
+    # the language the free text is written in, and the same text in a second language
+    # (issue #19: a plan written by staff in English reaches a Spanish-speaking family in
+    # Spanish too); choices (sleep position, feeding) are shown in each reader's language
+    text_language = models.CharField(_("free text written in"), max_length=12, default="en")
+    second_language = models.CharField(_("also written in"), max_length=12, blank=True)
+    second_text = models.JSONField(
+        _("the free text in the second language"), default=dict, blank=True
+    )
     # who and when
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -212,6 +226,17 @@ class CarePlan(models.Model):
         return f"{self.child} — v{self.version}"
 
     def clean(self) -> None:
+        for code in filter(None, (self.text_language, self.second_language)):
+            try:
+                languages.normalize(code)
+            except languages.UnknownLanguage:
+                raise ValidationError({"text_language": _("Unknown language.")}) from None
+        second = self.second_text or {}
+        if not isinstance(second, dict) or any(
+            k not in SECOND_TEXT_FIELDS or not isinstance(v, str) or len(v) > 2000
+            for k, v in second.items()
+        ):
+            raise ValidationError({"second_text": _("Unknown field in the second language.")})
         unknown = [k for k in self.feeding_kinds or [] if k not in dict(self.FEEDING)]
         if unknown:
             raise ValidationError({"feeding_kinds": _("Unknown kind of feeding.")})
@@ -228,6 +253,15 @@ class CarePlan(models.Model):
                         )
                     }
                 )
+
+    def text_in(self, name: str, language: str) -> tuple[str, str, str | None]:
+        """(text, its language, the original when the text shown is the second language's)
+        of a free-text field for a reader of `language`."""
+        original = str(getattr(self, name) or "")
+        second = (self.second_text or {}).get(name) if self.second_language else None
+        if second and language == self.second_language and language != self.text_language:
+            return str(second), self.second_language, original
+        return original, self.text_language, None
 
     def feeding_labels(self) -> list[str]:
         names = dict(self.FEEDING)

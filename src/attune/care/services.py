@@ -34,7 +34,8 @@ PLAN_FIELDS = (
     "feeding_kinds", "feeding_pattern", "feeding_interval_minutes", "bottle_ml", "feeding_notes",
     "foods_to_avoid", "sleep_times", "sleep_position", "sleep_medical_note", "falling_asleep",
     "comfort_objects", "diapering", "comforting", "home_routines", "home_words",
-    "cultural_practices", "interests", "accommodations",
+    "cultural_practices", "interests", "accommodations", "text_language", "second_language",
+    "second_text",
 )  # fmt: skip
 ENTRY_FIELDS = (
     "at", "until", "amount_ml", "milk", "portion", "food", "wet", "bm", "mood", "provider",
