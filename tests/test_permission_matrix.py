@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from attune.accounts import feeds
+from attune.care import photos
 from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
 from attune.programs import attendance, services
@@ -149,6 +150,16 @@ def today(w: World) -> dict[str, Any]:
 def absence(w: World) -> dict[str, Any]:
     said = attendance.mark_absence(actor=None, child=w.child, day=w.program.today(), kind="absent")
     return {"absence_id": said.pk}
+
+
+def day_photo(w: World) -> dict[str, Any]:
+    """A photo of the family persona's child, with the family's consent."""
+    photos.set_consent(actor=None, child=w.child, given=True)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    photo = photos.add_photo(
+        actor=None, child=w.child, file=SimpleUploadedFile("p.png", png, content_type="image/png")
+    )
+    return {"photo_id": photo.pk}
 
 
 def door_child(w: World) -> dict[str, Any]:
@@ -750,6 +761,11 @@ MATRIX: list[Row] = [
     Row("absence_withdraw", absence, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
     Row("attendance_door", door_child, statuses(404, director=403, org_admin=403, caregiver=403, family=200, specialist=403, trainer=403, state_admin=403)),
     Row("attendance_report", program, MANAGE),
+    # Photos in the daily report: added by the child's staff, the family's consent, the
+    # photo itself to the child's family and staff
+    Row("care_photo_add", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_photo_consent", child, {**CHILD, "director": 403, "org_admin": 403, "caregiver": 403, "family": 302}, "post", nothing),
+    Row("care_photo", day_photo, CHILD),
     # Messages between the family and the primary caregiver (and the managers)
     Row("child_messages", child, {**CHILD, "specialist": 403, "trainer": 403, "state_admin": 403}),
     Row("child_messages", lambda w: {"child_id": w.group_child.pk}, {**CHILD, "caregiver": 403, "family": 404, "other_family": 200}, label="[same room, other primary]"),

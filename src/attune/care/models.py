@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from attune.lib import languages
+from attune.lib import languages, uploads
 from attune.lib.concurrency import Versioned
 from attune.programs.models import Child
 
@@ -492,3 +492,52 @@ class Message(models.Model):
             languages.normalize(self.language)
         except languages.UnknownLanguage:
             raise ValidationError({"language": _("Unknown language.")}) from None
+
+
+class PhotoConsent(models.Model):
+    """The family's word on photos of their child in the daily report: given or not. Photos
+    are taken only while it is given; withdrawing it hides every photo at once."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="photo_consent")
+    given = models.BooleanField(_("photos allowed"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("photo consent")
+        verbose_name_plural = _("photo consents")
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.given}"
+
+
+class DayPhoto(models.Model):
+    """A photo in one child's daily report. Stored privately (no public address): served
+    only through an access-checked view to the child's family and the staff who see the
+    child, and only while the family's consent stands."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_photos")
+    day = models.DateField(_("day"))
+    file = models.FileField(
+        _("photo"),
+        upload_to=uploads.RandomName("care/photos"),
+        validators=[uploads.Accept("care_photo")],
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["child", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.day}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.care import views, views_messages
+from attune.care import views, views_messages, views_photos
 
 urlpatterns = [
     path("programs/<int:program_id>/record/", views.record, name="care_record"),
@@ -19,6 +19,13 @@ urlpatterns = [
     path("care-plans/<int:plan_id>/", views.care_plan_version, name="care_plan_version"),
     path("care-plans/<int:plan_id>/decide/", views.care_plan_decide, name="care_plan_decide"),
     path("children/<int:child_id>/messages/", views_messages.child_messages, name="child_messages"),
+    path("children/<int:child_id>/photos/", views_photos.add_photo, name="care_photo_add"),
+    path(
+        "children/<int:child_id>/photos/consent/",
+        views_photos.photo_consent,
+        name="care_photo_consent",
+    ),
+    path("photos/<int:photo_id>/", views_photos.photo, name="care_photo"),
     path("children/<int:child_id>/ifsp/", views.ifsp, name="ifsp"),
     path("children/<int:child_id>/ifsp/edit/", views.ifsp_edit, name="ifsp_edit"),
 ]

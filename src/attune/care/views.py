@@ -481,9 +481,15 @@ def child_day(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _day_context(granted: access.Granted, day: date, note_form: BaseForm) -> dict[str, Any]:
+    from attune.care import photos
+    from attune.care.views_photos import PhotoForm
+
     child: Child = granted.obj
     today = child.program.today()
     return {
+        "consent": photos.consent_given(child),
+        "day_photos": photos.photos_for(child, day),
+        "photo_form": PhotoForm(),
         "child": child,
         "program": child.program if access.is_staff_view(granted.relations) else None,
         "cd": care_day.day_for(child, day),
