@@ -99,19 +99,25 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
         ),
     )
 
-    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, child: Child, second: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
+        if not second:  # a family proposing writes in one language, theirs
+            del self.fields["second_language"]
+            if not self.is_bound:
+                self.initial["text_language"] = (translation.get_language() or "en")[:2]
         family_language = child.family.preferred_language or "en"
         spoken = [family_language, "en", "es", *(child.home_languages or [])]
         text_choices = [(c, languages.name(c)) for c in dict.fromkeys(spoken) if c]
         for name in ("text_language", "second_language"):
+            if name not in self.fields:
+                continue
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = text_choices if name == "text_language" else [("", "—"), *text_choices]
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("text_language", translation.get_language() or "en")
-        for name in SECOND_TEXT_FIELDS:
+        for name in SECOND_TEXT_FIELDS if second else ():
             original = self.fields[name]
             self.fields[f"second_{name}"] = forms.CharField(
                 label=_lazy_in_second(original.label),
@@ -149,6 +155,11 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
             or (self.instance.text_language if self.instance.pk else "")
             or (translation.get_language() or "en")[:2]
         )
+        if "second_language" not in self.fields and self.instance.pk:
+            # a family's proposal keeps the staff's second-language text as it was
+            out["second_language"] = self.instance.second_language
+            out["second_text"] = self.instance.second_text
+            return out
         second = data.get("second_language") or ""
         if second == out["text_language"]:
             second = ""

@@ -109,6 +109,7 @@ def care_plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         request.POST or None,
         instance=current,
         child=child,
+        second=staff,
         initial={"seen_version": current.version if current else 0},
     )
     if request.method == "POST" and form.is_valid():

@@ -277,6 +277,7 @@ class RoomNow:
     expected: list[Child] = field(default_factory=list)  # expected today, not here yet
     gone: list[Child] = field(default_factory=list)  # came today and went home
     absent: list[tuple[Child, Absence]] = field(default_factory=list)  # said ahead
+    others: list[Child] = field(default_factory=list)  # enrolled, not expected today
     rule_sets: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # rule sets that could not be read
 
@@ -385,6 +386,8 @@ def rooms_now(
             room.gone.append(child)
         elif expected_on(child, day, absence):
             room.expected.append(child)
+        else:
+            room.others.append(child)
     for room in out.values():
         room.rule_sets = labels
         room.unreadable = bad

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from attune.lib.text import LimitedForm
+from attune.programs.forms import DateInput
 from attune.programs.models import Absence, Child, Guardian, Room
 
 
@@ -48,7 +49,7 @@ class ClockForm(LimitedForm, forms.Form):
 
 
 class AbsenceForm(LimitedForm, forms.Form):
-    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=gettext_lazy("Day"), widget=DateInput())
     kind = forms.ChoiceField(
         label=gettext_lazy("What"), choices=Absence.Kind.choices, widget=forms.RadioSelect
     )

@@ -46,7 +46,7 @@ def _room_context(request: HttpRequest, granted: access.Granted) -> dict[str, An
     viewer = _viewer(request)
     visible = set(access.visible_children(viewer, program).values_list("pk", flat=True))
     guardians: dict[int, list[Any]] = {}
-    shown = [*now.children, *now.expected, *now.gone]
+    shown = [*now.children, *now.expected, *now.gone, *now.others]
     families = {c.family_id for c in shown}
     from attune.programs.models import Guardian
 
