@@ -124,7 +124,7 @@ def build(today: date) -> dict[str, Any]:
                         "primary_caregiver": caregivers[i % staff],
                         "schedule": week,
                     },
-                )  # fmt: skip
+                )
             )
         children[name] = kids
         for caregiver in caregivers:
