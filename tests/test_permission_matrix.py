@@ -761,6 +761,8 @@ MATRIX: list[Row] = [
     Row("absence_withdraw", absence, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
     Row("attendance_door", door_child, statuses(404, director=403, org_admin=403, caregiver=403, family=200, specialist=403, trainer=403, state_admin=403)),
     Row("attendance_report", program, MANAGE),
+    Row("door_code", program, MANAGE),
+    Row("door_code", program, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
     # Photos in the daily report: added by the child's staff, the family's consent, the
     # photo itself to the child's family and staff
     Row("care_photo_add", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),

@@ -170,3 +170,18 @@ def test_planned_against_actual(world: World) -> None:
 
 def test_guardian_of_the_family_is_the_list(world: World) -> None:
     assert list(Guardian.objects.filter(family=world.family)) == [world.guardian]
+
+
+def test_the_director_sets_the_door_code(world: World) -> None:
+    from django.urls import reverse as url
+
+    client = world.client("director")
+    page = url("door_code", args=[world.program.pk])
+    assert client.post(page, {"door_code": "ab"}).status_code == 400
+    assert client.post(page, {"door_code": "4821"}).status_code == 302
+    world.program.refresh_from_db()
+    assert world.program.door_code == "4821"
+    assert (
+        world.client("family").get(url("attendance_door", args=[world.child.pk])).status_code == 200
+    )
+    assert world.client("caregiver").post(page, {"door_code": ""}).status_code == 403

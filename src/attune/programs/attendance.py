@@ -189,6 +189,16 @@ def clock_out(*, actor: User | None, caregiver: Caregiver, at: datetime | None =
     return shift
 
 
+@transaction.atomic
+def set_door_code(*, actor: User | None, program: Program, code: str) -> Program:
+    """Let guardians sign in at the door with `code` (empty: only staff sign children in)."""
+    from attune.lib.concurrency import save_versioned
+
+    program.door_code = code.strip()
+    save_versioned(program, actor, update_fields=["door_code"])
+    return program
+
+
 # -- the family's word ahead -----------------------------------------------------------------
 
 

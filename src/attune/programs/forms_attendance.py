@@ -59,3 +59,16 @@ class AbsenceForm(LimitedForm, forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+class DoorCodeForm(LimitedForm, forms.Form):
+    door_code = forms.RegexField(
+        label=gettext_lazy("Door code for families"),
+        regex=r"^[0-9A-Za-z]{4,12}$",
+        required=False,
+        error_messages={"invalid": gettext_lazy("4 to 12 letters or digits.")},
+        help_text=gettext_lazy(
+            "Posted at the entrance: guardians type it on their phone to sign their children "
+            "in and out. Leave it empty to let only staff sign children in."
+        ),
+    )

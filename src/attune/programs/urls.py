@@ -102,4 +102,5 @@ urlpatterns += [
         views_attendance.attendance_report,
         name="attendance_report",
     ),
+    path("programs/<int:program_id>/door-code/", views_attendance.door_code, name="door_code"),
 ]

@@ -25,7 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attune.lib import access, params, schedules
 from attune.lib.views import acting_user
 from attune.programs import attendance
-from attune.programs.forms_attendance import AbsenceForm, ClockForm, DoorForm, GuardianForm
+from attune.programs.forms_attendance import (
+    AbsenceForm,
+    ClockForm,
+    DoorCodeForm,
+    DoorForm,
+    GuardianForm,
+)
 from attune.programs.models import Absence, Caregiver, Child, Program, Room
 
 LIVE_SECONDS = 10  # how often an open room page asks for the present state
@@ -287,3 +293,27 @@ def attendance_report(request: HttpRequest, program_id: int) -> HttpResponse:
         "today": today,
     }
     return render(request, "programs/attendance_report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def door_code(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The director sets (or clears) the code families use to sign in at the door."""
+    granted = access.require_program(_viewer(request), program_id, "program.manage")
+    program: Program = granted.obj
+    form = DoorCodeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"door_code": program.door_code},
+    )
+    if request.method == "POST" and form.is_valid():
+        attendance.set_door_code(
+            actor=acting_user(request), program=program, code=form.cleaned_data["door_code"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("program_dashboard", program_id=program.pk)
+    return render(
+        request,
+        "programs/door_code.html",
+        {"program": program, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
