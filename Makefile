@@ -32,7 +32,7 @@ define banner
 	@printf '\n\033[1m==> %s\033[0m\n' $(1)
 endef
 
-.PHONY: help setup run worker serve test lint imports types test-sqlite test-postgres test-e2e bench bench-continuity bench-load clean
+.PHONY: help setup run worker serve test lint imports types test-sqlite test-postgres test-e2e bench bench-scale bench-continuity bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -142,6 +142,10 @@ bench: setup ## run every benchmarks/bench_*.py script
 		printf '\n\033[1m==> Benchmark: %s\033[0m\n' "$$script"; \
 		$(BIN)/python "$$script"; \
 	done
+
+bench-scale: export ATTUNE_ENV := test
+bench-scale: setup ## cold starts and scale, 60-480 children x 4 rule sets x 5 seeds (hours)
+	$(BIN)/python benchmarks/scale.py --highs --chart docs/benchmarks-scale.svg
 
 bench-continuity: export ATTUNE_ENV := test
 bench-continuity: setup ## the continuity benchmark (issue #5; about an hour on 2 cores)

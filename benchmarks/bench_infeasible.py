@@ -3,7 +3,7 @@
     python benchmarks/bench_infeasible.py             # every built-in rule set, 8/16/24
     python benchmarks/bench_infeasible.py --seeds 3    # seeds 1..3 (default 3)
 
-Each instance is planner.generate's program (feasible by construction) with its last one or
+Each instance is planner_lab.generate's program (feasible by construction) with its last one or
 two caregivers removed; an instance that still has a plan is skipped. For the rest the time
 to the proof (prechecks, or CP-SAT's "infeasible") is printed, without the explanation the
 planner then writes (a relaxed solve bounded by the time left). Target: at most 1 s each.
@@ -18,8 +18,8 @@ import sys
 import time
 
 from planner import cpsat, explain
-from planner.generate import generate
 from planner.rules import BUILT_IN
+from planner_lab.generate import generate
 
 
 def prove(problem: object) -> tuple[str, float]:

@@ -6,7 +6,7 @@
 
 1. Migrates the database DATABASE_URL names (it must be PostgreSQL and may be filled:
    scripts/with-postgres gives a throwaway cluster) and loads one state of `--programs`
-   generated programs (attune.plans.generated: planner.generate's realistic programs of 20 to
+   generated programs (attune.plans.generated: planner_lab.generate's realistic programs of 20 to
    80 children each, cfoc-center, seeded), timed apart.
 2. For each worker count W: starts W `manage.py run_worker` processes (no schedules), waits
    until all of them beat, then asks the question the issue gives as an example ("what if

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils.translation.reloader import translation_file_changed
 
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
 from attune.lib import schedules
 from attune.programs import services
 from attune.programs.models import (
@@ -24,7 +24,6 @@ from attune.programs.models import (
     Family,
     Guardian,
     Jurisdiction,
-    Membership,
     Organization,
     Program,
     Room,

@@ -169,6 +169,25 @@ def door_child(w: World) -> dict[str, Any]:
     return {"child_id": w.child.pk}
 
 
+def api_token(w: World) -> dict[str, Any]:
+    """A token of the director persona."""
+    from attune.api import tokens
+
+    token, _secret = tokens.issue(user=w.users["director"], name="billing", scope="read", days=7)
+    return {"token_id": token.pk}
+
+
+def webhook(w: World) -> dict[str, Any]:
+    """A webhook of the world's program."""
+    from attune.api import webhooks
+
+    endpoint = webhooks.create_endpoint(
+        actor=w.users["director"], url="https://example.org/hook", events=["child.enrolled"],
+        program=w.program,
+    )  # fmt: skip
+    return {"webhook_id": endpoint.pk}
+
+
 def nap(w: World) -> dict[str, Any]:
     """The family persona's child, asleep since a minute ago."""
     entry = care_services.log_entry(
@@ -442,6 +461,9 @@ MATRIX: list[Row] = [
     Row("program_rules", program, form_errors(MANAGE), "post", nothing),
     Row("home", lambda w: {}, statuses(302, outsider=200)),
     Row("accounts:password_change", nothing, statuses(200)),
+    # my account (issue #16): everyone's own page; an empty POST says what was missing
+    Row("accounts:account", nothing, statuses(200)),
+    Row("accounts:account", nothing, statuses(400), "post", nothing),
     Row("family_home", lambda w: {}, statuses(403, family=200, other_family=200)),
     Row("support_home", lambda w: {}, statuses(403, specialist=200, trainer=200)),
     Row("state_home", lambda w: {}, statuses(403, state_admin=200)),
@@ -455,6 +477,49 @@ MATRIX: list[Row] = [
         lambda w: {"organization_id": w.organization.pk},
         statuses(404, org_admin=200),
     ),
+    # People and invitations (issue #16): the organization's page is its administrators',
+    # a program's its managers'; the family is invited from the child's page
+    Row(
+        "organization_people",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=200),
+    ),
+    Row(
+        "organization_people",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=400),
+        "post",
+        nothing,
+    ),
+    # setting up programs and rooms: the organization's administrators (a director 403)
+    Row(
+        "program_create",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=200),
+    ),
+    Row(
+        "program_create",
+        lambda w: {"organization_id": w.organization.pk},
+        statuses(404, org_admin=400),
+        "post",
+        nothing,
+    ),
+    Row("program_settings", program, {**MANAGE, "director": 403}),
+    Row("program_settings", program, {**MANAGE, "director": 403, "org_admin": 400}, "post", nothing),
+    Row("room_create", program, {**MANAGE, "director": 403}),
+    Row("room_create", program, {**MANAGE, "director": 403, "org_admin": 400}, "post", nothing),
+    Row("room_edit", lambda w: {"room_id": w.room.pk}, {**MANAGE, "director": 403}),
+    Row(
+        "room_edit",
+        lambda w: {"room_id": w.room.pk},
+        {**MANAGE, "director": 403, "org_admin": 400},
+        "post",
+        nothing,
+    ),
+    Row("program_people", program, MANAGE),
+    Row("program_people", program, form_errors(MANAGE), "post", nothing),
+    Row("child_invite_family", child, CHILD_MANAGE),
+    Row("child_invite_family", child, form_errors(CHILD_MANAGE), "post", nothing),
     Row("program_dashboard", program, STAFF),
     Row("program_audit", program, MANAGE),
     Row("program_overview", program, OVERVIEW),
@@ -734,6 +799,32 @@ MATRIX: list[Row] = [
         "post",
         nothing,
     ),
+    # ending a caregiver's employment (their access ends at once): the program's managers
+    Row(
+        "caregiver_end",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        {**CAREGIVER_RECORD, "caregiver": 403},
+    ),
+    Row(
+        "caregiver_end",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        form_errors({**CAREGIVER_RECORD, "caregiver": 403}),
+        "post",
+        nothing,
+    ),
+    # moving a caregiver to another program of the organization (one person, one history)
+    Row(
+        "caregiver_move",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        {**CAREGIVER_RECORD, "caregiver": 403},
+    ),
+    Row(
+        "caregiver_move",
+        lambda w: {"caregiver_id": w.caregiver.pk},
+        form_errors({**CAREGIVER_RECORD, "caregiver": 403}),
+        "post",
+        nothing,
+    ),
     Row("family_detail", family, FAMILY),
     Row(
         "family_detail",
@@ -777,6 +868,16 @@ MATRIX: list[Row] = [
     Row("accounts:notifications_live", nothing, statuses(200)),
     Row("accounts:notifications_read", nothing, statuses(302), "post", nothing),
     Row("accounts:notification_choices", nothing, statuses(200)),
+
+    # the person's own API tokens (attune.api); another person's token is not found
+    Row("api_tokens", nothing, statuses(200)),
+    Row("api_tokens", nothing, statuses(400), "post", nothing),
+    Row("api_token_revoke", api_token, statuses(404, director=302), "post", nothing),
+    # webhooks of the programs a person manages and the states they administer (attune.api)
+    Row("api_webhooks", nothing, statuses(403, director=200, org_admin=200, other_director=200, state_admin=200)),
+    Row("api_webhooks", nothing, statuses(403, director=400, org_admin=400, other_director=400, state_admin=400), "post", nothing),
+    Row("api_webhook", webhook, statuses(404, director=200, org_admin=200)),
+    Row("api_webhook", webhook, statuses(404, director=302, org_admin=302), "post", nothing),
 ]  # fmt: skip
 
 # URLs that show or change no child, family or caregiver data.
@@ -784,6 +885,10 @@ NOT_CHILD_DATA = {
     "accounts:login", "accounts:logout", "set_language", "favicon", "accounts:password_change_done",
     "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # an invitation's link: its secret is the key (tests/accounts/test_invitations.py)
+    "accounts:invitation",
+    # confirming one's own new email: a signed link (tests/accounts/test_self_service.py)
+    "accounts:email_confirm",
 }  # fmt: skip
 
 
@@ -798,9 +903,22 @@ def _named_urls(patterns: list[Any], namespace: str = "") -> list[str]:
     return names
 
 
+# The operator's Django admin (superusers only) has its own matrix: every persona is refused
+# every admin page (tests/accounts/test_operator_admin.py).
+OPERATOR_ADMIN = "admin"
+
+
 def test_every_url_has_a_matrix_row() -> None:
-    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA
-    missing = sorted(set(_named_urls(get_resolver().url_patterns)) - covered)
+    from tests.api.test_api_matrix import API_URL_NAMES  # the API's own matrix
+
+    covered = {row.name for row in MATRIX} | NOT_CHILD_DATA | API_URL_NAMES
+    patterns = [
+        p
+        for p in get_resolver().url_patterns
+        if not (isinstance(p, URLResolver) and p.namespace == OPERATOR_ADMIN)
+    ]
+    named = set(_named_urls(patterns))
+    missing = sorted(named - covered)
     assert not missing, f"URLs without a permission-matrix row: {missing}"
 
 

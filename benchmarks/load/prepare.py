@@ -27,9 +27,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth.hashers import make_password
 
-    from attune.accounts.models import User
+    from attune.accounts.models import Membership, User
     from attune.programs import services
-    from attune.programs.models import Caregiver, Guardian, Membership
+    from attune.programs.models import Caregiver, Guardian
 
     hashed = make_password(PASSWORD)  # once: hashing is the slow part
     caregivers, families = [], []

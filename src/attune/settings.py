@@ -13,6 +13,9 @@ DJANGO_EMAIL_BACKEND (default: SMTP in production, the console elsewhere); docs/
 ATTUNE_TASKS_IMMEDIATE  1 runs queued tasks at once, in the caller (the test default); 0 queues
                       them in the database for `manage.py run_worker` (everywhere else)
 ATTUNE_WORKER_LEASE   seconds without a heartbeat after which a worker's task is taken again
+ATTUNE_BASE_URL       the address people open Attune at, for links made outside a request
+                      (create_organization); default http://127.0.0.1:8000
+ATTUNE_INVITATION_DAYS  days an invitation link works (default 7)
 ATTUNE_POLICY_TIME_LIMIT, ATTUNE_POLICY_FIX_TIME  seconds per plan and per staffing fix in the
                       state-wide policy what-if (default 5 each)
 """
@@ -93,6 +96,8 @@ if not SECRET_KEY:
     SECRET_KEY = local_secret_key()
 
 INSTALLED_APPS = [
+    # the operator's Django admin, for superusers only (attune.accounts.admin_site)
+    "attune.accounts.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +117,9 @@ INSTALLED_APPS = [
     "attune.care",
     "attune.training",
     "attune.workforce",
+    "ninja",  # serves the API docs' assets from our own static files (CSP: self)
+    "attune.api",
+    "attune.demo",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +272,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
+ATTUNE_BASE_URL = os.environ.get("ATTUNE_BASE_URL", "http://127.0.0.1:8000")
+ATTUNE_INVITATION_DAYS = int(os.environ.get("ATTUNE_INVITATION_DAYS", "7"))
+
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "attune@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -341,6 +352,9 @@ ATTUNE_SCHEDULES = [
     {"name": "ratio-checks", "task": "attune.programs.tasks.check_ratios", "minutes": 1},
     {"name": "discard-stale-imports", "task": "attune.programs.tasks.discard_stale_imports",
      "at": "03:00"},
+    {"name": "webhook-retries", "task": "attune.api.tasks.retry_webhooks", "minutes": 1},
+    {"name": "api-idempotency-keys", "task": "attune.api.tasks.forget_idempotency_keys",
+     "at": "03:20"},
 ]  # fmt: skip
 
 # Auditlog: who did it comes from the request (middleware) or from services (set_actor).
@@ -367,3 +381,8 @@ LOGGING = {
         "attune": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# API v1 (attune.api): requests a minute per personal access token (429 past it)
+ATTUNE_API_RATE = int(os.environ.get("ATTUNE_API_RATE", "600"))
+# webhooks post to https only, but to http too while developing and testing
+ATTUNE_WEBHOOK_ALLOW_HTTP = env_bool("ATTUNE_WEBHOOK_ALLOW_HTTP", ENV != "production")

@@ -144,7 +144,7 @@ def greedy(problem: Problem) -> Plan:
        smallest first, ties in the order given) whose children present stay within its
        capacity at every block of the child's week; when none has room, into the room they
        overfill least. Each room with children holds one group, id "g-<room id>" (which is the
-       current group's id in problems from `planner.generate`).
+       current group's id in problems from `planner_lab.generate`).
     2. Caregivers, rooms in the same order: each room takes the first free caregivers (in the
        order given) whose shifts cover a block still short, until every block is covered by
        the rules (planner.rules.staff_needed for the children present, under every rule set

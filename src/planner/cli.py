@@ -1,4 +1,4 @@
-"""python -m planner: solve, validate, explain, generate, simulate, rules, bench.
+"""python -m planner: solve, validate, explain, rules (research: python -m planner_lab).
 
 Exit codes: 0 ok; 1 infeasible (solve, explain) or a plan that breaks the rules (validate);
 2 invalid input, with a message on stderr naming the field and the record.
@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from planner import io, rules
+from planner import io, limits, rules
 from planner.model import Problem
 
 OK, INFEASIBLE, INVALID = 0, 1, 2
+LAB_COMMANDS = ("generate", "simulate", "bench")  # python -m planner_lab
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,56 +112,6 @@ def _explain(args: argparse.Namespace) -> int:
     for note in plan.soft:
         print(f"- {note.message}")
     return OK
-
-
-def _generate(args: argparse.Namespace) -> int:
-    from planner.generate import generate
-
-    problem = generate(children=args.children, seed=args.seed, rules=args.rules)
-    sys.stdout.write(io.dumps(io.problem_to_json(problem)))
-    return OK
-
-
-def _simulate(args: argparse.Namespace) -> int:
-    from planner import simulate as sim
-
-    config = sim.Config(
-        months=args.months,
-        children=args.children,
-        seed=args.seed,
-        rules=args.rules,
-        turnover=args.turnover,
-        hiring_delay=args.hiring_delay,
-        horizon=args.horizon,
-        time_limit=args.time_limit,
-        workers=args.workers,
-        caregivers=args.caregivers,
-        extra_rules=tuple(args.also_rules or ()),
-    )
-    policies = tuple(dict.fromkeys(args.policy or sim.POLICIES))
-    try:
-        sim.check(config, policies)
-        if args.chart:
-            try:
-                Path(args.chart).write_text("", encoding="utf-8")
-            except OSError as exc:
-                raise sim.SimulationError(
-                    f"--chart: cannot write {args.chart}: {exc.strerror}"
-                ) from None
-        results, summaries = sim.simulate(config, policies, progress=_say)
-    except sim.SimulationError as exc:
-        _say(f"invalid input: {exc}")
-        return INVALID
-    print(
-        f"{config.months} months, {config.children} children, seed {config.seed}, "
-        f"{config.rules}, turnover {config.turnover:.0%} a year, hiring delay "
-        f"{config.hiring_delay} month(s)"
-    )
-    print(sim.table(summaries))
-    if args.chart:
-        Path(args.chart).write_text(sim.chart(results), encoding="utf-8")
-        _say(f"chart written to {args.chart}")
-    return INFEASIBLE if any(s.violations for s in summaries) else OK
 
 
 def _rule_sets(specs: Sequence[str]) -> list[rules.RuleSet]:
@@ -261,54 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     explain.add_argument("--workers", type=int, default=2, metavar="N")
     explain.set_defaults(run=_explain)
 
-    generate = commands.add_parser("generate", help="a realistic seeded problem to stdout")
-    generate.add_argument("--children", type=int, required=True, metavar="N")
-    generate.add_argument("--seed", type=int, default=1, metavar="K")
-    generate.add_argument("--rules", default="cfoc-center")
-    generate.set_defaults(run=_generate)
-
-    simulate = commands.add_parser(
-        "simulate",
-        help="months of a program under the continuity, age-rooms and greedy policies",
-        description="Simulate a program month by month (children arrive, grow, leave; "
-        "caregivers resign and are replaced) under each policy; a table of continuity "
-        "measures on stdout, progress on stderr. Exit 1 if any plan broke a rule.",
-    )
-    simulate.add_argument("--months", type=int, default=36, metavar="N")
-    simulate.add_argument("--children", type=int, default=48, metavar="N")
-    simulate.add_argument(
-        "--caregivers", type=int, default=None, metavar="N", help="default: as generated"
-    )
-    simulate.add_argument("--seed", type=int, default=1, metavar="K")
-    simulate.add_argument(
-        "--policy",
-        action="append",
-        choices=("continuity", "age-rooms", "greedy"),
-        help="repeat for several; default: all three",
-    )
-    simulate.add_argument("--rules", default="cfoc-center")
-    simulate.add_argument(
-        "--also-rules",
-        action="append",
-        metavar="RULES",
-        help="another built-in rule set binding the program at the same time (repeat)",
-    )
-    simulate.add_argument(
-        "--turnover",
-        type=float,
-        default=0.30,
-        metavar="SHARE",
-        help="caregivers leaving a year (default 0.30; 26–40%% commonly reported)",
-    )
-    simulate.add_argument("--hiring-delay", type=int, default=1, metavar="MONTHS")
-    simulate.add_argument("--horizon", type=int, default=3, metavar="MONTHS")
-    simulate.add_argument(
-        "--time-limit", type=float, default=4.0, metavar="S", help="per monthly plan"
-    )
-    simulate.add_argument("--workers", type=int, default=2, metavar="N")
-    simulate.add_argument("--chart", metavar="FILE.svg", help="write an SVG chart")
-    simulate.set_defaults(run=_simulate)
-
     rules_cmd = commands.add_parser(
         "rules", help="check rule-set files; see what rules require of a group"
     )
@@ -331,23 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--period", action="append", metavar="NAME", help="e.g. nap")
     bench.set_defaults(run=_rules_bench)
 
-    commands.add_parser("bench", help="the planner benchmark (see docs/benchmarks.md)")
-
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["bench"]:  # its own options: python -m planner bench --help
-        from planner.bench import main as bench_main
-
-        return bench_main(arguments[1:])
+    if arguments[:1] and arguments[0] in LAB_COMMANDS:
+        _say(
+            f"python -m planner {arguments[0]}: research commands moved to the lab: "
+            f"python -m planner_lab {arguments[0]} (installed with the dev dependencies)"
+        )
+        return INVALID
     args = parser.parse_args(arguments)
-    for name in ("time_limit",):
-        if getattr(args, name, 1) <= 0:
-            parser.error("--time-limit must be more than 0")
-    if getattr(args, "workers", 1) < 1:
-        parser.error("--workers must be at least 1")
-    if getattr(args, "children", 1) < 1:
-        parser.error("--children must be at least 1")
-    if getattr(args, "months", 1) < 1:
-        parser.error("--months must be at least 1")
+    if (wrong := limits.time_limit_error(getattr(args, "time_limit", 1.0))) is not None:
+        parser.error(wrong)
+    if not 1 <= getattr(args, "workers", 1) <= limits.MAX_WORKERS:
+        parser.error(f"--workers must be between 1 and {limits.MAX_WORKERS}")
     if not 0 <= getattr(args, "staff", 0) <= rules.MAX_STAFF:
         parser.error(f"--staff must be between 0 and {rules.MAX_STAFF}")
     try:

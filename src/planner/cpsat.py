@@ -52,6 +52,12 @@ def _staff_for(tiers: Sequence[Tier], n: int) -> int | None:
     return None
 
 
+def _table(tiers: Sequence[Tier], top: int, n_max: int) -> list[int]:
+    """Staff needed for 0..n_max children (the largest allowed group's need beyond `top`)."""
+    table = [_staff_for(tiers, i) or 0 for i in range(top + 1)]
+    return table + [table[-1]] * (n_max - top)
+
+
 def _ratio_parts(ratio: Fraction) -> tuple[int, int]:
     return ratio.numerator, ratio.denominator
 
@@ -111,6 +117,7 @@ class PlannerModel:
         self.monotone = all(rs.monotone for rs in self.rule_sets)
         self.classes = [child_class(self.rule_sets, m) for m in self.members]
         self._shares: dict[frozenset[str], dict[tuple[object, ...], Fraction] | None] = {}
+        self._tables: dict[tuple[int, int], list[int]] = {}
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         # the continuity goal's terms, kept apart (a horizon counts them as changes instead)
@@ -188,6 +195,7 @@ class PlannerModel:
                         for s, cg in enumerate(self.caregivers)
                     )
                 )
+        self.columns = self._columns()
         for block in timeline.blocks(self.problem, prune=not self.relax):
             self._block(block)
         if symmetry:
@@ -201,48 +209,68 @@ class PlannerModel:
 
     def xv(self, c: int, k: int) -> cp_model.IntVar:
         """Member c in slot k: a child's x, or for a caregiver's own child the caregiver's y."""
-        if c < len(self.children):
-            return self.x[c][k]
-        return self.y[self.member_staff[c - len(self.children)]][k]
+        return self.columns[k][c]
+
+    def _columns(self) -> list[list[cp_model.IntVar]]:
+        """Per slot, every member's variable (xv), listed once: the block constraints read
+        them millions of times on large programs."""
+        n = len(self.children)
+        return [
+            [self.x[c][k] for c in range(n)] + [self.y[s][k] for s in self.member_staff]
+            for k in range(len(self.slots))
+        ]
 
     def _block(self, block: timeline.Block) -> None:
         present = block.child_indices()
         staff_on = block.caregiver_indices()
         minutes = max(1, block.minutes)
         by_room: dict[str, list[cp_model.LinearExprT]] = {}
+        shares = self._share_terms(present, block.periods)
         for k, slot in enumerate(self.slots):
-            n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
+            column = self.columns[k]
+            n = cp_model.LinearExpr.sum([column[c] for c in present])
             staff = cp_model.LinearExpr.sum([self.y[s][k] for s in staff_on])
             if self.relax:
                 staff = staff + self._over(minutes)
             for r, rule_set in enumerate(self.rule_sets):
                 self._group_rules(k, r, rule_set, present, staff, staff_on, minutes, block.periods)
-            self._share_bound(k, present, staff_on, block.periods)
+            if shares is not None:
+                self._share_bound(k, shares, staff_on)
             by_room.setdefault(slot.room.id, []).append(n)
         for room in self.problem.rooms:
-            self._at_most(sum(by_room[room.id]), room.capacity, minutes, [])
+            self._at_most(cp_model.LinearExpr.sum(by_room[room.id]), room.capacity, minutes, [])
+
+    def _share_terms(
+        self, present: list[int], periods: frozenset[str]
+    ) -> tuple[list[int], list[int], int] | None:
+        """The children present with a least share, their shares as whole numbers, and the
+        scale (see _share_bound); the same for every slot of a block, so computed once."""
+        if self.relax or self.monotone:
+            return None
+        shares = self.shares(periods)
+        if shares is None:
+            return None
+        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
+        terms = [(w, c) for w, c in terms if w > 0]
+        if not terms:
+            return None
+        scale = _lcm(sorted({w.denominator for w, _ in terms}))
+        return [c for _, c in terms], [int(w * scale) for w, _ in terms], scale
 
     def _share_bound(
-        self, k: int, present: list[int], staff_on: list[int], periods: frozenset[str]
+        self, k: int, terms: tuple[list[int], list[int], int], staff_on: list[int]
     ) -> None:
         """Implied: a group's caregivers on shift are at least the sum of its children's least
         shares (planner.rules.least_shares: no group the rules allow needs less). Only where
         the rules are not monotone (mixed-group rules, majority, group-size dependent
         weighted ratios), where their own constraints hide this from CP-SAT's propagation;
         it is what lets small infeasible programs be proven quickly."""
-        if self.relax or self.monotone:
-            return
-        shares = self.shares(periods)
-        if shares is None:
-            return
-        terms = [(shares[self.classes[c]], c) for c in present if c < len(self.children)]
-        terms = [(w, c) for w, c in terms if w > 0]
-        if not terms:
-            return
-        scale = _lcm([w.denominator for w, _ in terms])
+        children, weights, scale = terms
         self.m.add(
-            sum(int(w * scale) * self.x[c][k] for w, c in terms)
-            <= scale * sum(self.y[s][k] for s in staff_on)
+            cp_model.LinearExpr.weighted_sum([self.x[c][k] for c in children], weights)
+            <= cp_model.LinearExpr.weighted_sum(
+                [self.y[s][k] for s in staff_on], [scale] * len(staff_on)
+            )
         )
 
     def shares(self, periods: frozenset[str]) -> dict[tuple[object, ...], Fraction] | None:
@@ -300,9 +328,12 @@ class PlannerModel:
                 num, den = _ratio_parts(tier.ratio)
                 self.m.add(num * staff >= den * n).only_enforce_if(enforce)
             return
-        top = min(n_max, biggest)
-        table = [_staff_for(tiers, i) or 0 for i in range(top + 1)]
-        table += [table[-1]] * (n_max - top)
+        # the same tables recur at every slot and block: kept by the tiers' identity (the
+        # rule sets live as long as the model)
+        key = (id(tiers), n_max)
+        if key not in self._tables:
+            self._tables[key] = _table(tiers, min(n_max, biggest), n_max)
+        table = self._tables[key]
         count = self.m.new_int_var(0, n_max, "n")
         self.m.add(count == n)
         need = self.m.new_int_var(0, max(table), "need")
@@ -311,7 +342,8 @@ class PlannerModel:
 
     def _has(self, k: int, members: list[int]) -> cp_model.IntVar:
         has = self.m.new_bool_var("has")
-        self.m.add_max_equality(has, [self.xv(c, k) for c in members])
+        column = self.columns[k]
+        self.m.add_max_equality(has, [column[c] for c in members])
         return has
 
     def _group_rules(
@@ -333,7 +365,8 @@ class PlannerModel:
         rules = rule_set.at(periods)
         relief, _ = rule_set.staff_relief(periods)
         n_max = len(present)
-        n = cp_model.LinearExpr.sum([self.xv(c, k) for c in present])
+        column = self.columns[k]
+        n = cp_model.LinearExpr.sum([column[c] for c in present])
         staff: cp_model.LinearExprT = staff_expr
         anyone: cp_model.IntVar | None = None
 
@@ -356,7 +389,7 @@ class PlannerModel:
         for limit in rules.limits:
             young = [c for c in present if limit.counts(self.members[c].age)]
             if len(young) > limit.max:
-                count = sum(self.xv(c, k) for c in young)
+                count = cp_model.LinearExpr.sum([column[c] for c in young])
                 if limit.per == "caregiver":
                     self.m.add(count <= limit.max * staff)  # staff carries the slack
                 else:
@@ -404,7 +437,7 @@ class PlannerModel:
                 self._tiers_rule(rules.bands[b].tiers, n, n_max, staff, minutes, [lit, *pure])
             return
         # majority: the band with most children present; ties go to the younger band
-        counts = {b: sum(self.xv(c, k) for c in by_band[b]) for b in bands}
+        counts = {b: cp_model.LinearExpr.sum([column[c] for c in by_band[b]]) for b in bands}
         chosen = {b: self.m.new_bool_var("majority") for b in bands}
         self.m.add(sum(chosen.values()) == any_present())
         for b in bands:
@@ -666,10 +699,19 @@ class PlannerModel:
         def staff_count(k: int) -> cp_model.LinearExprT:
             return sum(self.y[s][k] for s in range(len(self.caregivers)))
 
-        for k in range(K - 1):
-            here, there = self.slots[k].room, self.slots[k + 1].room
-            if (here.capacity, here.max_groups) == (there.capacity, there.max_groups):
+        # a room's slots are interchangeable: most staff first; rooms alike (same capacity
+        # and number of groups) are interchangeable as a whole: ordered by their first slot
+        # (comparing the last slot of one room with the first of the next would not be
+        # valid: rooms [3, 1] and [2, 2] satisfy it in neither order)
+        first: dict[str, int] = {}
+        for k, slot in enumerate(self.slots):
+            first.setdefault(slot.room.id, k)
+            if k + 1 < K and self.slots[k + 1].room.id == slot.room.id:
                 self.m.add(staff_count(k) >= staff_count(k + 1))
+        rooms = [self.slots[k].room for k in first.values()]
+        for here, there in itertools.pairwise(rooms):
+            if (here.capacity, here.max_groups) == (there.capacity, there.max_groups):
+                self.m.add(staff_count(first[here.id]) >= staff_count(first[there.id]))
         referenced |= {sc.with_ for sc in self.problem.staff_children}
         signature: dict[object, list[int]] = {}
         for s, cg in enumerate(self.caregivers):
@@ -900,27 +942,71 @@ class PlannerModel:
         """Start the search from the current arrangement (refined by `warm_start`)."""
         self.hint_current()
 
-    def warm_start(self, *, time_limit: float, workers: int) -> bool:
-        """Complete the current arrangement into a full solution and hint all of it.
+    def _greedy(self) -> dict[cp_model.IntVar, int]:
+        """The greedy plan (planner.baselines.greedy, a director's hand arrangement) as values
+        of the decision variables: the start of a cold search (no current arrangement)."""
+        from planner.baselines import greedy
+        from planner.validate import validate
+
+        plan = greedy(self.problem)
+        # groups where the greedy plan breaks a rule (it runs out of caregivers for the last
+        # rooms) are left open: their children and caregivers, and the caregivers no group
+        # took, are for the model to place; the other groups are kept
+        broken = {v.group for v in validate(self.problem, plan)}
+        if None in broken:
+            return {}
+        plan.groups = [g for g in plan.groups if g.id not in broken]
+        kept = {child for g in plan.groups for child in g.children}
+        plan.primary = {c: s for c, s in plan.primary.items() if c in kept}
+        ids = {cg.id: s for s, cg in enumerate(self.caregivers)}
+        index = {ch.id: c for c, ch in enumerate(self.children)}
+        free = list(range(len(self.slots)))
+        values: dict[cp_model.IntVar, int] = {}
+        for group in plan.groups:
+            k = next((k for k in free if self.slots[k].room.id == group.room), None)
+            if k is None:
+                continue
+            free.remove(k)
+            for child_id in group.children:
+                c = index[child_id]
+                for j in range(len(self.slots)):
+                    values[self.x[c][j]] = int(j == k)
+                if (u := self.unassigned[c]) is not None:
+                    values[u] = 0
+            for caregiver_id in group.caregivers:
+                s = ids[caregiver_id]
+                for j in range(len(self.slots)):
+                    values[self.y[s][j]] = int(j == k)
+        for child_id, caregiver_id in plan.primary.items():
+            c, s_ = index[child_id], ids[caregiver_id]
+            for s in range(len(self.caregivers)):
+                values[self.p[c][s]] = int(s == s_)
+        return values
+
+    def warm_start(self, *, time_limit: float, workers: int, cold: bool = False) -> bool:
+        """Complete the current arrangement (`cold`: the greedy plan) into a full solution
+        and hint all of it.
 
         A copy of the model with the known placements fixed is small after presolve, so
         CP-SAT completes it quickly (who else works where, the other primaries, …). When it
         does, every variable is hinted with that solution, so the search starts from a
         plan that meets every rule. False when the current arrangement cannot be completed.
         """
-        fixed = self._current()
+        fixed = self._greedy() if cold else self._current()
         if not fixed:
             return False
         deadline = time.monotonic() + time_limit
-        # everything as it is; else only the primary caregivers (groups regroup around them:
-        # a caregiver and their primary children move together, e.g. to take a newcomer)
-        primaries = {
+        # everything as it is; else only the primary caregivers (current arrangement: groups regroup around them,
+        # a caregiver and their primary children move together, e.g. to take a newcomer) or
+        # only the children's groups (greedy plan: the model staffs them)
+        keep = self.x if cold else self.p
+        partial = {
             var: value
             for c in range(len(self.children))
-            for var in self.p[c]
+            for var in keep[c]
             if (value := fixed.get(var)) is not None
         }
-        for share, attempt in ((0.5, fixed), (1.0, primaries)):
+        for share, attempt in ((0.5, fixed), (1.0, partial)):
             if not attempt:
                 continue
             copy = self.m.clone()
@@ -990,9 +1076,12 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self.objective: float | None = None
         self.bound: float | None = None
         self.solutions = 0
+        self.first: float | None = None  # time.monotonic() of the first solution
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        if self.first is None:
+            self.first = time.monotonic()
         self.objective = self.objective_value
         self.bound = self.best_objective_bound
 
@@ -1005,6 +1094,7 @@ class Outcome:
     value: Callable[[cp_model.IntVar], int]
     objective: int | None
     bound: int | None
+    first: float | None = None  # seconds from the start of `run` to the first plan
 
 
 PROVE_FIRST_CHILDREN = 24
@@ -1048,6 +1138,12 @@ def run(
         # a small problem's current arrangement completes in milliseconds when it can
         warm_limit = min(0.25 if small else 6.0, 0.6 * time_limit)
         warmed = model.warm_start(time_limit=warm_limit, workers=workers)
+        left = warm_limit - (time.monotonic() - started)
+        if not warmed and model.standalone and left > 0.1:
+            # no current arrangement (a new program, an intake), or one that cannot be
+            # completed: start from the greedy plan, within what is left of the same budget
+            warmed = model.warm_start(time_limit=left, workers=workers, cold=True)
+    first = time.monotonic() - started if warmed else None
     if not warmed and not model.relax and model.standalone and small:
         # A small problem whose current arrangement cannot be completed may have no plan at
         # all: a model without objective, with symmetry breaking, proves that in well under a
@@ -1092,14 +1188,17 @@ def run(
         cp_model.UNKNOWN: "unknown",
         cp_model.MODEL_INVALID: "model_invalid",
     }[code]
+    if first is None and watch.first is not None:
+        first = watch.first - started
     if status in ("optimal", "feasible"):
         return Outcome(
             status,
             solver.value,
             round(solver.objective_value),
             round(solver.best_objective_bound),
+            first,
         )
     if status == "unknown" and model.start is not None:
         start = model.start
-        return Outcome("feasible", lambda var: start[var.index], model.start_objective, None)
+        return Outcome("feasible", lambda var: start[var.index], model.start_objective, None, first)
     return Outcome(status, solver.value, None, None)

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from planner import rules, safejson
+from planner import limits, rules, safejson
 from planner.model import (
     DAYS,
     Caregiver,
@@ -125,6 +125,8 @@ class _Reader:
         return start, end
 
     def changes(self, value: Any, field: str, key: str) -> tuple[tuple[date, Schedule], ...]:
+        if isinstance(value, list) and len(value) > limits.MAX_CHANGES:
+            raise self.fail(field, f"has {len(value)} changes; at most {limits.MAX_CHANGES}")
         """[{"from": date, key: schedule}, ...] in date order, no date twice."""
         if not isinstance(value, list):
             raise self.fail(field, f'must be a list of {{"from": date, "{key}": …}}')
@@ -147,6 +149,11 @@ class _Reader:
                 raise self.fail(f"{field}.{day}", f"is not a day; use {', '.join(DAYS)}")
             if not isinstance(spans, list):
                 raise self.fail(f"{field}.{day}", "must be a list of [start, end] pairs")
+            if len(spans) > limits.MAX_SPANS_PER_DAY:
+                raise self.fail(
+                    f"{field}.{day}",
+                    f"has {len(spans)} intervals; at most {limits.MAX_SPANS_PER_DAY} a day",
+                )
             parsed = []
             for i, pair in enumerate(spans):
                 where = f"{field}.{day}[{i}]"
@@ -223,6 +230,7 @@ def parse_problem(data: Any) -> Problem:
         seen_ids.append(other.id)
     periods: dict[str, Schedule] = {}
     raw_periods = prog.obj(raw_program.get("periods", {}), "periods")
+    _at_most(raw_periods, limits.MAX_PERIODS, "program.periods", "periods")
     for name, schedule in raw_periods.items():
         if not isinstance(name, str) or not name or len(name) > 100:
             raise InvalidInput("program.periods", "period names must be short texts")
@@ -245,6 +253,7 @@ def parse_problem(data: Any) -> Problem:
     raw_rooms = top.required(data, "rooms")
     if not isinstance(raw_rooms, list) or not raw_rooms:
         raise InvalidInput("rooms", "must be a non-empty list")
+    _at_most(raw_rooms, limits.MAX_ROOMS, "rooms", "rooms")
     _unique_ids(raw_rooms, "rooms")
     rooms = []
     for i, raw in enumerate(raw_rooms):
@@ -253,13 +262,22 @@ def parse_problem(data: Any) -> Problem:
             Room(
                 id=raw["id"],
                 capacity=r.integer(r.required(raw, "capacity"), "capacity", minimum=1),
-                max_groups=r.integer(raw.get("max_groups", 1), "max_groups", minimum=1),
+                max_groups=r.integer(
+                    raw.get("max_groups", 1), "max_groups", minimum=1, maximum=limits.MAX_GROUPS
+                ),
             )
+        )
+    if sum(room.max_groups for room in rooms) > limits.MAX_GROUPS:
+        raise InvalidInput(
+            "rooms",
+            f"the rooms hold {sum(room.max_groups for room in rooms)} groups at once "
+            f"(max_groups); the planner takes at most {limits.MAX_GROUPS} in one problem",
         )
 
     raw_caregivers = top.required(data, "caregivers")
     if not isinstance(raw_caregivers, list):
         raise InvalidInput("caregivers", "must be a list")
+    _at_most(raw_caregivers, limits.MAX_CAREGIVERS, "caregivers", "caregivers")
     caregiver_ids = set(_unique_ids(raw_caregivers, "caregivers"))
     caregivers = []
     for i, raw in enumerate(raw_caregivers):
@@ -288,6 +306,7 @@ def parse_problem(data: Any) -> Problem:
     raw_children = top.required(data, "children")
     if not isinstance(raw_children, list):
         raise InvalidInput("children", "must be a list")
+    _at_most(raw_children, limits.MAX_CHILDREN, "children", "children")
     child_ids = set(_unique_ids(raw_children, "children"))
     children = []
     for i, raw in enumerate(raw_children):
@@ -346,6 +365,7 @@ def parse_problem(data: Any) -> Problem:
     raw_staff_children = data.get("staff_children", [])
     if not isinstance(raw_staff_children, list):
         raise InvalidInput("staff_children", "must be a list")
+    _at_most(raw_staff_children, limits.MAX_STAFF_CHILDREN, "staff_children", "staff children")
     for i, raw in enumerate(raw_staff_children):
         r = _Reader(f"staff_children[{i}]")
         raw = r.obj(raw)
@@ -400,7 +420,7 @@ def parse_problem(data: Any) -> Problem:
             )
         current_rooms[group_id] = room_id
 
-    return Problem(
+    problem = Problem(
         as_of=as_of,
         program=program,
         rooms=tuple(rooms),
@@ -410,10 +430,24 @@ def parse_problem(data: Any) -> Problem:
         allow_unassigned=top.boolean(data.get("allow_unassigned", False), "allow_unassigned"),
         current_rooms=current_rooms,
         horizon_months=top.integer(
-            data.get("horizon_months", 1), "horizon_months", minimum=1, maximum=36
+            data.get("horizon_months", 1), "horizon_months", minimum=1, maximum=limits.MAX_MONTHS
         ),
         staff_children=tuple(staff_children),
     )
+    too_large = limits.size_error(problem)
+    if too_large:
+        raise InvalidInput("", too_large)
+    return problem
+
+
+def _at_most(items: Any, most: int, where: str, what: str) -> None:
+    """Refuse a list (or object) longer than the planner's limit, before reading it."""
+    if isinstance(items, list | dict) and len(items) > most:
+        raise InvalidInput(
+            where,
+            f"{len(items):,} {what}; the planner takes at most {most:,} in one problem "
+            "(docs/planner.md, Limits): plan each site separately",
+        )
 
 
 def _rule_set(spec: Any, where: str) -> rules.RuleSet:
@@ -444,6 +478,10 @@ def _json(text: str) -> Any:
 
 
 def loads_problem(text: str) -> Problem:
+    if len(text) > limits.MAX_TEXT_BYTES:
+        raise InvalidInput(
+            "", f"the problem is {len(text):,} characters; at most {limits.MAX_TEXT_BYTES:,}"
+        )
     return parse_problem(_json(text))
 
 

@@ -129,7 +129,9 @@ class Tier:
         if self.staff is not None:
             return self.staff
         assert self.ratio is not None
-        return math.ceil(Fraction(n) / self.ratio)
+        # ceil(n / ratio) in whole numbers (exact, and the model builder calls it often)
+        num, den = self.ratio.numerator, self.ratio.denominator
+        return -(-n * den // num)
 
     @property
     def children_per_staff(self) -> Fraction:

@@ -46,7 +46,8 @@ def test_schedules_are_checked_when_declared() -> None:
     declared = schedules(django_settings.ATTUNE_SCHEDULES)
     assert {s.name for s in declared} == {
         "commitment-reminders", "renewal-reminders", "continuity-snapshots",
-        "nap-check-alerts", "discard-stale-imports", "ratio-checks",
+        "nap-check-alerts", "discard-stale-imports", "webhook-retries", "api-idempotency-keys",
+        "ratio-checks",
     }  # fmt: skip
     from django.utils.module_loading import import_string
 

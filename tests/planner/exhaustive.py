@@ -25,7 +25,7 @@ each. It enumerates:
    current group.
 
 Hard rules are checked at every moment a schedule or shift starts or ends (exact minutes),
-with `planner.generate.staff_needed` (the reading of ratios, mixed ages and limits in
+with `planner_lab.generate.staff_needed` (the reading of ratios, mixed ages and limits in
 docs/planner.md). The objective is computed from docs/planner.md's table (tenths of weight
 points), read as `planner.score` documents it: primary presence is
 `round(10 * w * (1 - overlap / attended))` in floating point; balance counts primaries above
@@ -44,7 +44,6 @@ import itertools
 import math
 from collections.abc import Callable, Iterator
 
-from planner.generate import staff_needed
 from planner.model import (
     DAYS,
     Group,
@@ -55,6 +54,7 @@ from planner.model import (
     overlap_minutes,
     schedule_minutes,
 )
+from planner_lab.generate import staff_needed
 
 MAX_CHILDREN = 6
 MAX_CAREGIVERS = 3

@@ -32,9 +32,11 @@ GOOD: dict[str, Any] = {
 }
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, package: str = "planner"
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
+        [sys.executable, "-m", package, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -50,7 +52,7 @@ def write(tmp_path: Path, name: str, data: Any) -> str:
 
 
 def test_generate_solve_validate_round_trip(tmp_path: Path) -> None:
-    generated = run("generate", "--children", "24", "--seed", "3")
+    generated = run("generate", "--children", "24", "--seed", "3", package="planner_lab")
     assert generated.returncode == 0, generated.stderr
     problem_path = write(tmp_path, "problem.json", generated.stdout)
     solved = run("solve", problem_path, "--time-limit", "10")
@@ -75,9 +77,9 @@ def test_generate_solve_validate_round_trip(tmp_path: Path) -> None:
 
 
 def test_solve_writes_progress_when_it_takes_over_a_second(tmp_path: Path) -> None:
-    generated = run("generate", "--children", "120", "--seed", "1")
+    generated = run("generate", "--children", "120", "--seed", "1", package="planner_lab")
     problem_path = write(tmp_path, "problem.json", generated.stdout)
-    solved = run("solve", problem_path, "--time-limit", "4")
+    solved = run("solve", problem_path, "--time-limit", "10")
     assert solved.returncode == 0, solved.stderr
     assert "solving:" in solved.stderr
     assert json.loads(solved.stdout)["violations"] == []
@@ -179,3 +181,11 @@ def test_problem_json_round_trips() -> None:
     problem = io.parse_problem(GOOD)
     again = io.parse_problem(io.problem_to_json(problem))
     assert again == problem
+
+
+@pytest.mark.parametrize("command", ["generate", "simulate", "bench"])
+def test_research_commands_point_to_the_lab(command: str) -> None:
+    done = run(command)
+    assert done.returncode == 2
+    assert f"python -m planner_lab {command}" in done.stderr
+    assert "Traceback" not in done.stderr

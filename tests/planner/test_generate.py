@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from planner import io
-from planner.generate import (
+from planner.model import Plan, Problem, Schedule
+from planner.rules import BUILT_IN
+from planner_lab.generate import (
     BLOCKS,
     WEEKDAYS,
     generate,
@@ -16,8 +18,6 @@ from planner.generate import (
     generate_with_plan,
     staff_needed,
 )
-from planner.model import Plan, Problem, Schedule
-from planner.rules import BUILT_IN
 
 SIZES = (8, 24, 60, 120, 240)
 

@@ -10,9 +10,9 @@ import pytest
 
 from planner import io
 from planner.baselines import greedy
-from planner.generate import generate
 from planner.model import Caregiver, Child, Plan, Problem, ProgramInfo, Room, Schedule, Span
 from planner.rules import BUILT_IN, load
+from planner_lab.generate import generate
 
 
 def _check_structure(problem: Problem, plan: Plan) -> None:

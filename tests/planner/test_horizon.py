@@ -204,7 +204,7 @@ def test_fewest_changes_moves_only_what_a_newcomer_needs() -> None:
 def test_solve_horizon_reports_unknown_not_infeasible_without_proof() -> None:
     # a tiny time limit on a real problem: either a plan, or "unknown" — never an
     # "infeasible" that was not proven
-    from planner.generate import generate
+    from planner_lab.generate import generate
 
     result = solve_horizon(
         replace(generate(children=60, seed=2), horizon_months=6), time_limit=0.01

@@ -1,4 +1,4 @@
-"""The MIP baseline (planner.mip): HiGHS on the CP-SAT model, translated exactly.
+"""The MIP baseline (planner_lab.mip): HiGHS on the CP-SAT model, translated exactly.
 
 On small problems of every built-in rule set the MIP's optimum equals CP-SAT's, and its plan
 is valid and scored as the MIP says. On small random CP-SAT models that use every encoding
@@ -21,12 +21,13 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from planner import cpsat, io, mip
+from planner import cpsat, io
 from planner.cpsat import PlannerModel
-from planner.generate import generate
 from planner.model import Problem
 from planner.score import score
 from planner.validate import validate
+from planner_lab import mip
+from planner_lab.generate import generate
 
 WEEK = ("mon", "tue", "wed", "thu", "fri")
 
@@ -282,8 +283,8 @@ def test_without_the_hint_the_same_optimum() -> None:
 
 def test_highs_banner_stays_off_stdout() -> None:
     code = (
-        "from planner import mip\n"
-        "from planner.generate import generate\n"
+        "from planner_lab import mip\n"
+        "from planner_lab.generate import generate\n"
         "plan = mip.solve_mip(generate(children=4, seed=1), time_limit=10)\n"
         "import sys; sys.stderr.write(plan.status)\n"
     )

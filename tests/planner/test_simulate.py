@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from planner import simulate as sim
 from planner.continuity import child_measures
 from planner.model import months_between
 from planner.validate import validate
+from planner_lab import simulate as sim
 
 SMALL = sim.Config(months=5, children=12, seed=2, time_limit=2.0)
 
@@ -172,7 +172,7 @@ def test_too_few_caregivers_is_said_plainly() -> None:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "planner", "simulate", *args],
+        [sys.executable, "-m", "planner_lab", "simulate", *args],
         capture_output=True,
         text=True,
         check=False,
@@ -201,8 +201,8 @@ def test_cli_table_chart_and_progress(tmp_path: Path) -> None:
     ("args", "words"),
     [
         (["--caregivers", "0"], "--caregivers must be at least 1"),
-        (["--months", "0"], "--months must be at least 1"),
-        (["--children", "0"], "--children must be at least 1"),
+        (["--months", "0"], "--months must be between 1 and 120"),
+        (["--children", "0"], "--children must be between 1 and 600"),
         (["--policy", "rooms"], "invalid choice: 'rooms'"),
         (["--turnover", "lots"], "invalid float value: 'lots'"),
         (["--chart", "/no/such/dir/c.svg"], "--chart: cannot write /no/such/dir/c.svg"),
@@ -244,3 +244,29 @@ def test_a_simulation_under_two_rule_sets_never_breaks_either() -> None:
     assert summaries[0].violations == 0
     with pytest.raises(sim.SimulationError, match="--also-rules"):
         sim.check(sim.Config(extra_rules=("nope",)), ("continuity",))
+
+
+def test_the_continuity_bound_is_each_childs_longest_stay_with_one_caregiver() -> None:
+    # nobody leaves the staff: every child could keep one primary all its enrolled months
+    world = sim.build_world(replace(SMALL, turnover=0.0))
+    bounds = sim.continuity_bound(world)
+    for kid in world.kids:
+        enrolled = sum(kid in world.enrolled(m) for m in range(SMALL.months))
+        assert bounds.get(kid.child.id, 0) == enrolled
+    # with turnover the bound never exceeds the months enrolled
+    world = sim.build_world(replace(SMALL, turnover=0.9))
+    for child, bound in sim.continuity_bound(world).items():
+        kid = next(k for k in world.kids if k.child.id == child)
+        assert 0 < bound <= sum(kid in world.enrolled(m) for m in range(SMALL.months))
+
+
+def test_policies_report_continuity_as_a_share_of_its_bound(
+    small: tuple[list[sim.Result], list[sim.Summary]],
+) -> None:
+    results, summaries = small
+    for result, summary in zip(results, summaries, strict=True):
+        assert summary.bound_share is not None
+        assert 0 < summary.bound_share <= 1
+        longest = {c: max(m.runs) for c, m in child_measures(result.records).items()}
+        kept = sum(min(longest[c], result.bounds[c]) for c in longest)
+        assert summary.bound_share == kept / sum(result.bounds[c] for c in longest)

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from planner import cpsat, io, rules
-from planner.generate import generate
 from planner.model import Caregiver, Child, Plan, Problem, ProgramInfo, Room, Span
 from planner.solve import solve
 from planner.validate import validate
+from planner_lab.generate import generate
 
 AS_OF = date(2026, 12, 1)
 

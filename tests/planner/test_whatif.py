@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.generate import generate
 from planner.horizon import Change
 from planner.model import (
     DAYS,
@@ -45,6 +44,7 @@ from planner.whatif import (
     rank,
     staffing,
 )
+from planner_lab.generate import generate
 
 AS_OF = date(2026, 12, 1)  # the problem's date
 JAN = date(2027, 1, 1)  # the month most what-ifs ask about

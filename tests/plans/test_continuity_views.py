@@ -280,7 +280,7 @@ def test_the_state_csv_has_program_aggregates_only(world: World) -> None:
 
 
 def test_the_demo_dashboards_show_the_contrast(client: Client) -> None:
-    from attune.programs.demo import MAPLE, RIVERSIDE, load_demo
+    from attune.demo.organization import MAPLE, RIVERSIDE, load_demo
     from attune.programs.models import Organization, Program
 
     load_demo()

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
+from attune.demo.organization import load_demo
 from attune.plans import adapter, services
 from attune.programs import services as program_services
-from attune.programs.demo import load_demo
 from attune.programs.models import Program, RuleSet
 from planner import io
 from planner.model import Group, Plan

@@ -12,9 +12,9 @@ import pytest
 from attune.plans import heatmap
 from attune.plans.heatmap import GROUP_SIZE, LIMIT, Need, staff_needed
 from planner import io, rules
-from planner.generate import generate_with_plan
 from planner.model import Group, Plan
 from planner.validate import validate
+from planner_lab.generate import generate_with_plan
 
 CFOC = rules.load("cfoc-center")
 FCC = rules.load("cfoc-fcc-small")

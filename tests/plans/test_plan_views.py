@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from attune.accounts.models import User
+from attune.demo.organization import load_demo
 from attune.plans import services
 from attune.plans.models import PlanRun
-from attune.programs.demo import load_demo
 from attune.programs.models import CareGroup, Child, Program
 from planner.validate import validate
 from tests.conftest import World

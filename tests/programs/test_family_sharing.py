@@ -16,9 +16,9 @@ from tests.conftest import PASSWORD, World
 from tests.programs.test_imports import CHILD_HEADER, child_row, csv_bytes, make_batch
 from tests.programs.test_pages import child_form
 
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
 from attune.programs import services
-from attune.programs.models import Child, FamilyShare, Membership, Program
+from attune.programs.models import Child, FamilyShare, Program
 
 
 @pytest.fixture

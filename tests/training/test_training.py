@@ -15,8 +15,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from attune.accounts import feeds
-from attune.accounts.models import FeedToken
-from attune.programs.models import Membership
+from attune.accounts.models import FeedToken, Membership
 from attune.training import reports, services
 from attune.training.models import (
     Attendance,

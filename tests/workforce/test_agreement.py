@@ -16,7 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from attune.accounts.models import User
-from attune.programs.demo import load_demo
+from attune.demo.organization import load_demo
 from attune.workforce.models import Profile
 from attune.workforce.standing import standing
 

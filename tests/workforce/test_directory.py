@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from attune.accounts.models import Membership
 from attune.lib import access
 from attune.programs import services as program_services
-from attune.programs.models import Membership
 from attune.workforce import services
 from attune.workforce.models import DirectoryEntry, SupportRequest
 from tests.conftest import World, make_user

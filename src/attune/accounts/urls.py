@@ -13,6 +13,9 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("invitation/<str:key>/", views.accept_invitation, name="invitation"),
+    path("me/", views.account, name="account"),
+    path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
     path(

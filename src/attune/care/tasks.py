@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from attune.accounts import notify
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
 from attune.care import day as care_day
 from attune.care.models import CareEntry, NapCheckAlert
-from attune.programs.models import Caregiver, Child, Membership
+from attune.programs.models import Caregiver, Child
 
 logger = logging.getLogger(__name__)
 

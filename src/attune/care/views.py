@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.care import day as care_day
@@ -526,7 +526,15 @@ def email_summary(request: HttpRequest, child_id: int) -> HttpResponse:
     day = _day(request, child)
     sent = send_day_summary(child=child, day=day)
     if sent:
-        messages.success(request, _("The summary was emailed to %(n)d guardian(s).") % {"n": sent})
+        messages.success(
+            request,
+            ngettext(
+                "The summary is on its way to %(n)d guardian: it is emailed within a minute.",
+                "The summary is on its way to %(n)d guardians: it is emailed within a minute.",
+                sent,
+            )
+            % {"n": sent},
+        )
     else:
         messages.error(request, _("No guardian of this family has an email address."))
     return redirect(reverse("child_day", args=[child.pk]) + f"?on={day.isoformat()}")

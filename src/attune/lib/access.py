@@ -24,31 +24,93 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
-from attune.programs.models import (
-    Caregiver,
-    CareGroup,
-    Child,
-    ChildQuerySet,
-    Family,
-    FamilyQuerySet,
-    FamilyShare,
-    Membership,
-    Organization,
-    Program,
-)
-from attune.training.models import Person
-
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from attune.accounts.models import User
+    from attune.accounts.models import Membership, User
+    from attune.jobs.models import Job
+    from attune.programs.models import (
+        Caregiver,
+        CareGroup,
+        Child,
+        ChildQuerySet,
+        Family,
+        FamilyQuerySet,
+        FamilyShare,
+        Organization,
+        Program,
+    )
+    from attune.training.models import Person
+    from attune.workforce.models import DirectoryEntry
+
+
+class _Models:
+    """The apps' models, looked up by label in Django's app registry when first used.
+
+    attune.lib sits below every app and imports none (the import-linter layers contract in
+    pyproject.toml): like a string foreign key, this module names the models it decides about
+    ("programs.Child") and Django resolves them once the apps are loaded. The imports above
+    are for type annotations only."""
+
+    @property
+    def Membership(self) -> type[Membership]:
+        return cast("type[Membership]", _model("accounts.Membership"))
+
+    @property
+    def Caregiver(self) -> type[Caregiver]:
+        return cast("type[Caregiver]", _model("programs.Caregiver"))
+
+    @property
+    def CareGroup(self) -> type[CareGroup]:
+        return cast("type[CareGroup]", _model("programs.CareGroup"))
+
+    @property
+    def Child(self) -> type[Child]:
+        return cast("type[Child]", _model("programs.Child"))
+
+    @property
+    def Family(self) -> type[Family]:
+        return cast("type[Family]", _model("programs.Family"))
+
+    @property
+    def FamilyShare(self) -> type[FamilyShare]:
+        return cast("type[FamilyShare]", _model("programs.FamilyShare"))
+
+    @property
+    def Organization(self) -> type[Organization]:
+        return cast("type[Organization]", _model("programs.Organization"))
+
+    @property
+    def Program(self) -> type[Program]:
+        return cast("type[Program]", _model("programs.Program"))
+
+    @property
+    def Person(self) -> type[Person]:
+        return cast("type[Person]", _model("training.Person"))
+
+    @property
+    def DirectoryEntry(self) -> type[DirectoryEntry]:
+        return cast("type[DirectoryEntry]", _model("workforce.DirectoryEntry"))
+
+    @property
+    def Job(self) -> type[Job]:
+        return cast("type[Job]", _model("jobs.Job"))
+
+
+def _model(label: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+_m = _Models()
 
 
 class Rel(StrEnum):
@@ -79,6 +141,10 @@ POLICY: dict[str, frozenset[Rel]] = {
     "program.manage": frozenset({Rel.MANAGER}),  # create records, import, export, waitlist
     "program.audit": frozenset({Rel.MANAGER}),  # the program's audit trail
     "organization.view": frozenset({Rel.MANAGER}),
+    # people and roles (issue #16): the organization's page of everyone is its
+    # administrators'; a program's people page, and inviting to it, its managers'
+    "organization.people": frozenset({Rel.MANAGER}),
+    "program.people": frozenset({Rel.MANAGER}),
     "program.record": frozenset({Rel.MANAGER, Rel.COLLEAGUE}),  # the daily care record page
     # child-level
     "child.view": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
@@ -199,16 +265,16 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
     support: set[int] = set()
     tta: set[int] = set()
     coordinator: set[int] = set()
-    for role, jurisdiction_id, organization_id, program_id in Membership.objects.filter(
+    for role, jurisdiction_id, organization_id, program_id in _m.Membership.objects.filter(
         user_id=user.pk
     ).values_list("role", "jurisdiction_id", "organization_id", "program_id"):
-        if role == Membership.Role.STATE_ADMIN:
+        if role == _m.Membership.Role.STATE_ADMIN:
             state.add(jurisdiction_id)
-        elif role == Membership.Role.ORG_ADMIN:
+        elif role == _m.Membership.Role.ORG_ADMIN:
             orgs.add(organization_id)
-        elif role == Membership.Role.DIRECTOR:
+        elif role == _m.Membership.Role.DIRECTOR:
             directs.add(program_id)
-        elif role == Membership.Role.COORDINATOR:
+        elif role == _m.Membership.Role.COORDINATOR:
             coordinator.add(jurisdiction_id)
         elif program_id is None:  # a state's specialist
             tta.add(jurisdiction_id)
@@ -217,11 +283,18 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
     managed = set(directs)
     if orgs:
         managed |= set(
-            Program.objects.filter(organization_id__in=orgs).values_list("id", flat=True)
+            _m.Program.objects.filter(organization_id__in=orgs).values_list("id", flat=True)
         )
-    caregiver = Caregiver.objects.filter(user_id=user.pk).first()
+    # a caregiver whose last day has passed is no longer one (attune.programs.people)
+    from django.utils import timezone
+
+    caregiver = (
+        _m.Caregiver.objects.filter(user_id=user.pk)
+        .exclude(end_date__lt=timezone.localdate())
+        .first()
+    )
     family_id = (
-        Family.objects.filter(guardians__user_id=user.pk).values_list("id", flat=True).first()
+        _m.Family.objects.filter(guardians__user_id=user.pk).values_list("id", flat=True).first()
     )
     viewer = Viewer(
         user_id=user.pk,
@@ -233,7 +306,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
         family_id=family_id,
         managed_program_ids=frozenset(managed),
         tta_jurisdiction_ids=frozenset(tta),
-        person_id=Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
+        person_id=_m.Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first(),
         coordinator_jurisdiction_ids=frozenset(coordinator),
         operator=bool(getattr(user, "is_superuser", False)),
     )
@@ -242,7 +315,7 @@ def viewer_for(user: User | AnonymousUser) -> Viewer:
 
 
 def _caregiver_covers_program(caregiver: Caregiver) -> bool:
-    return caregiver.role in (Caregiver.Role.FLOATER, Caregiver.Role.DIRECTOR)
+    return caregiver.role in (_m.Caregiver.Role.FLOATER, _m.Caregiver.Role.DIRECTOR)
 
 
 def _in_group(caregiver: Caregiver, child: Child) -> bool:
@@ -285,7 +358,7 @@ def program_relations(viewer: Viewer, program: Program) -> frozenset[Rel]:
         rels.add(Rel.STATE)
     if (
         viewer.family_id is not None
-        and Child.objects.filter(program=program, family_id=viewer.family_id).exists()
+        and _m.Child.objects.filter(program=program, family_id=viewer.family_id).exists()
     ):
         rels.add(Rel.FAMILY)
     return frozenset(rels)
@@ -321,7 +394,7 @@ def family_relations(viewer: Viewer, family: Family) -> frozenset[Rel]:
     if family.organization_id in viewer.admin_organization_ids or (
         viewer.director_program_ids
         and family.shares.filter(
-            program_id__in=viewer.director_program_ids, status=FamilyShare.Status.APPROVED
+            program_id__in=viewer.director_program_ids, status=_m.FamilyShare.Status.APPROVED
         ).exists()
     ):
         rels.add(Rel.MANAGER)
@@ -406,11 +479,10 @@ def require_endorsement(
 def may_see_support_requests(viewer: Viewer) -> bool:
     """Support requests are for the programs' managers (who ask) and the people listed in the
     directory (who answer)."""
-    from attune.workforce.models import DirectoryEntry
 
     return bool(viewer.managed_program_ids) or (
         viewer.user_id is not None
-        and DirectoryEntry.objects.filter(user_id=viewer.user_id).exists()
+        and _m.DirectoryEntry.objects.filter(user_id=viewer.user_id).exists()
     )
 
 
@@ -422,19 +494,18 @@ def directory_jurisdiction_ids(viewer: Viewer) -> frozenset[int]:
         return frozenset()
     ids = set(viewer.state_jurisdiction_ids | viewer.tta_jurisdiction_ids)
     ids |= set(
-        Program.objects.filter(
+        _m.Program.objects.filter(
             pk__in=viewer.managed_program_ids | viewer.support_program_ids
         ).values_list("jurisdiction_id", flat=True)
     )
     if viewer.person_id is not None:
         ids |= set(
-            Person.objects.filter(pk=viewer.person_id).values_list("jurisdiction_id", flat=True)
+            _m.Person.objects.filter(pk=viewer.person_id).values_list("jurisdiction_id", flat=True)
         )
-    from attune.workforce.models import DirectoryEntry
 
     assert viewer.user_id is not None
     ids |= set(
-        DirectoryEntry.objects.filter(user_id=viewer.user_id).values_list(
+        _m.DirectoryEntry.objects.filter(user_id=viewer.user_id).values_list(
             "jurisdiction_id", flat=True
         )
     )
@@ -476,9 +547,10 @@ def job_relations(viewer: Viewer, job: Any) -> frozenset[Rel]:
 
 
 def require_job(viewer: Viewer, pk: int, action: str) -> Granted:
-    from attune.jobs.models import Job
 
-    job = Job.objects.filter(pk=pk).select_related("program", "jurisdiction", "created_by").first()
+    job = (
+        _m.Job.objects.filter(pk=pk).select_related("program", "jurisdiction", "created_by").first()
+    )
     if job is None:
         raise Http404
     rels = job_relations(viewer, job)
@@ -535,13 +607,13 @@ def can(viewer: Viewer, action: str, obj: Program | Child | Family | Caregiver) 
 def relations(viewer: Viewer, obj: Program | Child | Family | Caregiver) -> frozenset[Rel]:
     if viewer.is_anonymous:
         return frozenset()
-    if isinstance(obj, Program):
+    if isinstance(obj, _m.Program):
         return program_relations(viewer, obj)
-    if isinstance(obj, Child):
+    if isinstance(obj, _m.Child):
         return child_relations(viewer, obj)
-    if isinstance(obj, Family):
+    if isinstance(obj, _m.Family):
         return family_relations(viewer, obj)
-    return caregiver_relations(viewer, obj)
+    return caregiver_relations(viewer, cast("Caregiver", obj))
 
 
 def _decide(action: str, rels: frozenset[Rel]) -> None:
@@ -566,7 +638,9 @@ class Granted:
 
 
 def require_program(viewer: Viewer, pk: int, action: str) -> Granted:
-    program = Program.objects.filter(pk=pk).select_related("organization", "jurisdiction").first()
+    program = (
+        _m.Program.objects.filter(pk=pk).select_related("organization", "jurisdiction").first()
+    )
     if program is None:
         raise Http404
     rels = program_relations(viewer, program)
@@ -575,7 +649,7 @@ def require_program(viewer: Viewer, pk: int, action: str) -> Granted:
 
 
 def require_organization(viewer: Viewer, pk: int, action: str) -> Granted:
-    organization = Organization.objects.filter(pk=pk).first()
+    organization = _m.Organization.objects.filter(pk=pk).first()
     if organization is None:
         raise Http404
     rels = organization_relations(viewer, organization)
@@ -585,7 +659,7 @@ def require_organization(viewer: Viewer, pk: int, action: str) -> Granted:
 
 def require_child(viewer: Viewer, pk: int, action: str) -> Granted:
     child = (
-        Child.objects.filter(pk=pk)
+        _m.Child.objects.filter(pk=pk)
         .select_related("program", "program__jurisdiction", "family", "room", "primary_caregiver")
         .first()
     )
@@ -597,7 +671,7 @@ def require_child(viewer: Viewer, pk: int, action: str) -> Granted:
 
 
 def require_family(viewer: Viewer, pk: int, action: str) -> Granted:
-    family = Family.objects.filter(pk=pk).select_related("organization").first()
+    family = _m.Family.objects.filter(pk=pk).select_related("organization").first()
     if family is None:
         raise Http404
     rels = family_relations(viewer, family)
@@ -606,7 +680,7 @@ def require_family(viewer: Viewer, pk: int, action: str) -> Granted:
 
 
 def require_caregiver(viewer: Viewer, pk: int, action: str) -> Granted:
-    caregiver = Caregiver.objects.filter(pk=pk).select_related("program", "room").first()
+    caregiver = _m.Caregiver.objects.filter(pk=pk).select_related("program", "room").first()
     if caregiver is None:
         raise Http404
     rels = caregiver_relations(viewer, caregiver)
@@ -616,7 +690,7 @@ def require_caregiver(viewer: Viewer, pk: int, action: str) -> Granted:
 
 def visible_children(viewer: Viewer, program: Program) -> ChildQuerySet:
     """Children of the program the viewer may see at least by name (child.view)."""
-    qs = Child.objects.filter(program=program)
+    qs = _m.Child.objects.filter(program=program)
     if program.pk in viewer.managed_program_ids:
         return qs
     cg = viewer.caregiver
@@ -641,7 +715,9 @@ def visible_room_ids(viewer: Viewer, program: Program) -> set[int] | None:
         return None
     rooms = {cg.room_id} if cg.room_id else set()
     if cg.care_group_id is not None:
-        group_room = CareGroup.objects.filter(pk=cg.care_group_id).values_list("room_id", flat=True)
+        group_room = _m.CareGroup.objects.filter(pk=cg.care_group_id).values_list(
+            "room_id", flat=True
+        )
         rooms |= {room for room in group_room if room is not None}
     return rooms
 
@@ -650,8 +726,8 @@ def linkable_families(viewer: Viewer, program: Program) -> FamilyQuerySet:
     """Families a manager may link a new child of `program` to: those shared with the program;
     for the organization's administrator (whose pick is the confirmation), any of its families."""
     if program.organization_id in viewer.admin_organization_ids:
-        return Family.objects.filter(organization_id=program.organization_id)
-    return Family.objects.known_to(program)
+        return _m.Family.objects.filter(organization_id=program.organization_id)
+    return _m.Family.objects.known_to(program)
 
 
 def may_decide_share(viewer: Viewer, share: FamilyShare) -> bool:
@@ -665,7 +741,7 @@ def may_decide_share(viewer: Viewer, share: FamilyShare) -> bool:
 def pending_shares(viewer: Viewer) -> QuerySet[FamilyShare]:
     """Requests waiting for the viewer's answer."""
     return (
-        FamilyShare.objects.filter(status=FamilyShare.Status.PENDING)
+        _m.FamilyShare.objects.filter(status=_m.FamilyShare.Status.PENDING)
         .filter(
             Q(family_id=viewer.family_id)
             | Q(family__organization_id__in=viewer.admin_organization_ids)
@@ -676,8 +752,8 @@ def pending_shares(viewer: Viewer) -> QuerySet[FamilyShare]:
 
 def family_children(viewer: Viewer) -> QuerySet[Child]:
     if viewer.family_id is None:
-        return Child.objects.none()
-    return Child.objects.filter(family_id=viewer.family_id).select_related("program", "room")
+        return _m.Child.objects.none()
+    return _m.Child.objects.filter(family_id=viewer.family_id).select_related("program", "room")
 
 
 def home_programs(viewer: Viewer) -> QuerySet[Program]:
@@ -685,12 +761,12 @@ def home_programs(viewer: Viewer) -> QuerySet[Program]:
     ids = set(viewer.managed_program_ids)
     if viewer.caregiver is not None:
         ids.add(viewer.caregiver.program_id)
-    return Program.objects.filter(pk__in=ids).order_by("name")
+    return _m.Program.objects.filter(pk__in=ids).order_by("name")
 
 
 def overview_programs(viewer: Viewer) -> QuerySet[Program]:
     """Programs the viewer may see in aggregate (support, state, managers)."""
-    return Program.objects.filter(
+    return _m.Program.objects.filter(
         Q(pk__in=viewer.support_program_ids | viewer.managed_program_ids)
         | Q(jurisdiction_id__in=viewer.state_jurisdiction_ids)
     ).order_by("name")
@@ -812,11 +888,42 @@ def room_relations(viewer: Viewer, room: Any) -> frozenset[Rel]:
 
 
 def require_room(viewer: Viewer, pk: int, action: str) -> Granted:
-    from attune.programs.models import Room
-
-    room = Room.objects.filter(pk=pk).select_related("program", "program__jurisdiction").first()
+    room = _model("programs.Room")._default_manager.filter(pk=pk).select_related("program", "program__jurisdiction").first()
     if room is None or viewer.is_anonymous:
         raise Http404
     rels = room_relations(viewer, room)
     _decide(action, rels)
     return Granted(room, rels)
+
+
+# -- people and roles (issue #16) ------------------------------------------------------------
+
+PROGRAM_ROLES = ("director", "caregiver", "floater", "specialist", "trainer", "guardian")
+
+
+def may_invite(
+    viewer: Viewer,
+    role: str,
+    *,
+    organization_id: int | None = None,
+    program_id: int | None = None,
+    jurisdiction_id: int | None = None,
+) -> bool:
+    """Whether the viewer may invite someone to `role` there: an organization's administrator
+    only by its administrators (never by a director); a role in a program by the program's
+    managers (a guardian from the child's page); a state's T/TA specialist or trainer by the
+    state's administrator."""
+    if viewer.is_anonymous:
+        return False
+    if role == "org_admin":
+        return organization_id is not None and organization_id in viewer.admin_organization_ids
+    if role in PROGRAM_ROLES and program_id is not None:
+        return program_id in viewer.managed_program_ids
+    if role in ("specialist", "trainer") and jurisdiction_id is not None:
+        return jurisdiction_id in viewer.state_jurisdiction_ids
+    return False
+
+
+def may_set_up(viewer: Viewer, organization_id: int) -> bool:
+    """Creating and editing an organization's programs and rooms is its administrators'."""
+    return organization_id in viewer.admin_organization_ids

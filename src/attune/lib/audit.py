@@ -147,6 +147,8 @@ EVENT_LABELS = {
     "password_reset": gettext_lazy("Set a new password from an emailed link"),
     "viewed": gettext_lazy("Opened"),
     "exported": gettext_lazy("Exported"),
+    "invitation_refused": gettext_lazy("An invitation was refused"),
+    "signed_out_elsewhere": gettext_lazy("Signed out of their other sessions"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Generated programs as records: planner.generate's realistic programs (rooms, caregivers
+"""Generated programs as records: planner_lab.generate's realistic programs (rooms, caregivers
 with shifts, children with schedules, languages, IFSPs and siblings, each child in a room
 with a primary caregiver of that room) written into the database.
 
@@ -26,8 +26,8 @@ from attune.programs.models import (
     Room,
 )
 from planner import model as planner_model
-from planner.generate import generate
 from planner.model import hhmm
+from planner_lab.generate import generate
 
 
 def stored_schedule(schedule: planner_model.Schedule) -> dict[str, list[list[str]]]:

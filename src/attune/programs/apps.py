@@ -7,6 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
-        from attune.programs import audit
+        from attune.programs import audit, people
 
         audit.register_models()
+        people.register()

@@ -448,8 +448,7 @@ def check_ratio(room: Room, at: datetime | None = None) -> RatioAlert | None:
 
 def alert_recipients(room: Room) -> list[User]:
     """The program's directors and the room's caregivers (home room or clocked in to it)."""
-    from attune.accounts.models import User
-    from attune.programs.models import Membership
+    from attune.accounts.models import Membership, User
 
     directors = Membership.objects.filter(
         role=Membership.Role.DIRECTOR, program_id=room.program_id

@@ -14,6 +14,7 @@ from attune.lib.audit import register_scope
 
 
 def register_models() -> None:
+    from attune.accounts.models import Membership
     from attune.programs import models as m
 
     _register(m.Child, "created_at")
@@ -25,7 +26,7 @@ def register_models() -> None:
     _register(m.Program)
     _register(m.Room)
     _register(m.CareGroup, "created_at")
-    _register(m.Membership)
+    _register(Membership)
     _register(m.Organization, "created_at")
     _register(m.Jurisdiction)
     _register(m.PublishedRuleSet, "published_at")
@@ -87,7 +88,7 @@ def register_models() -> None:
         of_programs=lambda ids: m.WaitlistEntry.objects.filter(program_id__in=ids),
     )
     register_scope(
-        m.Membership, of_programs=lambda ids: m.Membership.objects.filter(program_id__in=ids)
+        Membership, of_programs=lambda ids: Membership.objects.filter(program_id__in=ids)
     )
 
     def people(ids: Collection[int]) -> QuerySet[Any]:

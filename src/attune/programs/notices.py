@@ -23,7 +23,7 @@ def family_users(child: Child) -> list[User]:
 
 
 def directors(program_id: int) -> list[User]:
-    from attune.programs.models import Membership
+    from attune.accounts.models import Membership
 
     return list(
         User.objects.filter(

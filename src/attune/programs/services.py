@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attune.accounts.models import Membership
 from attune.lib import schedules
 from attune.lib.audit import acting_as, record_view
 from attune.lib.audit import save_audited as _save
@@ -27,7 +28,6 @@ from attune.programs.models import (
     FamilyShare,
     Guardian,
     Jurisdiction,
-    Membership,
     Organization,
     Program,
     PublishedRuleSet,

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from attune.programs import views, views_attendance, views_audit, views_import
+from attune.programs import (
+    views,
+    views_attendance,
+    views_audit,
+    views_import,
+    views_people,
+    views_setup,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +30,24 @@ urlpatterns = [
     path("programs/<int:program_id>/children/", views.child_list, name="child_list"),
     path("programs/<int:program_id>/children/new/", views.child_create, name="child_create"),
     path("programs/<int:program_id>/caregivers/", views.caregiver_list, name="caregiver_list"),
+    path("programs/<int:program_id>/people/", views_people.program_people, name="program_people"),
+    path(
+        "programs/<int:program_id>/settings/",
+        views_setup.program_settings,
+        name="program_settings",
+    ),
+    path("programs/<int:program_id>/rooms/new/", views_setup.room_create, name="room_create"),
+    path("rooms/<int:room_id>/edit/", views_setup.room_edit, name="room_edit"),
+    path(
+        "organizations/<int:organization_id>/programs/new/",
+        views_setup.program_create,
+        name="program_create",
+    ),
+    path(
+        "organizations/<int:organization_id>/people/",
+        views_people.organization_people,
+        name="organization_people",
+    ),
     path(
         "programs/<int:program_id>/caregivers/new/",
         views.caregiver_create,
@@ -48,11 +73,18 @@ urlpatterns = [
         name="waitlist_edit",
     ),
     path("children/<int:child_id>/", views.child_detail, name="child_detail"),
+    path(
+        "children/<int:child_id>/invite-family/",
+        views_people.invite_family,
+        name="child_invite_family",
+    ),
     path("children/<int:child_id>/edit/", views.child_edit, name="child_edit"),
     path("children/<int:child_id>/delete/", views.child_delete, name="child_delete"),
     path("children/<int:child_id>/audit/", views.child_audit, name="child_audit"),
     path("caregivers/<int:caregiver_id>/", views.caregiver_detail, name="caregiver_detail"),
     path("caregivers/<int:caregiver_id>/edit/", views.caregiver_edit, name="caregiver_edit"),
+    path("caregivers/<int:caregiver_id>/end/", views_people.caregiver_end, name="caregiver_end"),
+    path("caregivers/<int:caregiver_id>/move/", views_people.caregiver_move, name="caregiver_move"),
     path("families/<int:family_id>/", views.family_detail, name="family_detail"),
     path("families/<int:family_id>/edit/", views.family_edit, name="family_edit"),
     path("families/<int:family_id>/guardians/new/", views.guardian_edit, name="guardian_create"),

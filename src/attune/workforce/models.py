@@ -429,7 +429,7 @@ class DirectoryEntry(models.Model):
 
     def supporting(self) -> int:
         """Programs they support now (their support memberships)."""
-        from attune.programs.models import Membership
+        from attune.accounts.models import Membership
 
         return Membership.objects.filter(
             user_id=self.user_id,

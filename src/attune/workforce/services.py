@@ -550,7 +550,7 @@ def request_support(
     """A program asks a specialist or trainer of its state's directory for support."""
     from django.db import IntegrityError
 
-    from attune.programs.models import Membership
+    from attune.accounts.models import Membership
     from attune.workforce.models import SupportRequest
 
     if program.jurisdiction_id != entry.jurisdiction_id:

@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attune.accounts.models import Membership
 from attune.lib import access, languages, params
 from attune.lib.views import acting_user, show_refusal
-from attune.programs.models import Jurisdiction, Membership, Program
+from attune.programs.models import Jurisdiction, Program
 from attune.training.models import PRACTICES
 from attune.workforce import forms, services
 from attune.workforce.models import AREAS, DirectoryEntry, SupportRequest

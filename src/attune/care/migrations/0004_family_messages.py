@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('care', '0003_ifsp_version'),
-        ('programs', '0008_attendance_and_door_code'),
+        ('programs', '0009_attendance_and_door_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0007_published_rule_sets'),
+        ('programs', '0008_membership_moves_to_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

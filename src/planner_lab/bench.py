@@ -1,13 +1,13 @@
 """The planner benchmark: CP-SAT against the greedy baseline and HiGHS on generated instances.
 
-For each rule set and size (seeded instances from planner.generate): CP-SAT's time to a
+For each rule set and size (seeded instances from planner_lab.generate): CP-SAT's time to a
 proven optimum, or its gap at 2 s and at 10 s; the greedy plan's validity and scores; HiGHS's
 time to CP-SAT's objective (same starting point) and its gap at 10 s; peak memory. Every
 instance runs in a fresh process, so peak memory (ru_maxrss) is that instance's own.
 
-    python -m planner bench                # quick: cfoc-center, 8 / 24 / 60 children
-    python -m planner bench --full         # every rule set, 8 / 24 / 60 / 120 / 240
-    python -m planner bench --rules pitc --sizes 60 --seed 3
+    python -m planner_lab bench                # quick: cfoc-center, 8 / 24 / 60 children
+    python -m planner_lab bench --full         # every rule set, 8 / 24 / 60 / 120 / 240
+    python -m planner_lab bench --rules pitc --sizes 60 --seed 3
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ def _scores(problem: Any, plan: Any) -> dict[str, int]:
 
 def _run(rules: str, children: int, seed: int) -> Row:
     from planner.baselines import greedy
-    from planner.generate import generate
     from planner.score import score
     from planner.solve import solve
     from planner.validate import validate
+    from planner_lab.generate import generate
 
     problem = generate(children=children, seed=seed, rules=rules)
     row = Row(rules, children, len(problem.caregivers), len(problem.rooms), seed)
@@ -101,8 +101,8 @@ def _highs(
 ) -> tuple[str, float | None, float | None, float]:
     """HiGHS on the same instance, from the same start: status, seconds to reach `target`,
     gap at 10 s, peak MB of this process."""
-    from planner.generate import generate
-    from planner.mip import solve_mip
+    from planner_lab.generate import generate
+    from planner_lab.mip import solve_mip
 
     problem = generate(children=children, seed=seed, rules=rules)
     reached: list[float] = []
@@ -180,7 +180,7 @@ def scores_table(rows: Sequence[Row]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from planner.rules import BUILT_IN
 
-    parser = argparse.ArgumentParser(prog="python -m planner bench")
+    parser = argparse.ArgumentParser(prog="python -m planner_lab bench")
     parser.add_argument("--full", action="store_true", help="every rule set and size")
     parser.add_argument("--rules", action="append", choices=BUILT_IN)
     parser.add_argument("--sizes", help="comma-separated, e.g. 8,24,60")

@@ -1,11 +1,11 @@
 """Three years of a program, month by month, under three ways of organizing care.
 
-    python -m planner simulate --months 36 --children 48 --seed 1 [--policy continuity]
+    python -m planner_lab simulate --months 36 --children 48 --seed 1 [--policy continuity]
 
 The *world* (children arriving and leaving, schedules changing, caregivers resigning and being
 replaced) is drawn once from the seed, the same for every policy:
 
-- the program starts as planner.generate builds it (rooms by age, staffed to the rules);
+- the program starts as planner_lab.generate builds it (rooms by age, staffed to the rules);
 - children leave at 36 months (to preschool), or earlier now and then (1% a month: a move);
   each place freed is taken the next month by an infant of 6 weeks to 12 months;
 - 2% of the children a month change schedule;
@@ -41,7 +41,6 @@ from datetime import date, timedelta
 from planner import cpsat
 from planner.chart import line_chart
 from planner.continuity import MonthRecord, aggregate, child_measures
-from planner.generate import generate_with_plan
 from planner.horizon import fewest_changes, month_start, solve_horizon
 from planner.model import (
     DAYS,
@@ -60,6 +59,7 @@ from planner.model import (
 )
 from planner.solve import solve
 from planner.validate import validate
+from planner_lab.generate import generate_with_plan
 
 MAX_SUBSTITUTES = 20  # a month; beyond that the program cannot open
 POLICIES = ("continuity", "age-rooms", "greedy")
@@ -572,6 +572,8 @@ class Result:
     seconds: float
     cumulative_changes: list[tuple[str, float]]  # month -> primary changes per child so far
     floater_hours: float = 0.0  # the continuity policy's float caregivers
+    # child -> the most months it could have kept one primary caregiver (continuity_bound)
+    bounds: dict[str, int] = field(default_factory=dict)
 
     @property
     def caregiver_hours(self) -> float:
@@ -668,7 +670,27 @@ def run_policy(world: World, policy: str, progress: Progress | None = None) -> R
         time.monotonic() - started,
         cumulative,
         floating,
+        continuity_bound(world),
     )
+
+
+def continuity_bound(world: World) -> dict[str, int]:
+    """Per child, the most months it could have kept one primary caregiver: the longest
+    stretch of its enrollment during which one caregiver of the program (not a substitute
+    or a floater) stayed employed. Enrollment and employment are each one interval of
+    months, so this is the largest overlap of the child's months with one caregiver's; no
+    policy can keep a child with one primary longer, whatever the rules allow."""
+    months: dict[str, set[int]] = {}
+    employed: dict[str, set[int]] = {}
+    for m in range(world.config.months):
+        for kid in world.enrolled(m):
+            months.setdefault(kid.child.id, set()).add(m)
+        for staff in world.employed(m):
+            employed.setdefault(staff.caregiver.id, set()).add(m)
+    return {
+        child: max((len(mine & theirs) for theirs in employed.values()), default=0)
+        for child, mine in months.items()
+    }
 
 
 @dataclass
@@ -684,12 +706,17 @@ class Summary:
     substitute_hours: float
     seconds: float
     floater_hours: float = 0.0
+    # the longest stretch with one primary, summed over children, as a share of the sum of
+    # their bounds (continuity_bound); each child's stretch counted up to its bound
+    bound_share: float | None = None
 
 
 def summarize(result: Result) -> Summary:
     measures = child_measures(result.records)
     total = aggregate(measures.values())
     children = max(1, len(measures))
+    bound = sum(result.bounds.get(c, 0) for c in measures)
+    kept = sum(min(max(m.runs, default=0), result.bounds.get(c, 0)) for c, m in measures.items())
     return Summary(
         policy=result.policy,
         changes_per_child_year=total.changes_per_child_year or 0.0,
@@ -702,20 +729,23 @@ def summarize(result: Result) -> Summary:
         substitute_hours=result.substitute_hours,
         seconds=result.seconds,
         floater_hours=result.floater_hours,
+        bound_share=kept / bound if bound else None,
     )
 
 
 def table(summaries: Sequence[Summary]) -> str:
     lines = [
-        "| policy | primary changes per child | per child-year | median months with the same primary | primary on shift | group stability | rule violations | caregiver hours | of which substitutes | of which floaters | seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| policy | primary changes per child | per child-year | median months with the same primary | primary on shift | group stability | rule violations | caregiver hours | of which substitutes | of which floaters | longest stretch with one primary, share of its bound | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         lines.append(
             f"| {s.policy} | {s.changes_per_child:.2f} | {s.changes_per_child_year:.2f} "
             f"| {s.median_months_same_primary:.1f} | {100 * s.presence:.0f}% "
             f"| {100 * s.group_stability:.0f}% | {s.violations} | {s.caregiver_hours:,.0f} "
-            f"| {s.substitute_hours:,.0f} | {s.floater_hours:,.0f} | {s.seconds:.0f} |"
+            f"| {s.substitute_hours:,.0f} | {s.floater_hours:,.0f} "
+            f"| {'—' if s.bound_share is None else f'{100 * s.bound_share:.0f}%'} "
+            f"| {s.seconds:.0f} |"
         )
     return "\n".join(lines)
 

@@ -13,11 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from attune.accounts.models import User
-from attune.lib import schedules
-from attune.plans import history
-from attune.plans.models import MonthlySnapshot
-from attune.programs.demo import (
+from attune.accounts.models import Membership, User
+from attune.demo.organization import (
     DEMO_ORGANIZATION,
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -27,6 +24,9 @@ from attune.programs.demo import (
     RIVERSIDE,
     load_demo,
 )
+from attune.lib import schedules
+from attune.plans import history
+from attune.plans.models import MonthlySnapshot
 from attune.programs.models import (
     Caregiver,
     Child,
@@ -34,7 +34,6 @@ from attune.programs.models import (
     Family,
     Guardian,
     Jurisdiction,
-    Membership,
     Organization,
     Program,
     Room,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
 from attune.lib import schedules
 from attune.plans import history
 from attune.plans.models import MonthlySnapshot
@@ -33,7 +33,6 @@ from attune.programs.models import (
     Family,
     Guardian,
     Jurisdiction,
-    Membership,
     Organization,
     Program,
     Room,
@@ -588,19 +587,19 @@ def load_demo(*, today: date | None = None, stdout: Writer | None = None) -> Dem
     with transaction.atomic():
         _Builder(today=today, rng=random.Random(SEED), stdout=stdout).build()  # noqa: S311
         _continuity_history(today=today, stdout=stdout)
-        from attune.care.demo import load_care_demo
+        from attune.demo.care import load_care_demo
 
         plans = load_care_demo(
             organization=Organization.objects.get(name=DEMO_ORGANIZATION), today=today
         )
         _say(stdout, f"Care plans written with the families: {plans}.")
-        from attune.training.demo import load_training_demo
+        from attune.demo.training import load_training_demo
 
         oregon = Program.objects.filter(organization__name=DEMO_ORGANIZATION).first()
         assert oregon is not None
         load_training_demo(jurisdiction=oregon.jurisdiction, today=today, tz=oregon.tz)
         _say(stdout, "Training for Trainers: a spring cohort in Oregon and one delivery.")
-        from attune.workforce.demo import load_directory_demo, load_workforce_demo
+        from attune.demo.workforce import load_directory_demo, load_workforce_demo
 
         maple = Program.objects.get(organization__name=DEMO_ORGANIZATION, name=MAPLE)
         load_workforce_demo(program=maple, today=today)

@@ -8,14 +8,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
+from attune.demo.organization import DEMO_ORGANIZATION, DEMO_USERS, DemoConflict, load_demo
 from attune.lib.audit import acting_as
-from attune.programs.demo import DEMO_ORGANIZATION, DEMO_USERS, DemoConflict, load_demo
 from attune.programs.models import (
     Caregiver,
     Child,
     Family,
-    Membership,
     Organization,
     Program,
     Room,
@@ -99,7 +98,7 @@ def reset_demo() -> str:
         delete("programs", programs)
         delete("organizations", organizations)
         # Only the demo's own accounts: the username and the demo's e-mail address both match.
-        from attune.training.demo import remove_training_demo
+        from attune.demo.training import remove_training_demo
 
         counts["training records of people"] = remove_training_demo()
         users = User.objects.none()
@@ -107,7 +106,7 @@ def reset_demo() -> str:
             users |= User.objects.filter(username=spec.username, email=spec.email)
         # the workforce demo's records (not sign-ins): the endorsed mentor and the RS/C sessions
         # she facilitated, the home visitor
-        from attune.workforce.demo import RECORDS
+        from attune.demo.workforce import RECORDS
         from attune.workforce.models import RscSession
 
         records = User.objects.none()
