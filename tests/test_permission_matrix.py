@@ -23,9 +23,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from attune.accounts import feeds
+from attune.care import photos
 from attune.care import services as care_services
 from attune.plans.models import WhatIfRun
-from attune.programs import services
+from attune.programs import attendance, services
 from attune.programs.models import Child, ImportBatch, Program, WaitlistEntry
 from attune.training import services as training_services
 from attune.training.models import Certificate, Person, TrainingSession
@@ -144,6 +145,28 @@ def whatif_run(w: World) -> dict[str, Any]:
 
 def today(w: World) -> dict[str, Any]:
     return {"on": w.program.today().isoformat()}
+
+
+def absence(w: World) -> dict[str, Any]:
+    said = attendance.mark_absence(actor=None, child=w.child, day=w.program.today(), kind="absent")
+    return {"absence_id": said.pk}
+
+
+def day_photo(w: World) -> dict[str, Any]:
+    """A photo of the family persona's child, with the family's consent."""
+    photos.set_consent(actor=None, child=w.child, given=True)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    photo = photos.add_photo(
+        actor=None, child=w.child, file=SimpleUploadedFile("p.png", png, content_type="image/png")
+    )
+    return {"photo_id": photo.pk}
+
+
+def door_child(w: World) -> dict[str, Any]:
+    """The family persona's child, in a program that lets guardians sign in at the door."""
+    w.program.door_code = "4821"
+    w.program.save(update_fields=["door_code"])
+    return {"child_id": w.child.pk}
 
 
 def api_token(w: World) -> dict[str, Any]:
@@ -721,6 +744,7 @@ MATRIX: list[Row] = [
     # Waking and checking a nap: done (or told it is already done) and back to the record
     Row("care_end_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
     Row("care_check_nap", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_undo", nap, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
     Row("care_correct", nap, CHILD_CARE),
     Row("care_correct", nap, form_errors({**CHILD_CARE, "caregiver": 400}), "post", nothing),
     # The child's day, its summary and the email of it: everyone who is the child's
@@ -815,6 +839,36 @@ MATRIX: list[Row] = [
     Row("guardian_edit", guardian, form_errors(FAMILY_MANAGE), "post", nothing),
     # The only guardian cannot be removed: the managers' POST redirects with a message.
     Row("guardian_delete", guardian, {**FAMILY_MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    # Attendance (issue #19): a room today for its staff and the managers; signing in and
+    # out by the child's caregivers; absences said ahead by the family (or staff); the door
+    # sign-in for the family where the program has a code; planned against actual.
+    Row("room_today", lambda w: {"room_id": w.room.pk}, statuses(404, director=200, org_admin=200, caregiver=200)),
+    Row("room_today", lambda w: {"room_id": w.other_room.pk}, statuses(404, director=200, org_admin=200, caregiver=403), label="[other room]"),
+    Row("attendance_sign_in", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("attendance_sign_out", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("attendance_clock", lambda w: {"caregiver_id": w.caregiver.pk}, statuses(404, director=302, org_admin=302, caregiver=302, specialist=403, trainer=403), "post", nothing),
+    Row("attendance_absences", child, CHILD),
+    Row("attendance_absences", child, {**CHILD, "director": 400, "org_admin": 400, "caregiver": 400, "family": 400}, "post", nothing),
+    Row("absence_withdraw", absence, {**CHILD, "director": 302, "org_admin": 302, "caregiver": 302, "family": 302}, "post", nothing),
+    Row("attendance_door", door_child, statuses(404, director=403, org_admin=403, caregiver=403, family=200, specialist=403, trainer=403, state_admin=403)),
+    Row("attendance_report", program, MANAGE),
+    Row("door_code", program, MANAGE),
+    Row("door_code", program, {**MANAGE, "director": 302, "org_admin": 302}, "post", nothing),
+    # Photos in the daily report: added by the child's staff, the family's consent, the
+    # photo itself to the child's family and staff
+    Row("care_photo_add", child, {**CHILD_CARE, "director": 302, "org_admin": 302, "caregiver": 302}, "post", nothing),
+    Row("care_photo_consent", child, {**CHILD, "director": 403, "org_admin": 403, "caregiver": 403, "family": 302}, "post", nothing),
+    Row("care_photo", day_photo, CHILD),
+    # Messages between the family and the primary caregiver (and the managers)
+    Row("child_messages", child, {**CHILD, "specialist": 403, "trainer": 403, "state_admin": 403}),
+    Row("child_messages", lambda w: {"child_id": w.group_child.pk}, {**CHILD, "caregiver": 403, "family": 404, "other_family": 200}, label="[same room, other primary]"),
+    Row("child_messages", child, {**CHILD, "director": 400, "org_admin": 400, "caregiver": 400, "family": 400}, "post", nothing),
+    # Each person's own notifications
+    Row("accounts:notifications", nothing, statuses(200)),
+    Row("accounts:notifications_live", nothing, statuses(200)),
+    Row("accounts:notifications_read", nothing, statuses(302), "post", nothing),
+    Row("accounts:notification_choices", nothing, statuses(200)),
+
     # the person's own API tokens (attune.api); another person's token is not found
     Row("api_tokens", nothing, statuses(200)),
     Row("api_tokens", nothing, statuses(400), "post", nothing),

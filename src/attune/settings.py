@@ -349,6 +349,7 @@ ATTUNE_SCHEDULES = [
     {"name": "continuity-snapshots", "task": "attune.plans.tasks.record_continuity",
      "at": "02:00"},
     {"name": "nap-check-alerts", "task": "attune.care.tasks.nap_check_alerts", "minutes": 1},
+    {"name": "ratio-checks", "task": "attune.programs.tasks.check_ratios", "minutes": 1},
     {"name": "discard-stale-imports", "task": "attune.programs.tasks.discard_stale_imports",
      "at": "03:00"},
     {"name": "webhook-retries", "task": "attune.api.tasks.retry_webhooks", "minutes": 1},

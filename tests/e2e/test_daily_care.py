@@ -55,7 +55,7 @@ def test_caregiver_logs_and_the_family_follows_in_spanish(
 
     # a nap that began twenty minutes ago, logged with its time: the check is overdue
     card.get_by_role("link", name="Note or details…").click()
-    caregiver.get_by_label("What").select_option("nap")
+    caregiver.get_by_role("link", name="Nap", exact=True).click()  # the nap's short form
     caregiver.get_by_label("Time").fill(started.strftime("%H:%M"))
     caregiver.get_by_role("button", name="Save").click()
     alerts = caregiver.locator("#alerts")

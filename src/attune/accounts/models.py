@@ -90,6 +90,67 @@ class FeedToken(models.Model):
         return f"{self.get_kind_display()} ({self.user})"
 
 
+class Notification(models.Model):
+    """Something a person is told: in the app (this row) and, by their choice per kind, by
+    email. Written in the person's language when it is made (attune.accounts.notify)."""
+
+    class Kind(models.TextChoices):
+        RATIO = "ratio", _("a room out of ratio or a group over size")
+        NAP_CHECK = "nap_check", _("an overdue nap check")
+        CARE_PLAN_PROPOSED = "care_plan_proposed", _("a family proposed a care-plan change")
+        CARE_PLAN_DECIDED = "care_plan_decided", _("a decision on a care-plan proposal")
+        PRIMARY_CHANGE = "primary_change", _("a change of primary caregiver")
+        MESSAGE = "message", _("a new message")
+        ABSENCE = "absence", _("an absence or late arrival reported")
+        INVITATION = "invitation", _("an invitation about to expire")
+        CREDENTIAL = "credential", _("a credential about to expire")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True, max_length=2000)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed = models.BooleanField(_("emailed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationChoice(models.Model):
+    """A person's choice for one kind of notification: also by email, or in the app only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Notification.Kind.choices)
+    email = models.BooleanField(_("also by email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification choice")
+        verbose_name_plural = _("notification choices")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_choice_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.kind}"
+
+
 class Membership(models.Model):
     """A staff or oversight role of a person: in a program, an organization or a state.
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from attune.accounts import views
+from attune.accounts import views, views_notifications
 
 app_name = "accounts"
 
@@ -42,5 +42,13 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),
+    path("notifications/live/", views_notifications.notifications_live, name="notifications_live"),
+    path(
+        "notifications/choices/",
+        views_notifications.notification_choices,
+        name="notification_choices",
     ),
 ]

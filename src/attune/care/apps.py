@@ -10,3 +10,4 @@ class CareConfig(AppConfig):
         from attune.care.audit import register_models
 
         register_models()
+        from attune.care import photos  # noqa: F401 (connects the photo files' clean-up)

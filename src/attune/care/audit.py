@@ -19,6 +19,9 @@ def register_models() -> None:
     follow(m.NapCheck, "created_at")
     follow(m.FamilyNote, "created_at")
     follow(m.Ifsp, "updated_at")
+    follow(m.Message, "created_at")
+    follow(m.PhotoConsent, "decided_at")
+    follow(m.DayPhoto, "created_at")
 
     def scope(model: type[Model]) -> None:
         def of_programs(ids: Collection[int]) -> QuerySet[Any]:
@@ -29,7 +32,9 @@ def register_models() -> None:
 
         register_scope(model, of_programs=of_programs, of_children=of_children)
 
-    for model in (m.CarePlan, m.CareEntry, m.FamilyNote, m.Ifsp):
+    for model in (
+        m.CarePlan, m.CareEntry, m.FamilyNote, m.Ifsp, m.Message, m.PhotoConsent, m.DayPhoto,
+    ):  # fmt: skip
         scope(model)
     register_scope(
         m.NapCheck,

@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attune.care.models import BOTTLE_ML, NOTE_MAX, CareEntry, CarePlan, Ifsp
+from attune.care.models import BOTTLE_ML, NOTE_MAX, SECOND_TEXT_FIELDS, CareEntry, CarePlan, Ifsp
 from attune.care.services import PLAN_FIELDS
 from attune.lib import languages
 from attune.lib.concurrency import VersionedForm
@@ -75,7 +77,7 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
 
     class Meta:
         model = CarePlan
-        fields = [f for f in PLAN_FIELDS if f != "home_words"]
+        fields = [f for f in PLAN_FIELDS if f not in ("home_words", "second_text")]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in (
@@ -85,9 +87,46 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
             )
         }  # fmt: skip
 
-    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+    text_language = forms.ChoiceField(
+        label=gettext_lazy("The free text is written in"), required=False
+    )
+    second_language = forms.ChoiceField(
+        label=gettext_lazy("Also written in (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Write the same text in the family's language below: the family reads it in "
+            "theirs, the staff in theirs, each with the language it was written in."
+        ),
+    )
+
+    def __init__(self, *args: Any, child: Child, second: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
+        if not second:  # a family proposing writes in one language, theirs
+            del self.fields["second_language"]
+            if not self.is_bound:
+                self.initial["text_language"] = (translation.get_language() or "en")[:2]
+        family_language = child.family.preferred_language or "en"
+        spoken = [family_language, "en", "es", *(child.home_languages or [])]
+        text_choices = [(c, languages.name(c)) for c in dict.fromkeys(spoken) if c]
+        for name in ("text_language", "second_language"):
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = text_choices if name == "text_language" else [("", "—"), *text_choices]
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("text_language", translation.get_language() or "en")
+        for name in SECOND_TEXT_FIELDS if second else ():
+            original = self.fields[name]
+            self.fields[f"second_{name}"] = forms.CharField(
+                label=_lazy_in_second(original.label),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if self.instance.pk is not None and not self.is_bound:
+                self.initial[f"second_{name}"] = (self.instance.second_text or {}).get(name, "")
         codes = list(child.home_languages or []) or ["en"]
         words_language = self.fields["words_language"]
         assert isinstance(words_language, forms.ChoiceField)
@@ -110,7 +149,35 @@ class CarePlanForm(VersionedForm, LimitedForm, forms.ModelForm[CarePlan]):
 
     def plan_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data.get(name) for name in PLAN_FIELDS}
+        out = {name: data.get(name) for name in PLAN_FIELDS}
+        out["text_language"] = (
+            data.get("text_language")
+            or (self.instance.text_language if self.instance.pk else "")
+            or (translation.get_language() or "en")[:2]
+        )
+        if "second_language" not in self.fields and self.instance.pk:
+            # a family's proposal keeps the staff's second-language text as it was
+            out["second_language"] = self.instance.second_language
+            out["second_text"] = self.instance.second_text
+            return out
+        second = data.get("second_language") or ""
+        if second == out["text_language"]:
+            second = ""
+        out["second_language"] = second
+        out["second_text"] = (
+            {
+                name: text
+                for name in SECOND_TEXT_FIELDS
+                if (text := (data.get(f"second_{name}") or "").strip())
+            }
+            if second
+            else {}
+        )
+        return out
+
+
+def _lazy_in_second(label: Any) -> Any:
+    return format_lazy("{} — {}", gettext_lazy("In the second language"), label)
 
 
 class DecisionForm(LimitedForm, forms.Form):
@@ -118,6 +185,18 @@ class DecisionForm(LimitedForm, forms.Form):
         choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))]
     )
     note = forms.CharField(label=gettext_lazy("Note to the family"), max_length=300, required=False)
+
+
+# The short form of each kind: only what that kind of entry needs.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    CareEntry.Kind.BOTTLE: ("at_time", "amount_ml", "milk", "note"),
+    CareEntry.Kind.MEAL: ("at_time", "portion", "food", "note"),
+    CareEntry.Kind.NAP: ("at_time", "until_time", "note"),
+    CareEntry.Kind.DIAPER: ("at_time", "wet", "bm", "note"),
+    CareEntry.Kind.MOOD: ("at_time", "mood", "note"),
+    CareEntry.Kind.NOTE: ("at_time", "note"),
+    CareEntry.Kind.EI_VISIT: ("at_time", "until_time", "provider", "note"),
+}
 
 
 class EntryForm(VersionedForm, LimitedForm):
@@ -157,6 +236,11 @@ class EntryForm(VersionedForm, LimitedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = (self.data.get("kind") if self.is_bound else None) or self.initial.get("kind")
+        self.shown_fields = KIND_FIELDS.get(str(kind), KIND_FIELDS[CareEntry.Kind.NOTE])
 
     def entry_data(self, program: Program, day: date, now: datetime) -> dict[str, Any]:
         """The entry's fields, times placed on `day` in the program's time zone."""

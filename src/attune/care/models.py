@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from attune.lib import languages
+from attune.lib import languages, uploads
 from attune.lib.concurrency import Versioned
 from attune.programs.models import Child
 
@@ -28,6 +28,13 @@ NOTE_MAX = 500
 BOTTLE_ML = (5, 480)  # accepted bottle amounts: a sip to a very large bottle
 SAFE_SLEEP_MONTHS = 12  # infants under 12 months sleep on their backs (AAP; CFOC 3.1.4.1)
 HOME_WORDS_MAX = 30
+MESSAGE_MAX = 2000
+# a care plan's free text that may be written in a second language too
+SECOND_TEXT_FIELDS = (
+    "feeding_notes", "foods_to_avoid", "sleep_times", "sleep_medical_note", "falling_asleep",
+    "comfort_objects", "diapering", "comforting", "home_routines", "cultural_practices",
+    "interests", "accommodations",
+)  # fmt: skip
 
 
 def validate_home_words(value: Any) -> None:
@@ -185,6 +192,14 @@ class CarePlan(models.Model):
             "Adaptations that let the child take part (inclusive care), e.g. from the IFSP."
         ),
     )
+    # the language the free text is written in, and the same text in a second language
+    # (issue #19: a plan written by staff in English reaches a Spanish-speaking family in
+    # Spanish too); choices (sleep position, feeding) are shown in each reader's language
+    text_language = models.CharField(_("free text written in"), max_length=12, default="en")
+    second_language = models.CharField(_("also written in"), max_length=12, blank=True)
+    second_text = models.JSONField(
+        _("the free text in the second language"), default=dict, blank=True
+    )
     # who and when
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -211,6 +226,17 @@ class CarePlan(models.Model):
         return f"{self.child} — v{self.version}"
 
     def clean(self) -> None:
+        for code in filter(None, (self.text_language, self.second_language)):
+            try:
+                languages.normalize(code)
+            except languages.UnknownLanguage:
+                raise ValidationError({"text_language": _("Unknown language.")}) from None
+        second = self.second_text or {}
+        if not isinstance(second, dict) or any(
+            k not in SECOND_TEXT_FIELDS or not isinstance(v, str) or len(v) > 2000
+            for k, v in second.items()
+        ):
+            raise ValidationError({"second_text": _("Unknown field in the second language.")})
         unknown = [k for k in self.feeding_kinds or [] if k not in dict(self.FEEDING)]
         if unknown:
             raise ValidationError({"feeding_kinds": _("Unknown kind of feeding.")})
@@ -227,6 +253,15 @@ class CarePlan(models.Model):
                         )
                     }
                 )
+
+    def text_in(self, name: str, language: str) -> tuple[str, str, str | None]:
+        """(text, its language, the original when the text shown is the second language's)
+        of a free-text field for a reader of `language`."""
+        original = str(getattr(self, name) or "")
+        second = (self.second_text or {}).get(name) if self.second_language else None
+        if second and language == self.second_language and language != self.text_language:
+            return str(second), self.second_language, original
+        return original, self.text_language, None
 
     def feeding_labels(self) -> list[str]:
         names = dict(self.FEEDING)
@@ -419,3 +454,90 @@ class Ifsp(Versioned):
 
     def __str__(self) -> str:
         return f"IFSP — {self.child}"
+
+
+class Message(models.Model):
+    """A message between a child's family and the program (the primary caregiver, the
+    director): personal data of the child's record (access, audit and retention as the
+    record: it goes when the child's record is erased). Each keeps the language it was
+    written in; nothing is edited after it is sent."""
+
+    class Side(models.TextChoices):
+        FAMILY = "family", _("the family")
+        STAFF = "staff", _("the program")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField(_("from"), max_length=8, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(
+        _("message"), max_length=MESSAGE_MAX, validators=[MaxLengthValidator(MESSAGE_MAX)]
+    )
+    language = models.CharField(_("written in"), max_length=12)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read by the other side"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["child", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        try:
+            languages.normalize(self.language)
+        except languages.UnknownLanguage:
+            raise ValidationError({"language": _("Unknown language.")}) from None
+
+
+class PhotoConsent(models.Model):
+    """The family's word on photos of their child in the daily report: given or not. Photos
+    are taken only while it is given; withdrawing it hides every photo at once."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="photo_consent")
+    given = models.BooleanField(_("photos allowed"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("photo consent")
+        verbose_name_plural = _("photo consents")
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.given}"
+
+
+class DayPhoto(models.Model):
+    """A photo in one child's daily report. Stored privately (no public address): served
+    only through an access-checked view to the child's family and the staff who see the
+    child, and only while the family's consent stands."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_photos")
+    day = models.DateField(_("day"))
+    file = models.FileField(
+        _("photo"),
+        upload_to=uploads.RandomName("care/photos"),
+        validators=[uploads.Accept("care_photo")],
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["child", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.day}"

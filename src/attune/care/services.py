@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attune.care import notices
 from attune.care.day import OPEN_NAP_LOOKBACK, day_bounds
 from attune.care.models import CareEntry, CarePlan, FamilyNote, Ifsp, NapCheck
 from attune.lib import audit
@@ -33,7 +34,8 @@ PLAN_FIELDS = (
     "feeding_kinds", "feeding_pattern", "feeding_interval_minutes", "bottle_ml", "feeding_notes",
     "foods_to_avoid", "sleep_times", "sleep_position", "sleep_medical_note", "falling_asleep",
     "comfort_objects", "diapering", "comforting", "home_routines", "home_words",
-    "cultural_practices", "interests", "accommodations",
+    "cultural_practices", "interests", "accommodations", "text_language", "second_language",
+    "second_text",
 )  # fmt: skip
 ENTRY_FIELDS = (
     "at", "until", "amount_ml", "milk", "portion", "food", "wet", "bm", "mood", "provider",
@@ -135,6 +137,7 @@ def propose_care_plan(*, actor: User | None, child: Child, data: Mapping[str, An
         **_only(data, PLAN_FIELDS),
     )
     save_audited(plan, actor)
+    notices.proposal_made(plan)
     return plan
 
 
@@ -170,7 +173,9 @@ def decide_care_plan(
         plan.status = CarePlan.Status.DECLINED
         with acting_as(actor):
             plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        notices.proposal_decided(plan, accepted=False)
         return plan
+    notices.proposal_decided(plan, accepted=True)
     current = current_plan(plan.child)
     if current is None or current.pk == plan.based_on_id:
         # Nothing changed since the family started: the proposal itself comes into effect.
@@ -224,18 +229,77 @@ def _checked_entry(entry: CareEntry) -> None:
     entry.full_clean(exclude=["corrects"])
 
 
+DUPLICATE_WINDOW = timedelta(seconds=5)  # the same tap again this soon is the same entry
+UNDO_WINDOW = timedelta(seconds=10)  # a tap can be undone this long (the button shows it)
+UNDO_GRACE = timedelta(seconds=5)  # a press at 9.9 s still arrives after 10 s
+
+
+def _duplicate_of(entry: CareEntry) -> CareEntry | None:
+    """The same entry by the same person for the same child in the last few seconds (a
+    double tap, a retry on a slow network), still standing; else None."""
+    since = timezone.now() - DUPLICATE_WINDOW
+    recent = CareEntry.objects.filter(
+        child=entry.child, kind=entry.kind, author=entry.author, corrects__isnull=True,
+        withdrawn=False, created_at__gte=since,
+    ).filter(corrections__isnull=True)  # fmt: skip
+    for earlier in recent.order_by("-created_at"):
+        same = all(
+            getattr(earlier, f) == getattr(entry, f) for f in ENTRY_FIELDS if f not in ("at",)
+        )
+        if same and abs(earlier.at - entry.at) <= timedelta(minutes=1):
+            return earlier
+    return None
+
+
 @transaction.atomic
 def log_entry(*, actor: User | None, child: Child, kind: str, data: Mapping[str, Any]) -> CareEntry:
-    """A new entry in the child's day. Several caregivers logging at once each add their own."""
+    """A new entry in the child's day. Several caregivers logging at once each add their own;
+    the same person's same tap again within a few seconds is not logged twice (the entry
+    logged first is returned, with `duplicate` set)."""
     entry = CareEntry(child=child, kind=kind, author=actor, **_only(data, ENTRY_FIELDS))
-    if kind == CareEntry.Kind.NAP and entry.until is None:
-        list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
-        if sleeping_nap(child) is not None:
-            raise CareError({"at": _("%(child)s is already asleep.") % {"child": child}})
+    # Lock the child's row: two taps arriving together are decided one after the other.
+    list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
+    if actor is not None:
+        earlier = _duplicate_of(entry)
+        if earlier is not None:
+            earlier.duplicate = True  # type: ignore[attr-defined]
+            return earlier
+    if kind == CareEntry.Kind.NAP and entry.until is None and sleeping_nap(child) is not None:
+        raise CareError({"at": _("%(child)s is already asleep.") % {"child": child}})
     _checked_entry(entry)
     with acting_as(actor):
         entry.save()
     return entry
+
+
+def undoable(actor: User | None, child_ids: list[int]) -> dict[int, CareEntry]:
+    """Per child, the person's latest entry logged in the last UNDO_WINDOW and still
+    standing: the undo button the record page shows (with or without JavaScript)."""
+    if actor is None or not child_ids:
+        return {}
+    since = timezone.now() - UNDO_WINDOW
+    out: dict[int, CareEntry] = {}
+    for entry in CareEntry.objects.filter(
+        child_id__in=child_ids, author=actor, corrects__isnull=True, withdrawn=False,
+        created_at__gte=since, corrections__isnull=True,
+    ).order_by("created_at"):  # fmt: skip
+        out[entry.child_id] = entry
+    return out
+
+
+@transaction.atomic
+def undo_entry(*, actor: User | None, entry: CareEntry) -> CareEntry:
+    """Take back a tap just made: the entry is withdrawn (a correction that stays in the
+    record). Only the person who logged it, and only in the seconds the undo button shows."""
+    list(Child.objects.select_for_update().filter(pk=entry.child_id).values_list("pk", flat=True))
+    entry = CareEntry.objects.select_related("child__program").get(pk=entry.pk)
+    if actor is None or entry.author_id != actor.pk or entry.corrects_id is not None:
+        raise CareError(_("Only the person who logged it can undo it; correct it instead."))
+    if entry.withdrawn or entry.corrections.exists():
+        raise CareError(_("This entry was already changed; see today's entries."))
+    if timezone.now() - entry.created_at > UNDO_WINDOW + UNDO_GRACE:
+        raise CareError(_("Too late to undo; correct the entry from today's entries instead."))
+    return correct_entry(actor=actor, entry=entry, withdraw=True)
 
 
 def sleeping_nap(child: Child) -> CareEntry | None:

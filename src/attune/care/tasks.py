@@ -5,21 +5,24 @@ A sleeping child's visual check is due every `nap_check_minutes` (the program's 
 safe sleep). The record page shows an overdue check to the group at once; this alert also
 reaches the room's caregivers and the program's director who are not looking at it: one
 NapCheckAlert row per nap and due time (so one alert per missed check, however many
-workers or minutes pass), and one email to each of them with an email address.
+workers or minutes pass), told through attune.accounts.notify: in the app and by email.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from attune.accounts.models import Membership
+from attune.accounts import notify
+from attune.accounts.models import Membership, User
 from attune.care import day as care_day
 from attune.care.models import CareEntry, NapCheckAlert
 from attune.programs.models import Caregiver, Child
@@ -27,26 +30,19 @@ from attune.programs.models import Caregiver, Child
 logger = logging.getLogger(__name__)
 
 
-def _recipients(child: Child) -> list[tuple[str, str]]:
-    """(email, language) of the child's room's caregivers and the program's directors."""
-    out: dict[str, str] = {}
+def _recipients(child: Child) -> list[User]:
+    """The child's room's caregivers (with a sign-in) and the program's directors."""
     caregivers = (
-        Caregiver.objects.filter(program_id=child.program_id, user__isnull=False).filter(
-            room_id=child.room_id
+        Caregiver.objects.filter(program_id=child.program_id, room_id=child.room_id).values(
+            "user_id"
         )
         if child.room_id
-        else Caregiver.objects.none()
+        else Caregiver.objects.none().values("user_id")
     )
-    for caregiver in caregivers.select_related("user"):
-        if caregiver.user and caregiver.user.email:
-            out[caregiver.user.email] = caregiver.user.preferred_language
     directors = Membership.objects.filter(
         role=Membership.Role.DIRECTOR, program_id=child.program_id
-    ).select_related("user")
-    for membership in directors:
-        if membership.user.email:
-            out[membership.user.email] = membership.user.preferred_language
-    return sorted(out.items())
+    ).values("user_id")
+    return list(User.objects.filter(Q(pk__in=caregivers) | Q(pk__in=directors)).order_by("pk"))
 
 
 @task(queue_name="default")
@@ -72,11 +68,11 @@ def nap_check_alerts() -> int:
                 continue
             try:
                 with transaction.atomic():
-                    NapCheckAlert.objects.create(
+                    alert = NapCheckAlert.objects.create(
                         nap_id=cd.nap.entry.root_id,  # the nap as first recorded
                         due_at=cd.nap.next_check,
                     )
-                    _email(cd.child, cd.nap.next_check)
+                    _email(cd.child, cd.nap.next_check, alert.pk)
             except IntegrityError:
                 continue  # alerted already
             new += 1
@@ -85,17 +81,23 @@ def nap_check_alerts() -> int:
     return new
 
 
-def _email(child: Child, due: object) -> None:
-    for address, language in _recipients(child):
-        with translation.override(language or "en"):
-            due_text = time_format(timezone.localtime(due, child.program.tz), "TIME_FORMAT")  # type: ignore[arg-type]
-            subject = _("Nap check overdue: %(child)s") % {"child": child.display_first_name}
-            body = _(
-                "%(child)s (%(room)s) has been asleep and the visual check was due at %(due)s. "
-                "Please check on %(child)s now and record the check in Attune."
-            ) % {
-                "child": child.display_first_name,
-                "room": child.room.name if child.room else "—",
-                "due": due_text,
-            }
-        send_mail(subject, body, None, [address])
+def _email(child: Child, due: datetime, alert_id: int) -> None:
+    """Tell them in the app (urgent) and by email, each in their own language."""
+    params = {"child": child.display_first_name, "room": child.room.name if child.room else "—"}
+
+    def body() -> str:
+        due_text = time_format(timezone.localtime(due, child.program.tz), "TIME_FORMAT")
+        return _(
+            "%(child)s (%(room)s) has been asleep and the visual check was due at %(due)s. "
+            "Please check on %(child)s now and record the check in Attune."
+        ) % {**params, "due": due_text}
+
+    notify.notify(
+        users=_recipients(child),
+        kind=notify.Kind.NAP_CHECK,
+        title=lambda: _("Nap check overdue: %(child)s") % params,
+        body=body,
+        url=reverse("care_record", args=[child.program_id]) + f"#child-{child.pk}",
+        urgent=True,
+        key=f"nap-check:{alert_id}",
+    )

@@ -109,6 +109,7 @@ def care_plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         request.POST or None,
         instance=current,
         child=child,
+        second=staff,
         initial={"seen_version": current.version if current else 0},
     )
     if request.method == "POST" and form.is_valid():
@@ -207,6 +208,7 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
     room = params.pk(request.GET, "room")
     mine, others = _record_children(viewer, program, today, room)
     days = care_day.days_for([*mine, *others], today, now)
+    _attach_undo(request, days)
     context = {
         "program": program,
         "mine": days[: len(mine)],
@@ -227,11 +229,24 @@ def record(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _attach_undo(request: HttpRequest, days: list[care_day.ChildDay]) -> None:
+    """Each card's undo button: the viewer's entry just logged (services.UNDO_WINDOW)."""
+    recent = services.undoable(acting_user(request), [cd.child.pk for cd in days])
+    now = timezone.now()
+    for cd in days:
+        entry = recent.get(cd.child.pk)
+        cd.undo = entry  # type: ignore[attr-defined]
+        if entry is not None:
+            left = services.UNDO_WINDOW - (now - entry.created_at)
+            cd.undo_seconds = max(1, int(left.total_seconds()))  # type: ignore[attr-defined]
+
+
 def _card(request: HttpRequest, child: Child) -> HttpResponse:
     """After a write: the child's card (HTMX) or back to the page it came from."""
     if request.htmx:  # type: ignore[attr-defined]
         now = timezone.now()
         cd = care_day.day_for(child, child.program.today(), now)
+        _attach_undo(request, [cd])
         return render(
             request,
             "care/record.html#card",
@@ -271,7 +286,7 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
         program = child.program
         data = form.entry_data(program, program.today(), timezone.now())
         try:
-            services.log_entry(
+            entry = services.log_entry(
                 actor=acting_user(request),
                 child=child,
                 kind=form.cleaned_data["kind"],
@@ -281,7 +296,10 @@ def log_entry(request: HttpRequest, child_id: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             if not request.htmx:  # type: ignore[attr-defined]
-                messages.success(request, _("Logged for %(child)s.") % {"child": child})
+                if getattr(entry, "duplicate", False):
+                    messages.info(request, _("Already logged a moment ago; not logged twice."))
+                else:
+                    messages.success(request, _("Logged for %(child)s.") % {"child": child})
             return _card(request, child)
     if request.method == "POST" and request.htmx:  # type: ignore[attr-defined]
         # A refused quick tap: the card with the message, nothing saved.
@@ -341,6 +359,26 @@ def end_nap(request: HttpRequest, entry_id: int) -> HttpResponse:
         services.end_nap(actor=acting_user(request), nap=nap, at=at)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return _card(request, child)
+
+
+@login_required
+@require_POST
+def undo_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Take back a tap just made (the card's undo button, shown for a few seconds)."""
+    entry, child = _entry_for_record(request, entry_id)
+    try:
+        services.undo_entry(actor=acting_user(request), entry=entry)
+    except ValidationError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            response = HttpResponse(" ".join(error.messages), status=400)
+            response["HX-Retarget"] = f"#errors-{child.pk}"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, _("Undone; it stays in the record as withdrawn."))
     return _card(request, child)
 
 
@@ -444,9 +482,15 @@ def child_day(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _day_context(granted: access.Granted, day: date, note_form: BaseForm) -> dict[str, Any]:
+    from attune.care import photos
+    from attune.care.views_photos import PhotoForm
+
     child: Child = granted.obj
     today = child.program.today()
     return {
+        "consent": photos.consent_given(child),
+        "day_photos": photos.photos_for(child, day),
+        "photo_form": PhotoForm(),
         "child": child,
         "program": child.program if access.is_staff_view(granted.relations) else None,
         "cd": care_day.day_for(child, day),

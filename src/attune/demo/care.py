@@ -94,4 +94,63 @@ def load_care_demo(*, organization: Organization, today: date) -> int:
                 child=child,
                 data={**IFSP_TEXT, "review_date": today + timedelta(days=120)},
             )
+    load_day_demo(organization=organization, today=today)
     return count
+
+
+def load_day_demo(*, organization: Organization, today: date) -> None:
+    """The day as it happens at Maple Street (issue #19): Robins' caregivers clocked in and
+    some of its children signed in this morning by their families, one child's family saying
+    ahead she will not come, Sofía's family allowing photos and writing to her caregiver in
+    Spanish, and the door code families use on their phones."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from attune.accounts.models import User
+    from attune.care import messaging, photos
+    from attune.lib import schedules
+    from attune.programs import attendance
+    from attune.programs.models import Caregiver, Program
+
+    program = Program.objects.filter(organization=organization, name__icontains="Maple").first()
+    if program is None:
+        return
+    program.door_code = "2468"
+    program.save(update_fields=["door_code"])
+    robins = program.rooms.filter(name="Robins").first()
+    if robins is None:
+        return
+    children = list(
+        Child.objects.filter(program=program, room=robins)
+        .enrolled_on(today)
+        .select_related("family", "program")
+        .order_by("first_name")
+    )
+    sofia = next((c for c in children if c.first_name == "Sofía"), None)
+    if sofia is not None:
+        photos.set_consent(actor=None, child=sofia, given=True)
+        daniela = User.objects.filter(username="family").first()
+        messaging.send(
+            actor=daniela, child=sofia, side="family", language="es",
+            text="Sofía durmió poco anoche; quizás necesite una siesta temprano. ¡Gracias!",
+        )  # fmt: skip
+    weekday = schedules.DAYS[today.weekday()]
+    if today != program.today() or weekday not in (program.open_days or []):
+        return  # attendance is today's: a demo loaded for another day has none
+    absent = next((c for c in children if c is not sofia and c.schedule.get(weekday)), None)
+    if absent is not None:
+        attendance.mark_absence(
+            actor=None, child=absent, day=today, kind="absent", note="Tiene fiebre / has a fever"
+        )
+    morning = datetime.combine(today, time(8, 0), tzinfo=program.tz)
+    at = min(morning, timezone.now())
+    if at.astimezone(program.tz).date() != today:
+        return
+    for caregiver in Caregiver.objects.filter(program=program, room=robins).order_by("pk")[:2]:
+        if caregiver.is_active(today):
+            attendance.clock_in(actor=None, caregiver=caregiver, room=robins, at=at)
+    arriving = [c for c in children if c is not absent and c.schedule.get(weekday)][:4]
+    for child in arriving:
+        guardian = child.family.guardians.order_by("-is_primary_contact", "pk").first()
+        attendance.sign_in(actor=None, child=child, dropped_off_by=guardian, at=at)

@@ -850,6 +850,57 @@ def program_navigation(viewer: Viewer, program: Program) -> list[NavItem]:
     ]
 
 
+# -- the day as it happens (issue #19): attendance, notifications, messages --------------------
+
+POLICY.update(
+    {
+        # a room's page today: who is here, the ratio now (the managers and the room's staff)
+        "attendance.room": frozenset({Rel.MANAGER, Rel.GROUP}),
+        # sign a child in and out: the child's caregivers and the managers
+        "attendance.sign": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP}),
+        # a guardian at the door with the program's code (where the program allows it)
+        "attendance.door": frozenset({Rel.FAMILY}),
+        # say ahead that a child will be absent or late: the family, or staff taking a call
+        "attendance.absence": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.GROUP, Rel.FAMILY}),
+        # clock in and out: the caregiver themself and the managers
+        "attendance.clock": frozenset({Rel.MANAGER, Rel.SELF}),
+        # planned against actual attendance per day and week
+        "attendance.report": frozenset({Rel.MANAGER}),
+        # messages between a family and its child's primary caregiver (and the director)
+        "messages.child": frozenset({Rel.MANAGER, Rel.PRIMARY, Rel.FAMILY}),
+    }
+)
+
+
+def room_relations(viewer: Viewer, room: Any) -> frozenset[Rel]:
+    """Relations to a room: the program's managers; its caregivers (the rooms they follow on
+    the dashboard: their home room, their small group's room, every room for floaters); any
+    other caregiver of the program is a colleague."""
+    rels: set[Rel] = set()
+    program = room.program
+    if program.pk in viewer.managed_program_ids:
+        rels.add(Rel.MANAGER)
+    cg = viewer.caregiver
+    if cg is not None and cg.program_id == program.pk:
+        followed = visible_room_ids(viewer, program)
+        rels.add(Rel.GROUP if followed is None or room.pk in followed else Rel.COLLEAGUE)
+    return frozenset(rels)
+
+
+def require_room(viewer: Viewer, pk: int, action: str) -> Granted:
+    room = (
+        _model("programs.Room")
+        ._default_manager.filter(pk=pk)
+        .select_related("program", "program__jurisdiction")
+        .first()
+    )
+    if room is None or viewer.is_anonymous:
+        raise Http404
+    rels = room_relations(viewer, room)
+    _decide(action, rels)
+    return Granted(room, rels)
+
+
 # -- people and roles (issue #16) ------------------------------------------------------------
 
 PROGRAM_ROLES = ("director", "caregiver", "floater", "specialist", "trainer", "guardian")

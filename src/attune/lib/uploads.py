@@ -110,6 +110,7 @@ USES = {
     "csv_import": Use(("csv",), 20 * MB),
     "registry_import": Use(("csv",), 2 * MB),
     "rule_set": Use(("json",), 1 * MB),
+    "care_photo": Use(("jpeg", "png"), 10 * MB),  # a photo in a child's daily report
 }
 
 

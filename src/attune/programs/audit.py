@@ -30,6 +30,27 @@ def register_models() -> None:
     _register(m.Organization, "created_at")
     _register(m.Jurisdiction)
     _register(m.PublishedRuleSet, "published_at")
+    _register(m.Stay)
+    _register(m.Shift)
+    _register(m.Absence, "created_at")
+    _register(m.RatioAlert)
+
+    register_scope(
+        m.Stay,
+        of_programs=lambda ids: m.Stay.objects.filter(child__program_id__in=ids),
+        of_children=lambda ids: m.Stay.objects.filter(child_id__in=ids),
+    )
+    register_scope(
+        m.Absence,
+        of_programs=lambda ids: m.Absence.objects.filter(child__program_id__in=ids),
+        of_children=lambda ids: m.Absence.objects.filter(child_id__in=ids),
+    )
+    register_scope(
+        m.Shift, of_programs=lambda ids: m.Shift.objects.filter(caregiver__program_id__in=ids)
+    )
+    register_scope(
+        m.RatioAlert, of_programs=lambda ids: m.RatioAlert.objects.filter(room__program_id__in=ids)
+    )
 
     def shared(ids: Collection[int]) -> Q:
         return Q(shares__program_id__in=ids, shares__status=m.FamilyShare.Status.APPROVED)

@@ -200,6 +200,15 @@ class Program(Versioned):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("How often a sleeping infant must be checked by sight (CFOC 3.1.4.1)."),
     )
+    door_code = models.CharField(
+        _("door code for families"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "When set, guardians may sign their children in and out on their phone at the door "
+            "by typing this code (posted at the entrance). Empty: staff sign children in."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -792,3 +801,167 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.filename}"
+
+
+# -- attendance (issue #19): who is here now, from sign-ins, not from schedules ------------
+
+
+class Stay(models.Model):
+    """A child at the program: signed in (by whom, dropped off by whom) and signed out.
+
+    A child has at most one open stay; a day may hold several (out to an appointment and
+    back). Written by attune.programs.attendance, audited."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="stays", verbose_name=_("child")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stays",
+        verbose_name=_("room"),
+    )
+    day = models.DateField(_("day"))
+    in_at = models.DateTimeField(_("signed in at"))
+    out_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    dropped_off_by = models.ForeignKey(
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dropped off by"),
+    )
+    picked_up_by = models.ForeignKey(
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("picked up by"),
+    )
+    signed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["in_at", "pk"]
+        verbose_name = _("child's stay")
+        verbose_name_plural = _("children's stays")
+        indexes = [models.Index(fields=["day", "room"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(out_at__isnull=True), name="one_open_stay_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(out_at__isnull=True) | Q(out_at__gte=models.F("in_at")),
+                name="stay_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.day}"
+
+
+class Shift(models.Model):
+    """A caregiver clocked in (to a room) and out."""
+
+    caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.CASCADE, related_name="clocked", verbose_name=_("caregiver")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shifts_worked",
+        verbose_name=_("room"),
+    )
+    day = models.DateField(_("day"))
+    in_at = models.DateTimeField(_("clocked in at"))
+    out_at = models.DateTimeField(_("clocked out at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["in_at", "pk"]
+        verbose_name = _("shift worked")
+        verbose_name_plural = _("shifts worked")
+        indexes = [models.Index(fields=["day", "room"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caregiver"],
+                condition=Q(out_at__isnull=True),
+                name="one_open_shift_per_caregiver",
+            ),
+            models.CheckConstraint(
+                condition=Q(out_at__isnull=True) | Q(out_at__gte=models.F("in_at")),
+                name="shift_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caregiver} — {self.day}"
+
+
+class Absence(models.Model):
+    """A family's word ahead: the child will not come that day, or will come late."""
+
+    class Kind(models.TextChoices):
+        ABSENT = "absent", _("not coming")
+        LATE = "late", _("arriving late")
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="absences", verbose_name=_("child")
+    )
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("what"), max_length=8, choices=Kind.choices)
+    arrives_at = models.TimeField(_("arrives at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "child"]
+        verbose_name = _("absence or late arrival")
+        verbose_name_plural = _("absences and late arrivals")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "day"], name="one_absence_per_child_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.day}: {self.get_kind_display()}"
+
+
+class RatioAlert(models.Model):
+    """A room out of ratio or a group over size, from when it was seen until it was met again:
+    one open alert per room, so people are told once per episode."""
+
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="ratio_alerts", verbose_name=_("room")
+    )
+    started_at = models.DateTimeField(_("since"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    children = models.PositiveSmallIntegerField(_("children present"))
+    staff = models.PositiveSmallIntegerField(_("caregivers present"))
+    needed = models.PositiveSmallIntegerField(_("caregivers needed"))
+    over_size = models.BooleanField(_("a group over size"), default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("ratio alert")
+        verbose_name_plural = _("ratio alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"], condition=Q(ended_at__isnull=True), name="one_open_alert_per_room"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} — {self.started_at:%Y-%m-%d %H:%M}"

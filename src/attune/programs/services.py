@@ -183,16 +183,29 @@ def create_child(*, actor: User | None, program: Program, data: Mapping[str, Any
 
 @transaction.atomic
 def update_child(
-    *, actor: User | None, child: Child, data: Mapping[str, Any], seen_version: int | None = None
+    *,
+    actor: User | None,
+    child: Child,
+    data: Mapping[str, Any],
+    seen_version: int | None = None,
+    reason: str = "",
 ) -> Child:
-    """Change a child's record. With `seen_version` (an edit form), refuse a stale edit."""
-    before = Child.objects.get(pk=child.pk)
+    """Change a child's record. With `seen_version` (an edit form), refuse a stale edit.
+    A new primary caregiver is told to the family and both caregivers, with `reason`."""
+    before = Child.objects.select_related("primary_caregiver").get(pk=child.pk)
     _assign(child, data, CHILD_FIELDS)
     if child.family_id != before.family_id:
         _check_family_reachable(child.program, child.family, actor)
     child.schedule = schedules.validate(child.schedule)
     save_versioned(child, actor, seen_version=seen_version)
     EnrollmentEvent.objects.bulk_create(_child_events(before, child, actor))
+    if before.primary_caregiver_id != child.primary_caregiver_id:
+        from attune.programs import notices
+
+        notices.primary_changed(
+            child=child, before=before.primary_caregiver, after=child.primary_caregiver,
+            effective=child.program.today(), reason=reason,
+        )  # fmt: skip
     return child
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ class RoomToday:
     here_now: list[Child] = field(default_factory=list)
     caregivers_today: list[Caregiver] = field(default_factory=list)
     caregivers_now: list[Caregiver] = field(default_factory=list)
+    live: Any = None  # attune.programs.attendance.RoomNow: the room now, with the rules' need
 
     @property
     def children_per_caregiver_now(self) -> float | None:
@@ -46,41 +48,47 @@ class RoomToday:
 
     @property
     def uncovered_now(self) -> bool:
-        """Children expected now and no caregiver of the room on shift."""
+        """Children here now and no caregiver of the room clocked in."""
         return bool(self.here_now) and not self.caregivers_now
 
 
 def attendance_by_room(
     program: Program, at: datetime, children: Iterable[Child]
 ) -> list[RoomToday]:
-    """Scheduled attendance at `at` (program-local time), per room; children without a room last.
+    """Today's attendance at `at` (program-local time), per room; children without a room last.
 
-    Attendance is the weekly schedule (who is expected); check-in/out arrives with daily care
-    records.
+    Who is here now comes from attendance (children signed in, caregivers clocked in:
+    attune.programs.attendance), with what the rules require now; who is expected today from
+    the weekly schedules, less the children whose family said they will not come.
     """
+    from attune.programs import attendance
+
     day = at.date()
     key = weekday_key(day)
-    now: time = at.time()
+    live = {r.room.pk: r for r in attendance.rooms_now(program, at)}
     rooms = {room.pk: RoomToday(room=room, capacity=room.capacity) for room in program.rooms.all()}
     unassigned = RoomToday(room=None, capacity=None)
-    for child in children:
-        if not child.is_enrolled(day):
-            continue
+    visible = [c for c in children if c.is_enrolled(day)]
+    said = attendance.absences_on(visible, day)
+    for child in visible:
         bucket = rooms.get(child.room_id) if child.room_id else unassigned
         bucket = bucket or unassigned
         bucket.enrolled.append(child)
-        if child.schedule.get(key):
+        if attendance.expected_on(child, day, said.get(child.pk)):
             bucket.expected_today.append(child)
-            if schedules.is_present(child.schedule, key, now):
-                bucket.here_now.append(child)
+        room_now = live.get(child.room_id) if child.room_id else None
+        if room_now is not None and child.pk in room_now.stays:
+            bucket.here_now.append(child)
     for caregiver in Caregiver.objects.filter(program=program).select_related("room"):
         if not caregiver.is_active(day) or caregiver.room_id not in rooms:
             continue
-        bucket = rooms[caregiver.room_id]
         if caregiver.shifts.get(key):
-            bucket.caregivers_today.append(caregiver)
-            if schedules.is_present(caregiver.shifts, key, now):
-                bucket.caregivers_now.append(caregiver)
+            rooms[caregiver.room_id].caregivers_today.append(caregiver)
+    for pk, bucket in rooms.items():
+        now = live.get(pk)
+        if now is not None:
+            bucket.caregivers_now = list(now.staff)
+            bucket.live = now
     result = list(rooms.values())
     if unassigned.enrolled:
         result.append(unassigned)

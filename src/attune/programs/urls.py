@@ -1,6 +1,13 @@
 from django.urls import path
 
-from attune.programs import views, views_audit, views_import, views_people, views_setup
+from attune.programs import (
+    views,
+    views_attendance,
+    views_audit,
+    views_import,
+    views_people,
+    views_setup,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -103,4 +110,29 @@ urlpatterns = [
         views_import.export_csv,
         name="export_csv",
     ),
+]
+
+# attendance (issue #19)
+urlpatterns += [
+    path("rooms/<int:room_id>/today/", views_attendance.room_today, name="room_today"),
+    path("children/<int:child_id>/sign-in/", views_attendance.sign_in, name="attendance_sign_in"),
+    path(
+        "children/<int:child_id>/sign-out/", views_attendance.sign_out, name="attendance_sign_out"
+    ),
+    path("caregivers/<int:caregiver_id>/clock/", views_attendance.clock, name="attendance_clock"),
+    path(
+        "children/<int:child_id>/absences/", views_attendance.absences, name="attendance_absences"
+    ),
+    path(
+        "absences/<int:absence_id>/withdraw/",
+        views_attendance.absence_withdraw,
+        name="absence_withdraw",
+    ),
+    path("children/<int:child_id>/door/", views_attendance.door, name="attendance_door"),
+    path(
+        "programs/<int:program_id>/attendance/",
+        views_attendance.attendance_report,
+        name="attendance_report",
+    ),
+    path("programs/<int:program_id>/door-code/", views_attendance.door_code, name="door_code"),
 ]

@@ -305,6 +305,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "age_months": child.age_in_months(today),
         "can_edit": granted.allows("child.edit"),
         "can_audit": granted.allows("child.audit"),
+        "can_message": granted.allows("messages.child"),
+        "can_absence": granted.allows("attendance.absence"),
         "can_view_family": full and access.can(viewer, "family.view", child.family),
     }
     if full:

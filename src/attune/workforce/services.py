@@ -365,9 +365,10 @@ def send_renewal_reminders(*, today: date) -> int:
     task queue's schedule can.)"""
     from datetime import timedelta
 
-    from django.core.mail import send_mail
-    from django.utils import translation
+    from django.urls import reverse
+    from django.utils.formats import date_format
 
+    from attune.accounts import notify
     from attune.workforce.models import EndorsementStatus
     from attune.workforce.standing import renewal_line
 
@@ -384,26 +385,33 @@ def send_renewal_reminders(*, today: date) -> int:
         reminded = profile.renewal_reminded_on
         if reminded and (today - reminded).days < RENEWAL_EVERY_DAYS:
             continue
-        if not profile.user.email:
-            continue
         assert profile.renewal_due is not None
         status = renewal_status(profile, today)
-        with translation.override(profile.user.preferred_language):
-            subject = _("Your endorsement renewal is due on %(due)s") % {
-                "due": profile.renewal_due.isoformat()
+
+        def subject(due: date = profile.renewal_due) -> str:
+            return _("Your endorsement renewal is due on %(due)s") % {
+                "due": date_format(due, "DATE_FORMAT")
             }
-            body = _(
+
+        def body(profile: Profile = profile, status: Any = status) -> str:
+            text = _(
                 "Your infant mental health endorsement (%(level)s) is renewed yearly with "
                 "continuing training and, where your association requires it, reflective "
                 "supervision/consultation hours. Your renewal is due on %(due)s; your profile in "
                 "Attune shows your hours."
             ) % {"level": profile.get_endorsed_level_display(), "due": profile.renewal_due}
             if status is not None:
-                body += "\n\n" + renewal_line(status)
-        # the queued email and the reminder's date commit together (see training's reminders);
-        # the save is audited like every write to a person's record
+                text += "\n\n" + renewal_line(status)
+            return text
+
+        # the notification (and its queued email, by the person's choice) and the reminder's
+        # date commit together; the save is audited like every write to a person's record
         with transaction.atomic(), acting_as(None):
-            send_mail(subject, body, None, [profile.user.email])
+            notify.notify(
+                users=[profile.user], kind=notify.Kind.CREDENTIAL, title=subject, body=body,
+                url=reverse("workforce_me"),
+                key=f"renewal:{profile.pk}:{today.isoformat()}",
+            )  # fmt: skip
             profile.renewal_reminded_on = today
             profile.save(update_fields=["renewal_reminded_on"])
         sent += 1

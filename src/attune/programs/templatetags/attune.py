@@ -84,3 +84,17 @@ def program_nav(program: object, viewer: object) -> list[access.NavItem]:
     if not isinstance(program, Program) or not isinstance(viewer, access.Viewer):
         return []
     return access.program_navigation(viewer, program)
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """mapping[key] in a template (None when absent)."""
+    getter = getattr(mapping, "get", None)
+    return getter(key) if callable(getter) else None
+
+
+@register.filter
+def hours(minutes: int) -> str:
+    """Minutes as hours and minutes, e.g. 7:30."""
+    minutes = int(minutes or 0)
+    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -47,4 +47,29 @@
     var target = details.querySelector("[data-load-target]") || details;
     window.htmx.ajax("GET", details.getAttribute("data-load"), { target: target, swap: "innerHTML" });
   }, true);
+  // <form data-undo-seconds="8">: a tap's undo button, shown only while the undo is possible.
+  function armUndo(root) {
+    (root.querySelectorAll ? root.querySelectorAll("[data-undo-seconds]") : []).forEach(function (form) {
+      if (form.hasAttribute("data-undo-armed")) return;
+      form.setAttribute("data-undo-armed", "");
+      var seconds = parseInt(form.getAttribute("data-undo-seconds"), 10) || 10;
+      window.setTimeout(function () { form.remove(); }, seconds * 1000);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { armUndo(document); });
+
+  // <div id="live-notifications" data-live="/url" data-live-seconds="10">: every page asks
+  // for new notifications (an out-of-ratio alert appears without a reload). A script timer,
+  // not hx-trigger, so a page's own polling still stops when its work is done.
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.getElementById("live-notifications");
+    if (!first || !window.htmx) return;
+    var seconds = parseInt(first.getAttribute("data-live-seconds"), 10) || 10;
+    window.setInterval(function () {
+      var live = document.getElementById("live-notifications");
+      if (!live) return;
+      window.htmx.ajax("GET", live.getAttribute("data-live"), { target: live, swap: "outerHTML" });
+    }, seconds * 1000);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { armUndo(document); });
 })();
