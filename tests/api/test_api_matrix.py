@@ -18,6 +18,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from attune.jobs.models import Job
+from attune.programs import attendance
 from attune.programs.models import Child
 from attune.training.models import Person
 from attune.workforce import services as workforce_services
@@ -125,6 +126,20 @@ def my_readiness(w: World) -> str:
     return "/me/endorsement-readiness"
 
 
+def arriving(w: World) -> dict[str, Any]:
+    """Each persona finds the child not yet signed in (so an allowed one gets its 201)."""
+    if attendance.open_stay(w.child) is not None:
+        attendance.sign_out(actor=None, child=w.child, picked_up_by=w.guardian)
+    return {"guardian_id": w.guardian.pk}
+
+
+def leaving(w: World) -> dict[str, Any]:
+    """Each persona finds the child signed in (so an allowed one gets its 200)."""
+    if attendance.open_stay(w.child) is None:
+        attendance.sign_in(actor=None, child=w.child, dropped_off_by=w.guardian)
+    return {"guardian_id": w.guardian.pk}
+
+
 def refused(table: dict[str, int], status: int, *who: str) -> dict[str, int]:
     return {**table, **{p: status for p in who}}
 
@@ -144,6 +159,9 @@ MATRIX = [
     Row("get", lambda w: f"/caregivers/{w.caregiver.pk}", CAREGIVER, url_name="get_caregiver"),
     Row("get", lambda w: f"/children/{w.child.pk}/care-entries", CHILD, url_name="list_care_entries"),
     Row("post", lambda w: f"/children/{w.child.pk}/care-entries", refused(CHILD_CARE, 201, "director", "org_admin", "caregiver"), entry, url_name="log_care_entry"),
+    Row("get", lambda w: f"/children/{w.child.pk}/stays", CHILD, url_name="list_stays"),
+    Row("post", lambda w: f"/children/{w.child.pk}/sign-in", refused(CHILD_CARE, 201, "director", "org_admin", "caregiver"), arriving, url_name="sign_in_child"),
+    Row("post", lambda w: f"/children/{w.child.pk}/sign-out", CHILD_CARE, leaving, url_name="sign_out_child"),
     Row("get", lambda w: f"/children/{w.child.pk}/care-plans", CHILD, url_name="list_care_plans"),
     Row("post", lambda w: f"/children/{w.child.pk}/care-plans", refused(CHILD_MANAGE, 403, "director", "org_admin") | {"family": 201}, lambda w: {"interests": "water play"}, url_name="propose_care_plan"),
     Row("get", lambda w: f"/programs/{w.program.pk}/plans", MANAGE, url_name="list_plans"),

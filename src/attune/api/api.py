@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
-from attune.api import core, endpoints, endpoints_training
+from attune.api import core, endpoints, endpoints_attendance, endpoints_training
 
 api = core.AttuneAPI(
     title="Attune API",
@@ -30,3 +30,4 @@ def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
 core.handle(api, BadRequest, _bad_request)
 api.add_router("", endpoints.router)
 api.add_router("", endpoints_training.router)
+api.add_router("", endpoints_attendance.router)

@@ -83,8 +83,16 @@ class WebhookEndpoint(models.Model):
         CHILD_LEFT = "child.left", _("a child leaves")
         PLAN_ACCEPTED = "plan.accepted", _("a plan is put in effect")
         TRAINING_COMPLETED = "training.completed", _("a person completes the training series")
+        ATTENDANCE_IN = "attendance.in", _("a child is signed in")
+        ATTENDANCE_OUT = "attendance.out", _("a child is signed out")
 
-    PROGRAM_EVENTS = (Event.CHILD_ENROLLED, Event.CHILD_LEFT, Event.PLAN_ACCEPTED)
+    PROGRAM_EVENTS = (
+        Event.CHILD_ENROLLED,
+        Event.CHILD_LEFT,
+        Event.ATTENDANCE_IN,
+        Event.ATTENDANCE_OUT,
+        Event.PLAN_ACCEPTED,
+    )
     STATE_EVENTS = (Event.TRAINING_COMPLETED,)
 
     program = models.ForeignKey(

@@ -37,7 +37,7 @@ from django.utils import timezone
 from attune.api.models import WebhookDelivery, WebhookEndpoint
 from attune.lib.audit import save_audited
 from attune.plans.models import PlanRun
-from attune.programs.models import Child
+from attune.programs.models import Child, Stay
 from attune.training.models import Certificate
 
 logger = logging.getLogger(__name__)
@@ -147,6 +147,30 @@ def _child_after(sender: Any, instance: Child, created: bool, **kwargs: Any) -> 
     if instance.enrollment_end is not None and instance.enrollment_end != before:
         data["effective"] = instance.enrollment_end.isoformat()
         emit(Event.CHILD_LEFT, data, program_id=instance.program_id, jurisdiction_id=None)
+
+
+@receiver(pre_save, sender=Stay)
+def _stay_before(sender: Any, instance: Stay, **kwargs: Any) -> None:
+    if instance.pk is not None and not kwargs.get("raw"):
+        instance._api_was_out = (  # type: ignore[attr-defined]
+            Stay.objects.filter(pk=instance.pk).values_list("out_at", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Stay)
+def _stay_after(sender: Any, instance: Stay, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    program_id = Child.objects.filter(pk=instance.child_id).values_list("program_id", flat=True)
+    data: dict[str, Any] = {
+        "stay_id": instance.pk, "child_id": instance.child_id, "room_id": instance.room_id,
+    }  # fmt: skip
+    if created:
+        data["at"] = instance.in_at.isoformat()
+        emit(Event.ATTENDANCE_IN, data, program_id=program_id.first(), jurisdiction_id=None)
+    elif instance.out_at is not None and getattr(instance, "_api_was_out", None) is None:
+        data["at"] = instance.out_at.isoformat()
+        emit(Event.ATTENDANCE_OUT, data, program_id=program_id.first(), jurisdiction_id=None)
 
 
 @receiver(pre_save, sender=PlanRun)
