@@ -20,12 +20,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from attune.programs.demo import load_demo
 from django.core import mail
 from playwright.sync_api import Page, expect
 from tests.e2e.test_demo_roles import assert_accessible, sign_in
 
 from attune.care.models import CareEntry, DayPhoto, Message
+from attune.demo.organization import load_demo
 from attune.programs.models import Child, RatioAlert, Stay
 
 LIVE_MS = 25_000  # every page asks for new notifications every 10 s
