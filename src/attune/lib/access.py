@@ -888,7 +888,12 @@ def room_relations(viewer: Viewer, room: Any) -> frozenset[Rel]:
 
 
 def require_room(viewer: Viewer, pk: int, action: str) -> Granted:
-    room = _model("programs.Room")._default_manager.filter(pk=pk).select_related("program", "program__jurisdiction").first()
+    room = (
+        _model("programs.Room")
+        ._default_manager.filter(pk=pk)
+        .select_related("program", "program__jurisdiction")
+        .first()
+    )
     if room is None or viewer.is_anonymous:
         raise Http404
     rels = room_relations(viewer, room)
