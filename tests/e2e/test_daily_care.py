@@ -95,7 +95,7 @@ def test_caregiver_logs_and_the_family_follows_in_spanish(
         "button", name="Enviar este resumen a la familia por correo electrónico"
     ).click()
     expect(
-        family.get_by_text(re.compile(r"Se envió el resumen por correo electrónico a 2 tutor"))
+        family.get_by_text(re.compile(r"El resumen va camino de 2 tutor"))
     ).to_be_visible()
 
 
