@@ -34,6 +34,8 @@ def main() -> None:
     hashed = make_password(PASSWORD)  # once: hashing is the slow part
     caregivers, families = [], []
     for caregiver in Caregiver.objects.filter(room__isnull=False).order_by("pk"):
+        if not caregiver.is_active(caregiver.program.today()):
+            continue  # a leaver (or someone not started yet) has no access: not a user here
         if caregiver.user_id is None:
             user = User.objects.create(username=f"load-cg-{caregiver.pk}", password=hashed)
             services.link_caregiver_user(actor=None, caregiver=caregiver, user=user)
