@@ -60,13 +60,12 @@ def setup_django(data_dir: str) -> None:
 
 
 def build(today: date) -> dict[str, Any]:
-    from attune.accounts.models import User
+    from attune.accounts.models import Membership, User
     from attune.lib import schedules
     from attune.programs import attendance, services
     from attune.programs.models import (
         CareGroup,
         Jurisdiction,
-        Membership,
         Organization,
         Program,
         Stay,
