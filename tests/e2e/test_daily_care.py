@@ -94,9 +94,7 @@ def test_caregiver_logs_and_the_family_follows_in_spanish(
     family.get_by_role(
         "button", name="Enviar este resumen a la familia por correo electrónico"
     ).click()
-    expect(
-        family.get_by_text(re.compile(r"El resumen va camino de 2 tutor"))
-    ).to_be_visible()
+    expect(family.get_by_text(re.compile(r"El resumen va camino de 2 tutor"))).to_be_visible()
 
 
 def test_family_proposes_a_care_plan_change_and_the_caregiver_accepts(
