@@ -79,6 +79,14 @@ def test_a_generic_client_does_the_day(task_worker: Any) -> None:
     status, day = api.call("list_care_entries", child_id=child["id"])
     assert [e["note"] for e in day] == ["Settled in well."]
 
+    # attendance: Iris arrives with her guardian
+    status, stay = api.call(
+        "sign_in_child", {"guardian_id": world.guardian.pk}, child_id=child["id"]
+    )
+    assert status == 201, stay
+    status, stays = api.call("list_stays", child_id=child["id"])
+    assert [s["dropped_off_by_id"] for s in stays] == [world.guardian.pk]
+
     task_worker()  # a real worker process plans it
     status, job = api.call("request_plan", {"on": today.isoformat()}, program_id=program_id)
     assert status == 202, job
