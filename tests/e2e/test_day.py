@@ -18,6 +18,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -29,6 +30,18 @@ from attune.demo.organization import load_demo
 from attune.programs.models import Child, RatioAlert, Stay
 
 LIVE_MS = 25_000  # every page asks for new notifications every 10 s
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _flushed(django_db_blocker: Any) -> None:
+    """An empty database before the serialized rollback restores its rows: a transactional
+    test without it (run before this one) flushes and then re-creates the content types and
+    permissions (post_migrate), which the restore would insert a second time. Module-scoped,
+    so that it runs before pytest-django's own database set-up for the first test."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
 
 
 @pytest.fixture
