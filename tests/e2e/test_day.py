@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,23 @@ LIVE_MS = 25_000  # every page asks for new notifications every 10 s
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _flushed(django_db_blocker: Any) -> None:
+def _flushed(django_db_blocker: Any) -> Iterator[None]:
     """An empty database before the serialized rollback restores its rows: a transactional
     test without it (run before this one) flushes and then re-creates the content types and
     permissions (post_migrate), which the restore would insert a second time. Module-scoped,
     so that it runs before pytest-django's own database set-up for the first test."""
     from django.core.management import call_command
+    from django.db import connection
 
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    yield
+    # the serialized rollback leaves the database empty: give the next files the migrated rows
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
