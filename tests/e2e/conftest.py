@@ -122,3 +122,16 @@ def tablet_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Pa
     """A page in a fresh context emulating a tablet held upright: 820x1180, touch."""
     context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
     yield from _page_for_test(request, context)
+
+
+def restore_migrated_rows() -> None:
+    """Empty the test database, then put back what the migrations wrote (content types, the
+    data migrations' rows) as serialized when the database was made. A transactional test's
+    flush removes those rows, and a serialized rollback leaves the database empty."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        connection.creation.deserialize_db_from_string(contents)

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
+from tests.e2e.conftest import restore_migrated_rows
 from tests.e2e.test_demo_roles import assert_accessible, sign_in
 
 from attune.care.models import CareEntry, DayPhoto, Message
@@ -40,17 +41,13 @@ def _flushed(django_db_blocker: Any) -> Iterator[None]:
     permissions (post_migrate), which the restore would insert a second time. Module-scoped,
     so that it runs before pytest-django's own database set-up for the first test."""
     from django.core.management import call_command
-    from django.db import connection
 
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     yield
     # the serialized rollback leaves the database empty: give the next files the migrated rows
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
+        restore_migrated_rows()
 
 
 @pytest.fixture

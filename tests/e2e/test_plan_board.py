@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from tests.e2e.conftest import restore_migrated_rows
 from tests.e2e.test_demo_roles import assert_accessible, demo_server, sign_in
 
 from attune.demo.organization import load_demo
@@ -140,15 +141,9 @@ def sixty_children(transactional_db: None) -> Program:
     """The demo, with Maple Street grown to 60 children the way a center grows: copies of its
     rooms ("Robins 2", ...), each with copies of its caregivers and then of its children
     (same ages, hours, languages and families), until there are 60."""
-    from django.core.management import call_command
-    from django.db import connection
-
     # an earlier transactional test's flush removed the data migrations' rows (the training
     # sessions the demo uses): start from the migrated database
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        connection.creation.deserialize_db_from_string(contents)
+    restore_migrated_rows()
     load_demo()
     program = Program.objects.get(name__contains="Maple Street")
     rooms = list(program.rooms.order_by("pk"))
